@@ -1,0 +1,3 @@
+from velinimet.cli import main
+
+main()

@@ -1,0 +1,184 @@
+"""Users, teams (nested, like business units), roles with per-record-type access levels, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from velinimet.core.registry import RECORD_TYPES
+from velinimet.core.visibility import Level
+
+
+class Team(models.Model):
+    """A group of users; teams nest (a parent team with sub-teams), like Dynamics business units."""
+
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent team"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="team_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def tree_ids(root_id: int) -> list[int]:
+        """``root_id`` and every team below it (one query over the small team table)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Team.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack = [], [root_id]
+        while stack:
+            current = stack.pop()
+            if current in found:
+                continue
+            found.append(current)
+            stack.extend(children.get(current, []))
+        return found
+
+    def ancestors(self) -> list[Team]:
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class Role(models.Model):
+    """A set of access levels: per record type and action, none / own / team / team tree / all.
+
+    ``permissions`` holds what an administrator set: ``{"core.job": {"read": 4, ...}}``. A default
+    role (``slug`` set) falls back to each record type's registered default for that role, so a new
+    module's record types get sensible levels without a data migration.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("system key"), max_length=50, unique=True, null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    permissions = models.JSONField(_("permissions"), default=dict, blank=True)
+    require_2fa = models.BooleanField(_("require two-factor authentication"), default=False)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="role_name_unique_ci")]
+
+    def __str__(self) -> str:
+        # Default roles keep their English name in the database and show it translated.
+        return gettext(self.name) if self.slug else self.name
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.slug and self.description else self.description
+
+    @property
+    def is_system(self) -> bool:
+        return bool(self.slug)
+
+    def level(self, record_type: str, action: str) -> int:
+        explicit = self.permissions.get(record_type, {}).get(action)
+        if explicit is not None:
+            return int(explicit)
+        rt = RECORD_TYPES.get(record_type)
+        if rt is None or not self.slug:
+            return Level.NONE
+        return int(rt.defaults.get(self.slug, {}).get(action, Level.NONE))
+
+    def matrix(self) -> dict[str, dict[str, int]]:
+        """The effective level for every registered record type and action."""
+        return {key: {a: self.level(key, a) for a in rt.actions} for key, rt in RECORD_TYPES.items()}
+
+
+class UserManager(DjangoUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Usernames are unique regardless of case, and log in regardless of case.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who works in Velinimet: one team, one role, a language and a time zone."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="tr")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Istanbul")
+    extension = models.CharField(_("phone extension"), max_length=20, blank=True)
+
+    objects = UserManager()
+
+    audit_exclude = ("password", "last_login", "date_joined")
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [models.UniqueConstraint(Lower("username"), name="user_username_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def access_level(self, record_type: str, action: str) -> int:
+        if self.is_superuser:
+            return Level.ALL
+        if self.role_id is None:
+            return Level.NONE
+        return self.role.level(record_type, action)
+
+    def visible_team_ids(self, include_sub_teams: bool) -> list[int]:
+        if self.team_id is None:
+            return []
+        if not include_sub_teams:
+            return [self.team_id]
+        cache: dict[str, Any] = self.__dict__.setdefault("_team_tree_cache", {})
+        if "tree" not in cache:
+            cache["tree"] = Team.tree_ids(self.team_id)
+        return list(cache["tree"])
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or (self.role is not None and self.role.slug == "administrator")
+
+
+class ApiToken(models.Model):
+    """A revocable API key. Only a SHA-256 hash is stored; the key is shown once when created."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,355 @@
+"""Every write to users, teams, roles, tokens and preferences: validated, permission-checked, audited."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from velinimet.core import audit
+from velinimet.core.exceptions import from_validation_error
+from velinimet.core.registry import RECORD_TYPES
+from velinimet.core.visibility import Level, can, can_create, level_for
+
+from .exceptions import Conflict, DomainError, InvalidField, NotAllowed
+from .models import ApiToken, Role, Team, User
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+USER_FIELDS = ("first_name", "last_name", "email", "team", "role", "language", "time_zone", "extension", "is_active")
+
+
+# --- validation helpers ---------------------------------------------------------------------
+def check_language(code: str) -> str:
+    if code not in LANGUAGE_CODES:
+        raise InvalidField("language", _("Unknown language “%(code)s”. Choose one of: %(choices)s.")
+                           % {"code": code, "choices": ", ".join(sorted(LANGUAGE_CODES))})
+    return code
+
+
+def check_time_zone(name: str) -> str:
+    if not name or name not in zoneinfo.available_timezones():
+        raise InvalidField("time_zone", _("Unknown time zone “%(name)s”, e.g. Europe/Istanbul or Asia/Baku.")
+                           % {"name": name})
+    return name
+
+
+def check_password(password: str, user: User | None = None, field: str = "password") -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code="weak_password", errors={field: list(exc.messages)}) from exc
+
+
+def _check_email(email: str) -> str:
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise InvalidField("email", _("Enter a valid e-mail address.")) from exc
+        local, _at, domain = email.rpartition("@")
+        email = f"{local}@{domain.lower()}"
+    return email
+
+
+def _require(user: Any, record_type: str, action: str, obj: Any = None) -> None:
+    allowed = can(user, obj, action) if obj is not None else level_for(user, record_type, action) > Level.NONE
+    if not allowed:
+        raise NotAllowed(_("You do not have permission to do this."))
+
+
+# --- users ----------------------------------------------------------------------------------
+def _clean_user_fields(fields: dict[str, Any], *, instance: User | None = None) -> dict[str, Any]:
+    clean = dict(fields)
+    if "language" in clean:
+        check_language(clean["language"])
+    if "time_zone" in clean:
+        check_time_zone(clean["time_zone"])
+    if "email" in clean:
+        clean["email"] = _check_email(clean["email"])
+    for name in ("first_name", "last_name", "extension"):
+        if name in clean:
+            clean[name] = (clean[name] or "").strip()
+    return clean
+
+
+def _check_username(username: str, exclude_pk: int | None = None) -> str:
+    username = (username or "").strip()
+    if not username:
+        raise InvalidField("username", _("Enter a username."))
+    try:
+        User.username_validator(username)
+    except ValidationError as exc:
+        raise InvalidField("username", str(exc.messages[0])) from exc
+    if User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists():
+        raise Conflict(_("The username “%(name)s” is taken.") % {"name": username},
+                       code="duplicate_username", errors={"username": [_("This username is taken.")]})
+    return username
+
+
+def _check_assignment(actor: Any, clean: dict[str, Any]) -> None:
+    """Only users who may assign users can set someone's team or role; only administrators grant Administrator."""
+    if ("team" in clean or "role" in clean) and level_for(actor, "accounts.user", "assign") == Level.NONE:
+        raise NotAllowed(_("You may not change teams or roles."))
+    role = clean.get("role")
+    if role is not None and role.slug == "administrator" and not getattr(actor, "is_administrator", False):
+        raise NotAllowed(_("Only administrators can grant the Administrator role."))
+
+
+@transaction.atomic
+def user_create(*, actor: Any, username: str, password: str, **fields: Any) -> User:
+    """Create a user; ``fields`` are any of USER_FIELDS."""
+    unknown = set(fields) - set(USER_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    clean = _clean_user_fields(fields)
+    team = clean.get("team")
+    if not can_create(actor, "accounts.user", owner_id=-1, team_id=team.pk if team else None):
+        raise NotAllowed(_("You do not have permission to create users."))
+    _check_assignment(actor, clean)
+    username = _check_username(username)
+    user = User(username=username, **clean)
+    check_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent create with the same name
+        raise Conflict(_("The username “%(name)s” is taken.") % {"name": username},
+                       code="duplicate_username", errors={"username": [_("This username is taken.")]}) from exc
+    audit.audit_create(actor=actor, instance=user)
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, **fields: Any) -> User:
+    """Change a user's profile, team, role or active flag."""
+    unknown = set(fields) - set(USER_FIELDS) - {"username"}
+    if unknown:
+        raise DomainError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    _require(actor, "accounts.user", "update", user)
+    clean = _clean_user_fields(fields, instance=user)
+    changing = {k: v for k, v in clean.items() if getattr(user, k) != v}
+    _check_assignment(actor, changing)
+    if "is_active" in changing and user.pk == actor.pk:
+        raise DomainError(_("You cannot deactivate your own account."), code="self_deactivation")
+    if "role" in changing and user.pk == actor.pk and user.is_administrator and not actor.is_superuser:
+        raise DomainError(_("You cannot remove your own Administrator role."), code="self_demotion")
+    if "username" in changing:
+        changing["username"] = _check_username(changing["username"], exclude_pk=user.pk)
+    before = audit.snapshot(user)
+    for key, value in changing.items():
+        setattr(user, key, value)
+    user.save()
+    audit.audit_update(actor=actor, instance=user, before=before)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str, old_password: str | None = None) -> User:
+    """Set a password: users change their own (with the old one); administrators reset others'."""
+    if user.pk == actor.pk:
+        if old_password is None or not user.check_password(old_password):
+            raise InvalidField("old_password", _("Your old password was entered incorrectly."))
+    else:
+        _require(actor, "accounts.user", "update", user)
+        if level_for(actor, "accounts.user", "update") < Level.ALL:
+            raise NotAllowed(_("Only administrators can reset other users' passwords."))
+    check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action="update", instance=user, note="password changed")
+    return user
+
+
+@transaction.atomic
+def preferences_update(*, actor: User, language: str | None = None, time_zone: str | None = None) -> User:
+    """A user sets their own language and time zone."""
+    fields: dict[str, Any] = {}
+    if language is not None:
+        fields["language"] = check_language(language)
+    if time_zone is not None:
+        fields["time_zone"] = check_time_zone(time_zone)
+    before = audit.snapshot(actor)
+    for key, value in fields.items():
+        setattr(actor, key, value)
+    actor.save(update_fields=list(fields) or None)
+    audit.audit_update(actor=actor, instance=actor, before=before)
+    return actor
+
+
+# --- teams ----------------------------------------------------------------------------------
+def _check_team_name(name: str, exclude_pk: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidField("name", _("Enter a name."))
+    if Team.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise Conflict(_("A team named “%(name)s” already exists.") % {"name": name},
+                       code="duplicate_name", errors={"name": [_("This name is taken.")]})
+    return name
+
+
+@transaction.atomic
+def team_create(*, actor: Any, name: str, parent: Team | None = None, description: str = "") -> Team:
+    _require(actor, "accounts.team", "create")
+    if level_for(actor, "accounts.team", "create") < Level.ALL:
+        raise NotAllowed(_("You do not have permission to create teams."))
+    team = Team.objects.create(name=_check_team_name(name), parent=parent, description=description.strip())
+    audit.audit_create(actor=actor, instance=team)
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor: Any, team: Team, name: str | None = None, parent: Team | None | str = "unchanged",
+                description: str | None = None) -> Team:
+    _require(actor, "accounts.team", "update", team)
+    before = audit.snapshot(team)
+    if name is not None:
+        team.name = _check_team_name(name, exclude_pk=team.pk)
+    if parent != "unchanged":
+        assert parent is None or isinstance(parent, Team)
+        if parent is not None and parent.pk in Team.tree_ids(team.pk):
+            raise InvalidField("parent", _("A team cannot be placed under itself or one of its sub-teams."))
+        team.parent = parent
+    if description is not None:
+        team.description = description.strip()
+    team.save()
+    audit.audit_update(actor=actor, instance=team, before=before)
+    return team
+
+
+@transaction.atomic
+def team_delete(*, actor: Any, team: Team) -> None:
+    _require(actor, "accounts.team", "delete", team)
+    if team.members.exists():
+        raise Conflict(_("Move this team's members to another team first."), code="team_has_members")
+    if team.children.exists():
+        raise Conflict(_("Move or delete this team's sub-teams first."), code="team_has_children")
+    audit.audit_delete(actor=actor, instance=team)
+    team.delete()
+
+
+# --- roles ----------------------------------------------------------------------------------
+def _clean_permissions(permissions: dict[str, Any]) -> dict[str, dict[str, int]]:
+    clean: dict[str, dict[str, int]] = {}
+    levels = {int(v) for v in Level.values}
+    for key, actions in (permissions or {}).items():
+        rt = RECORD_TYPES.get(key)
+        if rt is None:
+            raise InvalidField("permissions", _("Unknown record type “%(key)s”.") % {"key": key})
+        if not isinstance(actions, dict):
+            raise InvalidField("permissions", _("Give levels per action for “%(key)s”.") % {"key": key})
+        for action, level in actions.items():
+            if action not in rt.actions:
+                raise InvalidField("permissions", _("Unknown action “%(action)s” for “%(key)s”.")
+                                   % {"action": action, "key": key})
+            try:
+                level = int(level)
+            except (TypeError, ValueError):
+                level = -1
+            if level not in levels:
+                raise InvalidField("permissions", _("Access levels are 0 (none) to 4 (all)."))
+            clean.setdefault(key, {})[action] = level
+    return clean
+
+
+def _check_role_name(name: str, exclude_pk: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidField("name", _("Enter a name."))
+    if Role.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise Conflict(_("A role named “%(name)s” already exists.") % {"name": name},
+                       code="duplicate_name", errors={"name": [_("This name is taken.")]})
+    return name
+
+
+@transaction.atomic
+def role_create(*, actor: Any, name: str, copy_from: Role | None = None, description: str = "",
+                permissions: dict[str, Any] | None = None, require_2fa: bool = False) -> Role:
+    """Create a custom role, starting from another role's effective levels when ``copy_from`` is given."""
+    _require(actor, "accounts.role", "create")
+    matrix = copy_from.matrix() if copy_from else {}
+    for key, actions in _clean_permissions(permissions or {}).items():
+        matrix.setdefault(key, {}).update(actions)
+    role = Role.objects.create(name=_check_role_name(name), description=description.strip(),
+                               permissions=matrix, require_2fa=require_2fa)
+    audit.audit_create(actor=actor, instance=role)
+    return role
+
+
+@transaction.atomic
+def role_update(*, actor: Any, role: Role, name: str | None = None, description: str | None = None,
+                permissions: dict[str, Any] | None = None, require_2fa: bool | None = None) -> Role:
+    """Change a role; ``permissions`` entries override the role's levels for the record types they name."""
+    _require(actor, "accounts.role", "update")
+    before = audit.snapshot(role)
+    if name is not None:
+        role.name = _check_role_name(name, exclude_pk=role.pk)
+    if description is not None:
+        role.description = description.strip()
+    if permissions is not None:
+        merged = {k: dict(v) for k, v in role.permissions.items()}
+        for key, actions in _clean_permissions(permissions).items():
+            merged.setdefault(key, {}).update(actions)
+        if role.slug == "administrator" and any(
+            lvl < Level.ALL for key in ("accounts.user", "accounts.role") for lvl in merged.get(key, {}).values()
+        ):
+            raise InvalidField("permissions", _("The Administrator role must keep full access to users and roles."))
+        role.permissions = merged
+    if require_2fa is not None:
+        role.require_2fa = require_2fa
+    role.save()
+    audit.audit_update(actor=actor, instance=role, before=before)
+    return role
+
+
+@transaction.atomic
+def role_delete(*, actor: Any, role: Role) -> None:
+    _require(actor, "accounts.role", "delete")
+    if role.is_system:
+        raise Conflict(_("Default roles cannot be deleted."), code="system_role")
+    if role.users.exists():
+        raise Conflict(_("Give this role's users another role first."), code="role_in_use")
+    audit.audit_delete(actor=actor, instance=role)
+    role.delete()
+
+
+# --- API tokens -----------------------------------------------------------------------------
+@transaction.atomic
+def token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for ``user`` (themselves, or anyone for an administrator); returns the key once."""
+    if user.pk != actor.pk and level_for(actor, "accounts.user", "update") < Level.ALL:
+        raise NotAllowed(_("You may only create tokens for yourself."))
+    if not user.is_active:
+        raise DomainError(_("This user is inactive."), code="inactive_user")
+    name = (name or "").strip() or timezone.now().strftime("token %Y-%m-%d %H:%M")
+    if len(name) > 100:
+        raise InvalidField("name", _("Use at most 100 characters."))
+    key = "vlm_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:12], key_hash=ApiToken.hash_key(key))
+    audit.audit_create(actor=actor, instance=token)
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk and level_for(actor, "accounts.user", "update") < Level.ALL:
+        raise NotAllowed(_("You may only revoke your own tokens."))
+    if token.revoked_at is None:
+        before = audit.snapshot(token)
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.audit_update(actor=actor, instance=token, before=before)
+    return token
+
+
+def wrap_validation(exc: ValidationError) -> DomainError:
+    return from_validation_error(exc)

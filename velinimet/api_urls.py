@@ -1,0 +1,25 @@
+"""/api/v1/: every app's endpoints, the OpenAPI schema and the offline Swagger UI."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from velinimet.accounts import api as accounts_api
+from velinimet.core import api as core_api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("users", accounts_api.UserViewSet, basename="user")
+router.register("teams", accounts_api.TeamViewSet, basename="team")
+router.register("roles", accounts_api.RoleViewSet, basename="role")
+router.register("tokens", accounts_api.ApiTokenViewSet, basename="token")
+router.register("jobs", core_api.JobViewSet, basename="job")
+router.register("audit", core_api.AuditEntryViewSet, basename="audit")
+
+urlpatterns = [
+    path("me/", accounts_api.me, name="me"),
+    path("me/preferences/", accounts_api.me_update, name="me-preferences"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

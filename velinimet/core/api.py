@@ -1,0 +1,79 @@
+"""API endpoints of the core app: job progress and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .models import AuditEntry, Job
+from .rest import CursorPagination, VisibleViewSetMixin
+from .selectors import audit_list, job_list
+
+
+class JobSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True, allow_null=True)
+    started_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "title", "state", "done", "total", "percent", "message", "result", "error",
+                  "started_by", "created_at", "started_at", "finished_at", "download_url"]
+
+    def get_download_url(self, job: Job) -> str | None:
+        if job.state == Job.State.SUCCEEDED and job.result_file:
+            return reverse("core:job_download", args=[job.pk])
+        return None
+
+
+@extend_schema_view(list=extend_schema(summary="Jobs you may see"), retrieve=extend_schema(summary="One job's progress"))
+class JobViewSet(VisibleViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = JobSerializer
+    pagination_class = type("JobPagination", (CursorPagination,), {"ordering": "-created_at"})
+
+    def get_queryset(self) -> Any:
+        return job_list(self.request.user)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    record_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor_name", "action", "record_type", "object_id", "object_repr", "changes", "note"]
+
+    def get_record_type(self, entry: AuditEntry) -> str:
+        return f"{entry.content_type.app_label}.{entry.content_type.model}"
+
+
+class AuditFilterSerializer(serializers.Serializer):
+    actor = serializers.CharField(required=False, max_length=150)
+    action = serializers.ChoiceField(choices=AuditEntry.Action.choices, required=False)
+    record_type = serializers.CharField(required=False, max_length=100)
+    object_id = serializers.CharField(required=False, max_length=64)
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+
+@extend_schema_view(list=extend_schema(parameters=[AuditFilterSerializer]))
+class AuditEntryViewSet(VisibleViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = AuditEntrySerializer
+
+    def get_queryset(self) -> Any:
+        if self.action == "list":
+            filters = AuditFilterSerializer(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            return audit_list(self.request.user, filters.validated_data)
+        return audit_list(self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from .visibility import can_read_type
+
+        if not can_read_type(request.user, "core.auditentry"):
+            raise exceptions.PermissionDenied()
+        return super().list(request, *args, **kwargs)

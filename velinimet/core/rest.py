@@ -1,0 +1,94 @@
+"""API plumbing shared by every app: one error shape, cursor pagination, visibility-aware viewsets.
+
+Kept apart from the viewsets: DRF imports the pagination and exception handler named in settings
+while its own modules load, so this module must not import rest_framework.viewsets/generics.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .exceptions import DomainError, from_validation_error
+from .visibility import get_for_user
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Keyset pagination: page 5,000 costs the same as page 1."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    ordering = "-pk"
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub, msgs in _flatten(value).items():
+                    out[f"{key}.{sub}"] = msgs
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for i, item in enumerate(value):
+                    for sub, msgs in _flatten(item).items():
+                        out[f"{key}.{i}.{sub}"] = msgs
+            else:
+                out[str(key)] = [str(v) for v in (value if isinstance(value, list) else [value])]
+        return out
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(v) for v in detail]}
+    return {}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every API error as ``{"message", "code", "errors"}`` with the right status."""
+    if isinstance(exc, DjangoValidationError):
+        exc = from_validation_error(exc)
+    if isinstance(exc, DomainError):
+        return Response({"message": exc.message, "code": exc.code, "errors": exc.errors}, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        first = next(iter(errors.values()), [str(exc)])
+        message = first[0] if first else str(exc)
+        response.data = {"message": message, "code": "invalid", "errors": errors}
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        message = str(detail) if not isinstance(detail, dict | list) else str(exc.default_detail)
+        response.data = {"message": message, "code": getattr(detail, "code", None) or exc.default_code, "errors": {}}
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class VisibleViewSetMixin:
+    """``get_object()`` through the one visibility helper: 404 when hidden, 403 when read-only."""
+
+    request: Request
+    action: str | None
+
+    def get_object(self) -> Any:
+        action = {"update": "update", "partial_update": "update", "destroy": "delete"}.get(self.action or "", "read")
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        obj = get_for_user(queryset, self.request.user, self.kwargs["pk"], action=action)  # type: ignore[attr-defined]
+        return obj
+
+

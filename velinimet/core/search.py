@@ -1,0 +1,69 @@
+"""The one global search interface: modules register providers; the shell box and the API call ``search()``.
+
+Each provider returns hits for the records the user may see (its own visibility applies), ranked
+exact > prefix > contains by ``rank()`` on the folded text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+from .text import fold
+
+
+@dataclass
+class SearchHit:
+    type: str
+    id: Any
+    title: str
+    url: str
+    subtitle: str = ""
+    score: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    type: str
+    label: str | Promise
+    search: Callable[[Any, str, int], Iterable[SearchHit]]
+    order: int = 100
+
+
+PROVIDERS: dict[str, SearchProvider] = {}
+
+
+def register_search_provider(provider: SearchProvider) -> None:
+    PROVIDERS[provider.type] = provider
+
+
+def rank(query_key: str, *candidates: str) -> int:
+    """3 exact, 2 a word starts with the query, 1 contains it, 0 no match (all on folded text)."""
+    best = 0
+    for candidate in candidates:
+        key = fold(candidate)
+        if not key:
+            continue
+        if key == query_key:
+            return 3
+        if key.startswith(query_key) or f" {query_key}" in f" {key}":
+            best = max(best, 2)
+        elif query_key in key:
+            best = max(best, 1)
+    return best
+
+
+def search(user: Any, query: str, *, limit: int = 10) -> list[tuple[SearchProvider, list[SearchHit]]]:
+    """Grouped results: one (provider, hits) pair per provider that found something."""
+    if not fold(query):
+        return []
+    groups = []
+    for provider in sorted(PROVIDERS.values(), key=lambda p: p.order):
+        hits = sorted(provider.search(user, query, limit), key=lambda h: (-h.score, h.title))[:limit]
+        if hits:
+            groups.append((provider, hits))
+    return groups

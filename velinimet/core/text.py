@@ -1,0 +1,77 @@
+"""Text folding: the one normaliser for search keys and duplicate detection.
+
+Turkish and Azerbaijani need their own case rules before anything else: "İ" lowers to "i" and
+"I" to "ı" (Python's str.lower() gives "i̇" and "i"), then diacritics go, so that "ŞÜKRÜ",
+"şükrü" and "Sukru" share one key, and so do "ISPARTA", "Isparta" and "ısparta".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TR_LOWER = str.maketrans({"İ": "i", "I": "ı"})
+# Latin letters that carry no combining mark in Unicode, so NFKD cannot strip them.
+_LATIN_EXTRA = {
+    "ı": "i", "ə": "e", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t", "ŀ": "l",
+    "æ": "ae", "œ": "oe", "ß": "ss", "þ": "th", "ð": "d", "ŋ": "n", "ĸ": "k", "ſ": "s",
+    "ɨ": "i", "ʉ": "u", "ɵ": "o", "ƒ": "f", "ɛ": "e", "ɔ": "o", "ǝ": "e",
+}  # fmt: skip
+_LATIN_NAME = re.compile(r"^LATIN (?:SMALL|CAPITAL) (?:LETTER|LIGATURE) (?:DOTLESS |TURNED |SMALL CAPITAL )?([A-Z]{1,2})\b")
+_SPACES = re.compile(r"\s+")
+_ASCII_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    """Fold one lower-cased, mark-free character: a key fragment, a space, or the character."""
+    if ch in _LATIN_EXTRA:
+        return _LATIN_EXTRA[ch]
+    category = unicodedata.category(ch)
+    if category[0] == "N":
+        digit = unicodedata.digit(ch, None)
+        return str(digit) if digit is not None else " "
+    if category[0] != "L":
+        return " "  # punctuation, symbols, separators, controls: word boundaries in a key
+    if ch.isascii():
+        return ch
+    match = _LATIN_NAME.match(unicodedata.name(ch, ""))
+    if match:
+        return match.group(1).lower()
+    return ch  # other scripts (Cyrillic, Arabic, ...) keep their letters, lower-cased
+
+
+def _fold_once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_TR_LOWER).casefold()
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(_fold_char(ch) for ch in text if not unicodedata.combining(ch))
+
+
+def fold(text: str | None) -> str:
+    """Return the search/dedup key of ``text``: lower-case, no diacritics, no punctuation, single spaces.
+
+    Idempotent, case-insensitive in the Turkish sense, ASCII-only for Latin-script input, never raises.
+    """
+    if not text:
+        return ""
+    if text.isascii():  # fast path: the bulk of e-mails, numbers and transliterated names
+        return " ".join(_ASCII_NON_WORD.sub(" ", text.lower()).split())
+    folded = _fold_once(text)
+    # Compatibility forms can fold to characters that fold again; converge (at most a few passes).
+    for _ in range(3):
+        again = _fold_once(folded)
+        if again == folded:
+            break
+        folded = again
+    return " ".join(_SPACES.split(folded)).strip()
+
+
+def tr_lower(text: str) -> str:
+    """Lower-case with the Turkish/Azerbaijani dotted and dotless i."""
+    return text.translate(_TR_LOWER).lower()
+
+
+def tr_upper(text: str) -> str:
+    """Upper-case with the Turkish/Azerbaijani dotted and dotless i."""
+    return text.translate(str.maketrans({"i": "İ", "ı": "I"})).upper()

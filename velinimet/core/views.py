@@ -1,0 +1,124 @@
+"""Shell pages: home, settings index, global search, job progress, audit log."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from .exceptions import DomainError
+from .models import AuditEntry, Job
+from .search import search
+from .selectors import audit_list, job_list
+from .services import audit_export_start
+from .visibility import can_read_type, get_for_user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    jobs = job_list(request.user).filter(started_by=request.user)[:5]
+    return render(request, "core/home.html", {"jobs": jobs})
+
+
+@login_required
+def settings_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/settings.html")
+
+
+@login_required
+@require_GET
+def global_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    groups = search(request.user, query) if query else []
+    template = "core/search.html#results" if request.htmx else "core/search.html"
+    return render(request, template, {"q": query, "groups": groups})
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    job = get_for_user(Job.objects.all(), request.user, pk)
+    template = "core/job_detail.html#progress" if request.htmx else "core/job_detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_download(request: HttpRequest, pk: str) -> FileResponse:
+    from django.conf import settings
+
+    job = get_for_user(Job.objects.all(), request.user, pk)
+    if job.state != Job.State.SUCCEEDED or not job.result_file:
+        raise Http404
+    path = settings.EXPORT_DIR / job.result_file
+    if not path.is_file() or path.resolve().parent != settings.EXPORT_DIR.resolve():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_file)
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=gettext_lazy("User"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"), required=False,
+        choices=[("", gettext_lazy("Any"))] + list(AuditEntry.Action.choices),
+    )
+    record_type = forms.CharField(label=gettext_lazy("Record type"), required=False, max_length=100)
+    object_id = forms.CharField(label=gettext_lazy("Record id"), required=False, max_length=64)
+    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if isinstance(since, datetime.date) and isinstance(until, datetime.date) and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
+@login_required
+def audit_list_view(request: HttpRequest) -> HttpResponse:
+    if not can_read_type(request.user, "core.auditentry"):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(audit_list(request.user, filters), 50).get_page(request.GET.get("page"))
+    template = "core/audit_list.html#table" if request.htmx else "core/audit_list.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+@require_POST
+def audit_export(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Correct the filter before exporting."))
+        return redirect("core:audit_list")
+    try:
+        job = audit_export_start(actor=request.user, filters=form.cleaned_data)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, _("The export has started."))
+    return redirect("core:job_detail", pk=job.pk)
+
+
+def _error_json_or_page(request: HttpRequest, status: int, template: str, code: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"message": message, "code": code, "errors": {}}, status=status)
+    return render(request, template, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_json_or_page(request, 404, "404.html", "not_found", _("Not found."))
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_json_or_page(request, 403, "403.html", "permission_denied", _("You do not have permission to do this."))

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+
+urlpatterns = [
+    path("api/v1/", include("velinimet.api_urls")),
+    path("", include("velinimet.accounts.urls")),
+    path("", include("velinimet.core.urls")),
+]
+
+handler404 = "velinimet.core.views.not_found"
+handler403 = "velinimet.core.views.forbidden"
