@@ -18,6 +18,16 @@ CHROMIUM_ARGS = [
     "--no-first-run", "--disable-sync", "--disable-quic",
 ]
 PASSWORD = "Velinimet-test-2026!"
+_PASSWORD_HASH: list[str] = []
+
+
+def password_hash() -> str:
+    """PASSWORD hashed once with the real (Argon2) hasher and reused: hashing per user costs ~0.1 s."""
+    if not _PASSWORD_HASH:
+        from django.contrib.auth.hashers import make_password
+
+        _PASSWORD_HASH.append(make_password(PASSWORD))
+    return _PASSWORD_HASH[0]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -53,7 +63,7 @@ class Cast:
         def make(username: str, role: str, team: Team, **extra: Any) -> User:
             user = User(username=username, first_name=username.capitalize(), role=Role.objects.get(slug=role),
                         team=team, **extra)
-            user.set_password(PASSWORD)
+            user.password = password_hash()
             user.save()
             return user
 

@@ -95,14 +95,10 @@ def me_update(request: Request) -> Response:
 class UserViewSet(VisibleViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = UserSerializer
+    record_type = "accounts.user"
 
     def get_queryset(self) -> Any:
         return user_list(self.request.user, q=self.request.query_params.get("q", ""))
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if level_for(request.user, "accounts.user", "read") == Level.NONE:
-            raise PermissionDenied()
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(responses={201: UserSerializer, 400: ErrorSerializer, 409: ErrorSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -138,6 +134,7 @@ class TeamSerializer(serializers.ModelSerializer):
 
 class TeamViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     serializer_class = TeamSerializer
+    record_type = "accounts.team"
 
     def get_queryset(self) -> Any:
         return team_list(self.request.user)
@@ -173,6 +170,7 @@ class RoleSerializer(serializers.ModelSerializer):
 
 class RoleViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     serializer_class = RoleSerializer
+    record_type = "accounts.role"
 
     def get_queryset(self) -> Any:
         return role_list(self.request.user)

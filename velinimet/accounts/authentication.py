@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from .middleware import activate_preferences
 from .models import ApiToken
 
 
@@ -29,4 +30,6 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         # Touch last_used at most once a minute: a write per request would cost more than the request.
         if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # Middleware runs before DRF authenticates a token, so the user's language is applied here.
+        activate_preferences(token.user)
         return token.user, token

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from velinimet.core import audit
 from velinimet.core.exceptions import from_validation_error
 from velinimet.core.registry import RECORD_TYPES
+from velinimet.core.text import tr_lower
 from velinimet.core.visibility import Level, can, can_create, level_for
 
 from .exceptions import Conflict, DomainError, InvalidField, NotAllowed
@@ -27,6 +28,16 @@ USER_FIELDS = ("first_name", "last_name", "email", "team", "role", "language", "
 
 
 # --- validation helpers ---------------------------------------------------------------------
+def _same_name_exists(queryset: Any, field: str, value: str, exclude_pk: Any = None) -> bool:
+    """Case-insensitive in the Turkish sense ("SATIŞ" = "Satış"), which SQLite's LIKE is not.
+
+    Compared in Python over one column: teams, roles and usernames are small tables.
+    """
+    key = tr_lower(value).casefold()
+    others = queryset.exclude(pk=exclude_pk).values_list(field, flat=True)
+    return any(tr_lower(other).casefold() == key for other in others.iterator())
+
+
 def check_language(code: str) -> str:
     if code not in LANGUAGE_CODES:
         raise InvalidField("language", _("Unknown language “%(code)s”. Choose one of: %(choices)s.")
@@ -89,7 +100,7 @@ def _check_username(username: str, exclude_pk: int | None = None) -> str:
         User.username_validator(username)
     except ValidationError as exc:
         raise InvalidField("username", str(exc.messages[0])) from exc
-    if User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists():
+    if _same_name_exists(User.objects.all(), "username", username, exclude_pk):
         raise Conflict(_("The username “%(name)s” is taken.") % {"name": username},
                        code="duplicate_username", errors={"username": [_("This username is taken.")]})
     return username
@@ -191,7 +202,7 @@ def _check_team_name(name: str, exclude_pk: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
         raise InvalidField("name", _("Enter a name."))
-    if Team.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+    if _same_name_exists(Team.objects.all(), "name", name, exclude_pk):
         raise Conflict(_("A team named “%(name)s” already exists.") % {"name": name},
                        code="duplicate_name", errors={"name": [_("This name is taken.")]})
     return name
@@ -265,7 +276,7 @@ def _check_role_name(name: str, exclude_pk: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
         raise InvalidField("name", _("Enter a name."))
-    if Role.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+    if _same_name_exists(Role.objects.all(), "name", name, exclude_pk):
         raise Conflict(_("A role named “%(name)s” already exists.") % {"name": name},
                        code="duplicate_name", errors={"name": [_("This name is taken.")]})
     return name

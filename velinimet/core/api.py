@@ -34,6 +34,7 @@ class JobSerializer(serializers.ModelSerializer):
 @extend_schema_view(list=extend_schema(summary="Jobs you may see"), retrieve=extend_schema(summary="One job's progress"))
 class JobViewSet(VisibleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = JobSerializer
+    record_type = "core.job"
     pagination_class = type("JobPagination", (CursorPagination,), {"ordering": "-created_at"})
 
     def get_queryset(self) -> Any:
@@ -63,6 +64,7 @@ class AuditFilterSerializer(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[AuditFilterSerializer]))
 class AuditEntryViewSet(VisibleViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AuditEntrySerializer
+    record_type = "core.auditentry"
 
     def get_queryset(self) -> Any:
         if self.action == "list":
@@ -70,10 +72,3 @@ class AuditEntryViewSet(VisibleViewSetMixin, mixins.ListModelMixin, mixins.Retri
             filters.is_valid(raise_exception=True)
             return audit_list(self.request.user, filters.validated_data)
         return audit_list(self.request.user)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from .visibility import can_read_type
-
-        if not can_read_type(request.user, "core.auditentry"):
-            raise exceptions.PermissionDenied()
-        return super().list(request, *args, **kwargs)

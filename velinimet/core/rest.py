@@ -84,6 +84,15 @@ class VisibleViewSetMixin:
 
     request: Request
     action: str | None
+    record_type: str
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        """Listing a record type the user may not read at all is a 403 (an empty list would hide that)."""
+        from .visibility import can_read_type
+
+        if not can_read_type(request.user, self.record_type):
+            raise exceptions.PermissionDenied()
+        return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_object(self) -> Any:
         action = {"update": "update", "partial_update": "update", "destroy": "delete"}.get(self.action or "", "read")

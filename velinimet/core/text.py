@@ -18,7 +18,7 @@ _LATIN_EXTRA = {
     "æ": "ae", "œ": "oe", "ß": "ss", "þ": "th", "ð": "d", "ŋ": "n", "ĸ": "k", "ſ": "s",
     "ɨ": "i", "ʉ": "u", "ɵ": "o", "ƒ": "f", "ɛ": "e", "ɔ": "o", "ǝ": "e",
 }  # fmt: skip
-_LATIN_NAME = re.compile(r"^LATIN (?:SMALL|CAPITAL) (?:LETTER|LIGATURE) (?:DOTLESS |TURNED |SMALL CAPITAL )?([A-Z]{1,2})\b")
+_LATIN_WORDS = {"SCHWA": "e", "EZH": "z", "ESH": "s", "ETH": "d", "THORN": "th", "YOGH": "y", "WYNN": "w", "ENG": "n"}
 _SPACES = re.compile(r"\s+")
 _ASCII_NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -32,13 +32,20 @@ def _fold_char(ch: str) -> str:
     if category[0] == "N":
         digit = unicodedata.digit(ch, None)
         return str(digit) if digit is not None else " "
-    if category[0] != "L":
-        return " "  # punctuation, symbols, separators, controls: word boundaries in a key
+    if category[0] != "L" or category == "Lm":
+        return " "  # punctuation, symbols, modifier letters (ʼ ˆ), separators: word boundaries in a key
     if ch.isascii():
         return ch
-    match = _LATIN_NAME.match(unicodedata.name(ch, ""))
-    if match:
-        return match.group(1).lower()
+    name = unicodedata.name(ch, "")
+    if name.startswith("LATIN "):
+        # e.g. "LATIN LETTER SMALL CAPITAL R", "LATIN SMALL LETTER TURNED A": take the base letter.
+        words = name.split(" WITH ")[0].split()
+        for word in reversed(words):
+            if len(word) <= 2 and word.isalpha():
+                return word.lower()
+            if word in _LATIN_WORDS:
+                return _LATIN_WORDS[word]
+        return ""  # a Latin letter with no ASCII base (e.g. a click or glottal stop): no key fragment
     return ch  # other scripts (Cyrillic, Arabic, ...) keep their letters, lower-cased
 
 

@@ -1,0 +1,92 @@
+"""fold(): the one search/dedup key. Table of Turkish and Azerbaijani cases, then properties."""
+
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from velinimet.core.text import fold, tr_lower, tr_upper
+
+EXAMPLES = [
+    ("ŞÜKRÜ", "sukru"),
+    ("şükrü", "sukru"),
+    ("Sukru", "sukru"),
+    ("ISPARTA", "isparta"),
+    ("Isparta", "isparta"),
+    ("ısparta", "isparta"),
+    ("İSTANBUL", "istanbul"),
+    ("İstanbul", "istanbul"),
+    ("Işık", "isik"),
+    ("IŞIK", "isik"),
+    ("Iğdır", "igdir"),
+    ("ÇAĞLAYAN", "caglayan"),
+    ("Gülşen Öztürk", "gulsen ozturk"),
+    ("Əli Məmmədov", "eli memmedov"),
+    ("ƏLİ MƏMMƏDOV", "eli memmedov"),
+    ("Gəncə", "gence"),
+    ("Xırdalan", "xirdalan"),
+    ("Quba", "quba"),
+    ("  Ahmet   Can  ", "ahmet can"),
+    ("Öz-Tür A.Ş.", "oz tur a s"),
+    ("O'Neil & Sons, Ltd.", "o neil sons ltd"),
+    ("Straße", "strasse"),
+    ("Ørsted", "orsted"),
+    ("Łódź", "lodz"),
+    ("İ̇", "i"),  # İ followed by a stray combining dot
+    ("", ""),
+    ("0532 123 45 67", "0532 123 45 67"),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), EXAMPLES)
+def test_fold_table(text: str, key: str) -> None:
+    assert fold(text) == key
+
+
+def test_fold_of_none_is_empty() -> None:
+    assert fold(None) == ""
+
+
+def test_sukru_variants_share_one_key() -> None:
+    assert len({fold(s) for s in ["ŞÜKRÜ", "şükrü", "Sukru", "SUKRU", "Şükrü"]}) == 1
+
+
+def test_turkish_case_helpers() -> None:
+    assert tr_lower("İSTANBUL IĞDIR") == "istanbul ığdır"
+    assert tr_upper("istanbul ığdır") == "İSTANBUL IĞDIR"
+
+
+TURKIC = "abcçdeəfgğhxıijkqlmnoöprsştuüvyzABCÇDEƏFGĞHXIİJKQLMNOÖPRSŞTUÜVYZ"
+LATIN1_LETTERS = "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isalpha())
+latin_text = st.text(alphabet=TURKIC + LATIN1_LETTERS + string.digits + " .,-'&/()", max_size=40)
+turkic_text = st.text(alphabet=TURKIC + string.digits + " .,-'", max_size=40)
+
+
+@given(st.text(max_size=60))
+def test_fold_never_raises_and_is_idempotent(text: str) -> None:
+    key = fold(text)
+    assert isinstance(key, str)
+    assert fold(key) == key
+
+
+@given(latin_text)
+def test_fold_of_latin_text_is_ascii(text: str) -> None:
+    assert fold(text).isascii()
+
+
+@given(turkic_text)
+def test_fold_is_stable_under_turkish_case_changes(text: str) -> None:
+    assert fold(tr_upper(text)) == fold(text) == fold(tr_lower(text))
+
+
+@given(turkic_text)
+def test_fold_is_stable_under_python_case_changes(text: str) -> None:
+    assert fold(text.upper()) == fold(text) == fold(text.lower())
+
+
+@given(st.text(max_size=60))
+def test_fold_has_no_outer_or_double_spaces(text: str) -> None:
+    key = fold(text)
+    assert key == key.strip()
+    assert "  " not in key
