@@ -55,7 +55,9 @@ class Cast:
 
     def __init__(self) -> None:
         from velinimet.accounts.models import Role, Team, User
+        from velinimet.accounts.roles import ensure_default_roles
 
+        ensure_default_roles()
         self.sales = Team.objects.create(name="Satış")
         self.istanbul = Team.objects.create(name="İstanbul", parent=self.sales)
         self.baku = Team.objects.create(name="Bakı", parent=self.sales)

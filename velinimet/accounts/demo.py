@@ -41,6 +41,9 @@ def demo_password() -> str:
 @transaction.atomic
 def load_demo_users() -> list[User]:
     """Create the demo teams and users; the caller makes sure the database is empty."""
+    from .roles import ensure_default_roles
+
+    ensure_default_roles()
     teams: dict[str, Team] = {}
     for key, (name, parent) in TEAMS.items():
         teams[key] = Team.objects.create(name=name, parent=teams.get(parent) if parent else None)

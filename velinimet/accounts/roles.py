@@ -13,3 +13,22 @@ DEFAULT_ROLE_TEXTS = [
     gettext_noop("Analyst"), gettext_noop("Reads and exports data for reports; changes nothing."),
     gettext_noop("Read-only"), gettext_noop("Reads what their team sees; changes nothing."),
 ]
+
+DEFAULT_ROLES = [
+    ("administrator", "Administrator", "Full access, manages users, teams and roles."),
+    ("sales_manager", "Sales manager", "Leads sales teams: sees and manages the records of their team and sub-teams."),
+    ("sales_rep", "Sales rep", "Works their own customers and deals; reads their team's records."),
+    ("service_agent", "Service agent", "Handles customer cases and service requests."),
+    ("marketing_specialist", "Marketing specialist", "Builds segments and campaigns."),
+    ("field_technician", "Field technician", "Does on-site service visits."),
+    ("analyst", "Analyst", "Reads and exports data for reports; changes nothing."),
+    ("read_only", "Read-only", "Reads what their team sees; changes nothing."),
+]
+
+
+def ensure_default_roles(role_model: type | None = None) -> None:
+    """Create any missing default role (the migration does this; a flushed test database needs it again)."""
+    if role_model is None:
+        from .models import Role as role_model  # noqa: N813
+    for slug, name, description in DEFAULT_ROLES:
+        role_model.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})  # type: ignore[attr-defined]

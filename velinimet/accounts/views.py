@@ -52,7 +52,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:
-            form.add_error(None, _("The username or password is wrong. Both are case-sensitive for the password."))
+            form.add_error(None, _("The username or password is wrong."))
         elif two_factor.confirmed_device(user) is not None:
             request.session[PENDING_2FA] = [user.pk, user.backend]  # type: ignore[attr-defined]
             return redirect(f"{reverse('accounts:login_verify')}?next={_safe_next(request, reverse('core:home'))}")

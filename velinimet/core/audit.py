@@ -55,7 +55,7 @@ def record(
         actor=actor if is_user else None,
         actor_name=(actor.get_username() if is_user else "system")[:150],
         action=action,
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         changes=changes or {},
