@@ -14,8 +14,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("VELINIMET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 PASSWORD = "Velinimet-test-2026!"
 _PASSWORD_HASH: list[str] = []
@@ -63,8 +68,13 @@ class Cast:
         self.baku = Team.objects.create(name="Bakı", parent=self.sales)
 
         def make(username: str, role: str, team: Team, **extra: Any) -> User:
-            user = User(username=username, first_name=username.capitalize(), role=Role.objects.get(slug=role),
-                        team=team, **extra)
+            user = User(
+                username=username,
+                first_name=username.capitalize(),
+                role=Role.objects.get(slug=role),
+                team=team,
+                **extra,
+            )
             user.password = password_hash()
             user.save()
             return user

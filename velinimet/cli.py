@@ -1,13 +1,13 @@
 """The ``velinimet`` command: a thin wrapper around Django's management commands.
 
-    velinimet demo [--port 8000]     migrate, load demo data once, run web server + worker
-    velinimet serve [--port 8000]    web server (gunicorn)
-    velinimet worker                 background worker (Huey consumer)
-    velinimet migrate                apply database migrations
-    velinimet createuser ...         create a user (see --help)
-    velinimet api-token USERNAME     print a new API token for USERNAME
-    velinimet seed --people N --companies N [--seed S]   generate demo/benchmark data
-    velinimet <any manage.py command>
+velinimet demo [--port 8000]     migrate, load demo data once, run web server + worker
+velinimet serve [--port 8000]    web server (gunicorn)
+velinimet worker                 background worker (Huey consumer)
+velinimet migrate                apply database migrations
+velinimet createuser ...         create a user (see --help)
+velinimet api-token USERNAME     print a new API token for USERNAME
+velinimet seed --people N --companies N [--seed S]   generate demo/benchmark data
+velinimet <any manage.py command>
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 from django.urls import include, path
 
-
 urlpatterns = [
     path("api/v1/", include("velinimet.api_urls")),
     path("", include("velinimet.accounts.urls")),

@@ -8,12 +8,12 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from velinimet.core.http import request_user
 from velinimet.core.rest import ErrorSerializer, VisibleViewSetMixin
-from velinimet.core.visibility import Level, level_for
+from velinimet.core.visibility import Level
 
 from . import services
 from .models import ApiToken, Role, Team, User
@@ -41,10 +41,26 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "team", "role", "language", "time_zone",
-                  "extension", "is_active", "password", "date_joined", "last_login"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "team",
+            "role",
+            "language",
+            "time_zone",
+            "extension",
+            "is_active",
+            "password",
+            "date_joined",
+            "last_login",
+        ]
         read_only_fields = ["date_joined", "last_login"]
-        extra_kwargs = {"username": {"validators": []}}  # uniqueness (case-insensitive) is the service's rule
+        extra_kwargs: dict[str, Any] = {
+            "username": {"validators": []}
+        }  # uniqueness (case-insensitive) is the service's rule
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -55,8 +71,21 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "language", "time_zone", "extension",
-                  "team", "teams", "role", "permissions", "is_superuser"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "language",
+            "time_zone",
+            "extension",
+            "team",
+            "teams",
+            "role",
+            "permissions",
+            "is_superuser",
+        ]
 
     def get_teams(self, user: User) -> list[dict[str, Any]]:
         """The user's team and every team above it, top first."""
@@ -67,8 +96,10 @@ class MeSerializer(serializers.ModelSerializer):
     def get_permissions(self, user: User) -> dict[str, dict[str, str]]:
         from velinimet.core.registry import RECORD_TYPES
 
-        return {key: {a: Level(user.access_level(key, a)).name.lower() for a in rt.actions}
-                for key, rt in RECORD_TYPES.items()}
+        return {
+            key: {a: Level(user.access_level(key, a)).name.lower() for a in rt.actions}
+            for key, rt in RECORD_TYPES.items()
+        }
 
 
 class PreferencesSerializer(serializers.Serializer):
@@ -82,18 +113,27 @@ def me(request: Request) -> Response:
     return Response(MeSerializer(request.user).data)
 
 
-@extend_schema(request=PreferencesSerializer, responses={200: MeSerializer, 400: ErrorSerializer},
-               summary="Change your language or time zone")
+@extend_schema(
+    request=PreferencesSerializer,
+    responses={200: MeSerializer, 400: ErrorSerializer},
+    summary="Change your language or time zone",
+)
 @api_view(["PATCH"])
 def me_update(request: Request) -> Response:
     data = PreferencesSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    user = services.preferences_update(actor=request.user, **data.validated_data)
+    user = services.preferences_update(actor=request_user(request), **data.validated_data)
     return Response(MeSerializer(user).data)
 
 
-class UserViewSet(VisibleViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class UserViewSet(
+    VisibleViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = UserSerializer
     record_type = "accounts.user"
 
@@ -107,8 +147,9 @@ class UserViewSet(VisibleViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         data = dict(ser.validated_data)
         if "password" not in data:
             raise serializers.ValidationError({"password": ["This field is required."]})
-        user = services.user_create(actor=request.user, username=data.pop("username"), password=data.pop("password"),
-                                    **data)
+        user = services.user_create(
+            actor=request.user, username=data.pop("username"), password=data.pop("password"), **data
+        )
         return Response(self.get_serializer(user).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -124,7 +165,7 @@ class UserViewSet(VisibleViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
 
 class TeamSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
+    parent = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)  # type: ignore[assignment]
 
     class Meta:
         model = Team
@@ -145,16 +186,20 @@ class TeamViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         parent = data.pop("parent", "unchanged")
-        serializer.instance = services.team_update(actor=self.request.user, team=serializer.instance,
-                                                   parent=parent, **data)
+        serializer.instance = services.team_update(
+            actor=self.request.user, team=serializer.instance, parent=parent, **data
+        )
 
     def perform_destroy(self, instance: Team) -> None:
         services.team_delete(actor=self.request.user, team=instance)
 
 
 class RoleSerializer(serializers.ModelSerializer):
-    permissions = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()), required=False,
-                                        help_text="{record_type: {action: level}}; levels 0 none … 4 all")
+    permissions = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        required=False,
+        help_text="{record_type: {action: level}}; levels 0 none … 4 all",
+    )
     effective = serializers.SerializerMethodField()
     is_system = serializers.BooleanField(read_only=True)
 
@@ -179,8 +224,9 @@ class RoleViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         serializer.instance = services.role_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
-        serializer.instance = services.role_update(actor=self.request.user, role=serializer.instance,
-                                                   **serializer.validated_data)
+        serializer.instance = services.role_update(
+            actor=self.request.user, role=serializer.instance, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance: Role) -> None:
         services.role_delete(actor=self.request.user, role=instance)
@@ -198,19 +244,22 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         return self.context.get("key")
 
 
-class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
-                      viewsets.GenericViewSet):
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
     """The caller's own API tokens; DELETE revokes."""
 
     serializer_class = ApiTokenSerializer
 
     def get_queryset(self) -> Any:
-        return ApiToken.objects.filter(user=self.request.user)
+        return ApiToken.objects.filter(user=request_user(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        token, key = services.token_create(actor=request.user, user=request.user, name=ser.validated_data["name"])
+        token, key = services.token_create(
+            actor=request.user, user=request_user(request), name=ser.validated_data["name"]
+        )
         return Response(ApiTokenSerializer(token, context={"key": key}).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: ApiToken) -> None:

@@ -50,9 +50,17 @@ def load_demo_users() -> list[User]:
     password = demo_password()
     users = []
     for username, first, last, role, team, language, tz in DEMO_USERS:
-        user = User(username=username, first_name=first, last_name=last, email=f"{username}@demo.velinimet.local",
-                    role=Role.objects.get(slug=role), team=teams[team], language=language, time_zone=tz,
-                    is_staff=role == "administrator")
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.velinimet.local",
+            role=Role.objects.get(slug=role),
+            team=teams[team],
+            language=language,
+            time_zone=tz,
+            is_staff=role == "administrator",
+        )
         user.set_password(password)
         user.save()
         users.append(user)

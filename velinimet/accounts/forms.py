@@ -24,16 +24,22 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150,
-                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label=_("Password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class TokenForm(forms.Form):
-    token = forms.CharField(label=_("Code from your authenticator app"), max_length=12,
-                            widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code",
-                                                          "inputmode": "numeric"}))
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class PreferencesForm(forms.Form):
@@ -58,8 +64,9 @@ class PasswordResetForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, required=False,
-                           help_text=_("What uses this token, e.g. “ERP sync”."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, required=False, help_text=_("What uses this token, e.g. “ERP sync”.")
+    )
 
 
 class UserForm(forms.Form):

@@ -22,8 +22,12 @@ class Team(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent team"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
 
@@ -125,7 +129,7 @@ class User(AbstractUser):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Istanbul")
     extension = models.CharField(_("phone extension"), max_length=20, blank=True)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]
 
     audit_exclude = ("password", "last_login", "date_joined")
 
@@ -141,7 +145,7 @@ class User(AbstractUser):
     def access_level(self, record_type: str, action: str) -> int:
         if self.is_superuser:
             return Level.ALL
-        if self.role_id is None:
+        if self.role is None:
             return Level.NONE
         return self.role.level(record_type, action)
 

@@ -51,9 +51,15 @@ register_record_type(
     )
 )
 
-register_settings_link(SettingsLink(_("Users"), "accounts:user_list", _("People who log in, their team and role."), "accounts.user", 10))
-register_settings_link(SettingsLink(_("Teams"), "accounts:team_list", _("Teams and sub-teams, like business units."), "accounts.team", 20))
-register_settings_link(SettingsLink(_("Roles"), "accounts:role_list", _("What each role may read and change."), "accounts.role", 30))
+register_settings_link(
+    SettingsLink(_("Users"), "accounts:user_list", _("People who log in, their team and role."), "accounts.user", 10)
+)
+register_settings_link(
+    SettingsLink(_("Teams"), "accounts:team_list", _("Teams and sub-teams, like business units."), "accounts.team", 20)
+)
+register_settings_link(
+    SettingsLink(_("Roles"), "accounts:role_list", _("What each role may read and change."), "accounts.role", 30)
+)
 
 
 def _register_search() -> None:

@@ -17,8 +17,9 @@ def user_list(viewer: Any, *, q: str = "") -> QuerySet[User]:
     qs = restrict(User.objects.select_related("team", "role"), viewer)
     q = q.strip()
     if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
-                       | Q(email__icontains=q))
+        qs = qs.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
+        )
     return qs
 
 
@@ -58,9 +59,16 @@ def search_users(viewer: Any, query: str, limit: int) -> list[SearchHit]:
     for user in candidates:
         score = rank(key, user.get_full_name(), user.first_name, user.last_name, user.username, user.email)
         if score:
-            hits.append(SearchHit(type="user", id=user.pk, title=str(user), score=score,
-                                  subtitle=f"{user.username} · {user.role or ''}",
-                                  url=reverse("accounts:user_edit", args=[user.pk])))
+            hits.append(
+                SearchHit(
+                    type="user",
+                    id=user.pk,
+                    title=str(user),
+                    score=score,
+                    subtitle=f"{user.username} · {user.role or ''}",
+                    url=reverse("accounts:user_edit", args=[user.pk]),
+                )
+            )
     return sorted(hits, key=lambda h: -h.score)[:limit]
 
 
@@ -72,6 +80,13 @@ def search_teams(viewer: Any, query: str, limit: int) -> list[SearchHit]:
     for team in team_list(viewer)[:2000]:
         score = rank(key, team.name)
         if score:
-            hits.append(SearchHit(type="team", id=team.pk, title=team.name, score=score,
-                                  url=reverse("accounts:team_edit", args=[team.pk])))
+            hits.append(
+                SearchHit(
+                    type="team",
+                    id=team.pk,
+                    title=team.name,
+                    score=score,
+                    url=reverse("accounts:team_edit", args=[team.pk]),
+                )
+            )
     return sorted(hits, key=lambda h: -h.score)[:limit]

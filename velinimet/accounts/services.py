@@ -40,15 +40,19 @@ def _same_name_exists(queryset: Any, field: str, value: str, exclude_pk: Any = N
 
 def check_language(code: str) -> str:
     if code not in LANGUAGE_CODES:
-        raise InvalidField("language", _("Unknown language “%(code)s”. Choose one of: %(choices)s.")
-                           % {"code": code, "choices": ", ".join(sorted(LANGUAGE_CODES))})
+        raise InvalidField(
+            "language",
+            _("Unknown language “%(code)s”. Choose one of: %(choices)s.")
+            % {"code": code, "choices": ", ".join(sorted(LANGUAGE_CODES))},
+        )
     return code
 
 
 def check_time_zone(name: str) -> str:
     if not name or name not in zoneinfo.available_timezones():
-        raise InvalidField("time_zone", _("Unknown time zone “%(name)s”, e.g. Europe/Istanbul or Asia/Baku.")
-                           % {"name": name})
+        raise InvalidField(
+            "time_zone", _("Unknown time zone “%(name)s”, e.g. Europe/Istanbul or Asia/Baku.") % {"name": name}
+        )
     return name
 
 
@@ -101,8 +105,11 @@ def _check_username(username: str, exclude_pk: int | None = None) -> str:
     except ValidationError as exc:
         raise InvalidField("username", str(exc.messages[0])) from exc
     if _same_name_exists(User.objects.all(), "username", username, exclude_pk):
-        raise Conflict(_("The username “%(name)s” is taken.") % {"name": username},
-                       code="duplicate_username", errors={"username": [_("This username is taken.")]})
+        raise Conflict(
+            _("The username “%(name)s” is taken.") % {"name": username},
+            code="duplicate_username",
+            errors={"username": [_("This username is taken.")]},
+        )
     return username
 
 
@@ -134,8 +141,11 @@ def user_create(*, actor: Any, username: str, password: str, **fields: Any) -> U
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # a concurrent create with the same name
-        raise Conflict(_("The username “%(name)s” is taken.") % {"name": username},
-                       code="duplicate_username", errors={"username": [_("This username is taken.")]}) from exc
+        raise Conflict(
+            _("The username “%(name)s” is taken.") % {"name": username},
+            code="duplicate_username",
+            errors={"username": [_("This username is taken.")]},
+        ) from exc
     audit.audit_create(actor=actor, instance=user)
     return user
 
@@ -203,8 +213,11 @@ def _check_team_name(name: str, exclude_pk: int | None = None) -> str:
     if not name:
         raise InvalidField("name", _("Enter a name."))
     if _same_name_exists(Team.objects.all(), "name", name, exclude_pk):
-        raise Conflict(_("A team named “%(name)s” already exists.") % {"name": name},
-                       code="duplicate_name", errors={"name": [_("This name is taken.")]})
+        raise Conflict(
+            _("A team named “%(name)s” already exists.") % {"name": name},
+            code="duplicate_name",
+            errors={"name": [_("This name is taken.")]},
+        )
     return name
 
 
@@ -219,8 +232,14 @@ def team_create(*, actor: Any, name: str, parent: Team | None = None, descriptio
 
 
 @transaction.atomic
-def team_update(*, actor: Any, team: Team, name: str | None = None, parent: Team | None | str = "unchanged",
-                description: str | None = None) -> Team:
+def team_update(
+    *,
+    actor: Any,
+    team: Team,
+    name: str | None = None,
+    parent: Team | None | str = "unchanged",
+    description: str | None = None,
+) -> Team:
     _require(actor, "accounts.team", "update", team)
     before = audit.snapshot(team)
     if name is not None:
@@ -260,8 +279,9 @@ def _clean_permissions(permissions: dict[str, Any]) -> dict[str, dict[str, int]]
             raise InvalidField("permissions", _("Give levels per action for “%(key)s”.") % {"key": key})
         for action, level in actions.items():
             if action not in rt.actions:
-                raise InvalidField("permissions", _("Unknown action “%(action)s” for “%(key)s”.")
-                                   % {"action": action, "key": key})
+                raise InvalidField(
+                    "permissions", _("Unknown action “%(action)s” for “%(key)s”.") % {"action": action, "key": key}
+                )
             try:
                 level = int(level)
             except (TypeError, ValueError):
@@ -277,28 +297,46 @@ def _check_role_name(name: str, exclude_pk: int | None = None) -> str:
     if not name:
         raise InvalidField("name", _("Enter a name."))
     if _same_name_exists(Role.objects.all(), "name", name, exclude_pk):
-        raise Conflict(_("A role named “%(name)s” already exists.") % {"name": name},
-                       code="duplicate_name", errors={"name": [_("This name is taken.")]})
+        raise Conflict(
+            _("A role named “%(name)s” already exists.") % {"name": name},
+            code="duplicate_name",
+            errors={"name": [_("This name is taken.")]},
+        )
     return name
 
 
 @transaction.atomic
-def role_create(*, actor: Any, name: str, copy_from: Role | None = None, description: str = "",
-                permissions: dict[str, Any] | None = None, require_2fa: bool = False) -> Role:
+def role_create(
+    *,
+    actor: Any,
+    name: str,
+    copy_from: Role | None = None,
+    description: str = "",
+    permissions: dict[str, Any] | None = None,
+    require_2fa: bool = False,
+) -> Role:
     """Create a custom role, starting from another role's effective levels when ``copy_from`` is given."""
     _require(actor, "accounts.role", "create")
     matrix = copy_from.matrix() if copy_from else {}
     for key, actions in _clean_permissions(permissions or {}).items():
         matrix.setdefault(key, {}).update(actions)
-    role = Role.objects.create(name=_check_role_name(name), description=description.strip(),
-                               permissions=matrix, require_2fa=require_2fa)
+    role = Role.objects.create(
+        name=_check_role_name(name), description=description.strip(), permissions=matrix, require_2fa=require_2fa
+    )
     audit.audit_create(actor=actor, instance=role)
     return role
 
 
 @transaction.atomic
-def role_update(*, actor: Any, role: Role, name: str | None = None, description: str | None = None,
-                permissions: dict[str, Any] | None = None, require_2fa: bool | None = None) -> Role:
+def role_update(
+    *,
+    actor: Any,
+    role: Role,
+    name: str | None = None,
+    description: str | None = None,
+    permissions: dict[str, Any] | None = None,
+    require_2fa: bool | None = None,
+) -> Role:
     """Change a role; ``permissions`` entries override the role's levels for the record types they name."""
     _require(actor, "accounts.role", "update")
     before = audit.snapshot(role)

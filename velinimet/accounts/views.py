@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -21,13 +21,21 @@ from django_otp import match_token
 
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
+from velinimet.core.http import AuthedRequest
 from velinimet.core.registry import RECORD_TYPES
 from velinimet.core.visibility import Level, can, can_read_type, get_for_user, level_for
 
 from . import services, two_factor
 from .forms import (
-    ApiTokenForm, LoginForm, PasswordChangeForm, PasswordResetForm, PreferencesForm, RoleForm, TeamForm,
-    TokenForm, UserForm,
+    ApiTokenForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    PreferencesForm,
+    RoleForm,
+    TeamForm,
+    TokenForm,
+    UserForm,
 )
 from .models import ApiToken, Role, Team, User
 from .selectors import role_list, team_list, team_tree, user_list
@@ -35,7 +43,7 @@ from .selectors import role_list, team_list, team_tree, user_list
 PENDING_2FA = "velinimet_pending_2fa_user"
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
+def _safe_next(request: AuthedRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
@@ -43,7 +51,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 # --- login ----------------------------------------------------------------------------------
-def login_view(request: HttpRequest) -> HttpResponse:
+def login_view(request: AuthedRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_safe_next(request, reverse("core:home")))
     form = LoginForm(request.POST or None)
@@ -62,7 +70,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 
-def login_verify(request: HttpRequest) -> HttpResponse:
+def login_verify(request: AuthedRequest) -> HttpResponse:
     pending = request.session.get(PENDING_2FA)
     if not pending:
         return redirect("accounts:login")
@@ -82,20 +90,20 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login_verify.html", {"form": form, "next": _safe_next(request, "")})
 
 
-def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     minutes = int(round(settings.AXES_COOLOFF_TIME * 60))
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthedRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You have logged out."))
     return redirect("accounts:login")
 
 
 @require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
+def set_language(request: AuthedRequest) -> HttpResponse:
     """Switch the interface language; for a logged-in user it is saved as their preference."""
     code = request.POST.get("language", "")
     if code not in dict(settings.LANGUAGES):
@@ -110,7 +118,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 # --- the user's own account -----------------------------------------------------------------
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     user = request.user
     prefs = PreferencesForm(request.POST or None, initial={"language": user.language, "time_zone": user.time_zone})
     if request.method == "POST" and prefs.is_valid():
@@ -124,20 +132,28 @@ def account(request: HttpRequest) -> HttpResponse:
             response = redirect("accounts:account")
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
             return response
-    return render(request, "accounts/account.html", {
-        "prefs": prefs, "has_2fa": two_factor.confirmed_device(user) is not None,
-        "tokens": user.api_tokens.filter(revoked_at__isnull=True),
-    })
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "prefs": prefs,
+            "has_2fa": two_factor.confirmed_device(user) is not None,
+            "tokens": user.api_tokens.filter(revoked_at__isnull=True),
+        },
+    )
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_set_password(actor=request.user, user=request.user,
-                                       password=form.cleaned_data["new_password"],
-                                       old_password=form.cleaned_data["old_password"])
+            services.user_set_password(
+                actor=request.user,
+                user=request.user,
+                password=form.cleaned_data["new_password"],
+                old_password=form.cleaned_data["old_password"],
+            )
         except DomainError as exc:
             if "password" in exc.errors:
                 exc.errors["new_password"] = exc.errors.pop("password")
@@ -152,24 +168,32 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = services.token_create(actor=request.user, user=request.user, name=form.cleaned_data["name"])
+            _token, new_key = services.token_create(
+                actor=request.user, user=request.user, name=form.cleaned_data["name"]
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
             form = ApiTokenForm()
-    return render(request, "accounts/tokens.html", {
-        "form": form, "new_key": new_key, "tokens": request.user.api_tokens.all()[:100],
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "new_key": new_key,
+            "tokens": request.user.api_tokens.all()[:100],
+        },
+    )
 
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=pk, user=request.user).first()
     if token is None:
         from django.http import Http404
@@ -181,7 +205,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def two_factor_view(request: HttpRequest) -> HttpResponse:
+def two_factor_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = TokenForm(request.POST or None)
     action = request.POST.get("action")
@@ -201,12 +225,18 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             apply_domain_error(form, exc)
     pending = two_factor.pending_device(user)
-    return render(request, "accounts/two_factor.html", {
-        "form": form, "pending": pending, "qr": two_factor.qr_svg(pending) if pending else None,
-        "secret": pending and __import__("base64").b32encode(pending.bin_key).decode(),
-        "enabled": two_factor.confirmed_device(user) is not None,
-        "required": user.role is not None and user.role.require_2fa,
-    })
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "form": form,
+            "pending": pending,
+            "qr": two_factor.qr_svg(pending) if pending else None,
+            "secret": pending and __import__("base64").b32encode(pending.bin_key).decode(),
+            "enabled": two_factor.confirmed_device(user) is not None,
+            "required": user.role is not None and user.role.require_2fa,
+        },
+    )
 
 
 # --- administration: users ------------------------------------------------------------------
@@ -216,13 +246,18 @@ def _require_type(user: Any, record_type: str, action: str = "read") -> None:
 
 
 @login_required
-def user_list_view(request: HttpRequest) -> HttpResponse:
+def user_list_view(request: AuthedRequest) -> HttpResponse:
     _require_type(request.user, "accounts.user")
     users = user_list(request.user, q=request.GET.get("q", ""))
-    return render(request, "accounts/user_list.html", {
-        "users": users[:500], "q": request.GET.get("q", ""),
-        "can_create": level_for(request.user, "accounts.user", "create") > Level.NONE,
-    })
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "users": users[:500],
+            "q": request.GET.get("q", ""),
+            "can_create": level_for(request.user, "accounts.user", "create") > Level.NONE,
+        },
+    )
 
 
 def _user_form_initial(user: User) -> dict[str, Any]:
@@ -230,14 +265,15 @@ def _user_form_initial(user: User) -> dict[str, Any]:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     _require_type(request.user, "accounts.user", "create")
     form = UserForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            user = services.user_create(actor=request.user, username=data.pop("username"),
-                                        password=data.pop("password"), **data)
+            user = services.user_create(
+                actor=request.user, username=data.pop("username"), password=data.pop("password"), **data
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -247,7 +283,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     target = get_for_user(User.objects.all(), request.user, pk)
     may_edit = can(request.user, target, "update")
     form = UserForm(request.POST or None, initial=_user_form_initial(target))
@@ -263,15 +299,22 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("User “%(name)s” saved.") % {"name": target.username})
                 return redirect("accounts:user_list")
     reset_form = PasswordResetForm()
-    return render(request, "accounts/user_form.html", {
-        "form": form, "target": target, "may_edit": may_edit, "reset_form": reset_form,
-        "may_reset": level_for(request.user, "accounts.user", "update") == Level.ALL,
-    })
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "target": target,
+            "may_edit": may_edit,
+            "reset_form": reset_form,
+            "may_reset": level_for(request.user, "accounts.user", "update") == Level.ALL,
+        },
+    )
 
 
 @login_required
 @require_POST
-def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     target = get_for_user(User.objects.all(), request.user, pk, action="update")
     form = PasswordResetForm(request.POST)
     if form.is_valid():
@@ -288,19 +331,23 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- administration: teams ------------------------------------------------------------------
 @login_required
-def team_list_view(request: HttpRequest) -> HttpResponse:
+def team_list_view(request: AuthedRequest) -> HttpResponse:
     _require_type(request.user, "accounts.team")
-    return render(request, "accounts/team_list.html", {
-        "tree": team_tree(request.user),
-        "can_create": level_for(request.user, "accounts.team", "create") == Level.ALL,
-    })
+    return render(
+        request,
+        "accounts/team_list.html",
+        {
+            "tree": team_tree(request.user),
+            "can_create": level_for(request.user, "accounts.team", "create") == Level.ALL,
+        },
+    )
 
 
 @login_required
-def team_create(request: HttpRequest) -> HttpResponse:
+def team_create(request: AuthedRequest) -> HttpResponse:
     _require_type(request.user, "accounts.team", "create")
     form = TeamForm(request.POST or None, initial={"parent": request.GET.get("parent")})
-    form.fields["parent"].queryset = team_list(request.user)
+    form.fields["parent"].queryset = team_list(request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             team = services.team_create(actor=request.user, **form.cleaned_data)
@@ -313,11 +360,13 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     team = get_for_user(Team.objects.all(), request.user, pk)
     may_edit = can(request.user, team, "update")
-    form = TeamForm(request.POST or None, initial={"name": team.name, "parent": team.parent, "description": team.description})
-    form.fields["parent"].queryset = team_list(request.user).exclude(pk=team.pk)
+    form = TeamForm(
+        request.POST or None, initial={"name": team.name, "parent": team.parent, "description": team.description}
+    )
+    form.fields["parent"].queryset = team_list(request.user).exclude(pk=team.pk)  # type: ignore[attr-defined]
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
@@ -329,15 +378,22 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Team “%(name)s” saved.") % {"name": team.name})
                 return redirect("accounts:team_list")
-    return render(request, "accounts/team_form.html", {
-        "form": form, "team": team, "may_edit": may_edit, "may_delete": can(request.user, team, "delete"),
-        "members": team.members.all()[:200],
-    })
+    return render(
+        request,
+        "accounts/team_form.html",
+        {
+            "form": form,
+            "team": team,
+            "may_edit": may_edit,
+            "may_delete": can(request.user, team, "delete"),
+            "members": team.members.all()[:200],
+        },
+    )
 
 
 @login_required
 @require_POST
-def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def team_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     team = get_for_user(Team.objects.all(), request.user, pk, action="delete")
     try:
         services.team_delete(actor=request.user, team=team)
@@ -350,16 +406,20 @@ def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- administration: roles ------------------------------------------------------------------
 @login_required
-def role_list_view(request: HttpRequest) -> HttpResponse:
+def role_list_view(request: AuthedRequest) -> HttpResponse:
     _require_type(request.user, "accounts.role")
-    return render(request, "accounts/role_list.html", {
-        "roles": role_list(request.user),
-        "can_create": level_for(request.user, "accounts.role", "create") > Level.NONE,
-    })
+    return render(
+        request,
+        "accounts/role_list.html",
+        {
+            "roles": role_list(request.user),
+            "can_create": level_for(request.user, "accounts.role", "create") > Level.NONE,
+        },
+    )
 
 
 @login_required
-def role_create(request: HttpRequest) -> HttpResponse:
+def role_create(request: AuthedRequest) -> HttpResponse:
     _require_type(request.user, "accounts.role", "create")
     form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -383,7 +443,7 @@ def _matrix_rows(role: Role, data: Any = None) -> list[dict[str, Any]]:
         levels = [lvl for lvl in Level if lvl in (Level.NONE, Level.ALL) or rt.owner_field or rt.team_field]
         if not rt.owner_field:
             levels = [lvl for lvl in levels if lvl != Level.OWN]
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         for action in ("read", "create", "update", "delete", "assign", "export"):
             if action not in rt.actions:
                 cells.append(None)
@@ -396,12 +456,14 @@ def _matrix_rows(role: Role, data: Any = None) -> list[dict[str, Any]]:
 
 
 @login_required
-def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def role_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_type(request.user, "accounts.role")
     role = get_for_user(Role.objects.all(), request.user, pk)
     may_edit = level_for(request.user, "accounts.role", "update") > Level.NONE
-    form = RoleForm(request.POST or None, initial={"name": role.name, "description": role.description,
-                                                   "require_2fa": role.require_2fa})
+    form = RoleForm(
+        request.POST or None,
+        initial={"name": role.name, "description": role.description, "require_2fa": role.require_2fa},
+    )
     del form.fields["copy_from"]
     if request.method == "POST":
         if not may_edit:
@@ -410,7 +472,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for key, value in request.POST.items():
             if key.startswith("perm:"):
                 _prefix, rt_key, action = key.split(":", 2)
-                permissions.setdefault(rt_key, {})[action] = value
+                permissions.setdefault(rt_key, {})[action] = str(value)
         if form.is_valid():
             try:
                 services.role_update(actor=request.user, role=role, permissions=permissions, **form.cleaned_data)
@@ -419,18 +481,24 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Role “%(name)s” saved.") % {"name": role.name})
                 return redirect("accounts:role_list")
-    return render(request, "accounts/role_form.html", {
-        "form": form, "role": role, "may_edit": may_edit,
-        "rows": _matrix_rows(role, request.POST if request.method == "POST" else None),
-        "actions": ["read", "create", "update", "delete", "assign", "export"],
-        "action_labels": [_("Read"), _("Create"), _("Update"), _("Delete"), _("Assign"), _("Export")],
-        "may_delete": not role.is_system and level_for(request.user, "accounts.role", "delete") > Level.NONE,
-    })
+    return render(
+        request,
+        "accounts/role_form.html",
+        {
+            "form": form,
+            "role": role,
+            "may_edit": may_edit,
+            "rows": _matrix_rows(role, request.POST if request.method == "POST" else None),
+            "actions": ["read", "create", "update", "delete", "assign", "export"],
+            "action_labels": [_("Read"), _("Create"), _("Update"), _("Delete"), _("Assign"), _("Export")],
+            "may_delete": not role.is_system and level_for(request.user, "accounts.role", "delete") > Level.NONE,
+        },
+    )
 
 
 @login_required
 @require_POST
-def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def role_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     role = get_for_user(Role.objects.all(), request.user, pk, action="delete")
     try:
         services.role_delete(actor=request.user, role=role)

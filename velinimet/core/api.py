@@ -6,9 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, viewsets
-from rest_framework.request import Request
-from rest_framework.response import Response
+from rest_framework import mixins, serializers, viewsets
 
 from .models import AuditEntry, Job
 from .rest import CursorPagination, VisibleViewSetMixin
@@ -17,13 +15,28 @@ from .selectors import audit_list, job_list
 
 class JobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True, allow_null=True)
-    started_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    started_by: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "title", "state", "done", "total", "percent", "message", "result", "error",
-                  "started_by", "created_at", "started_at", "finished_at", "download_url"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "state",
+            "done",
+            "total",
+            "percent",
+            "message",
+            "result",
+            "error",
+            "started_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "download_url",
+        ]
 
     def get_download_url(self, job: Job) -> str | None:
         if job.state == Job.State.SUCCEEDED and job.result_file:
@@ -31,7 +44,9 @@ class JobSerializer(serializers.ModelSerializer):
         return None
 
 
-@extend_schema_view(list=extend_schema(summary="Jobs you may see"), retrieve=extend_schema(summary="One job's progress"))
+@extend_schema_view(
+    list=extend_schema(summary="Jobs you may see"), retrieve=extend_schema(summary="One job's progress")
+)
 class JobViewSet(VisibleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = JobSerializer
     record_type = "core.job"

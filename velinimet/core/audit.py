@@ -68,9 +68,7 @@ def audit_create(*, actor: Any, instance: models.Model, note: str = "") -> Audit
     return record(actor=actor, action=AuditEntry.Action.CREATE, instance=instance, changes=changes, note=note)
 
 
-def audit_update(
-    *, actor: Any, instance: models.Model, before: dict[str, Any], note: str = ""
-) -> AuditEntry | None:
+def audit_update(*, actor: Any, instance: models.Model, before: dict[str, Any], note: str = "") -> AuditEntry | None:
     """Record what changed since ``before`` (a ``snapshot()``); nothing when nothing changed."""
     changes = diff(before, snapshot(instance))
     if not changes and not note:

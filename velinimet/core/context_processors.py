@@ -17,12 +17,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"shell_languages": languages}
     nav = [
-        item for item in sorted(NAV_ITEMS.values(), key=lambda i: i.order)
+        item
+        for item in sorted(NAV_ITEMS.values(), key=lambda i: i.order)
         if (item.record_type is None or can_read_type(user, item.record_type))
         and (not item.admin_only or user.is_administrator)
     ]
     settings_links = [
-        link for link in sorted(SETTINGS_LINKS, key=lambda li: li.order)
+        link
+        for link in sorted(SETTINGS_LINKS, key=lambda li: li.order)
         if link.record_type is None or can_read_type(user, link.record_type)
     ]
     return {"shell_nav": nav, "shell_settings_links": settings_links, "shell_languages": languages}

@@ -31,5 +31,7 @@ def print_login(out: IO[str] | Any, url: str) -> None:
     out.write(f"URL: {url}\n")
     out.write("Username: admin\n")
     out.write(f"Password: {demo_password()}\n")
-    out.write("(The same password works for mudur, temsilci.ist, temsilci.baku, servis, pazarlama, "
-              "teknisyen, analist and izleyici: one user per role.)\n")
+    out.write(
+        "(The same password works for mudur, temsilci.ist, temsilci.baku, servis, pazarlama, "
+        "teknisyen, analist and izleyici: one user per role.)\n"
+    )

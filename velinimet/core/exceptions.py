@@ -40,9 +40,10 @@ def from_validation_error(exc: object) -> DomainError:
     from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
     assert isinstance(exc, ValidationError)
+    errors: dict[str, list[str]]
     if hasattr(exc, "error_dict"):
         errors = {
-            ("non_field_errors" if k == NON_FIELD_ERRORS else k): [str(m) for m in v.messages]
+            ("non_field_errors" if k == NON_FIELD_ERRORS else k): [str(m) for m in v]
             for k, v in exc.message_dict.items()
         }
     else:

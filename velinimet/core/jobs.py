@@ -28,7 +28,11 @@ class JobProgress:
         self._last = 0.0
 
     def update(
-        self, *, done: int | None = None, total: int | None = None, message: str | None = None,
+        self,
+        *,
+        done: int | None = None,
+        total: int | None = None,
+        message: str | None = None,
         force: bool = False,
     ) -> None:
         if done is not None:
@@ -71,14 +75,22 @@ def job_run(job_id: str) -> None:
         result = JOB_KINDS[job.kind].handler(job, progress) or {}
     except Exception as exc:  # the job row records any failure; the worker keeps running
         Job.objects.filter(pk=job.pk).update(
-            state=Job.State.FAILED, finished_at=timezone.now(),
+            state=Job.State.FAILED,
+            finished_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"[:5000],
-            message=str(exc)[:500], done=job.done, total=job.total,
+            message=str(exc)[:500],
+            done=job.done,
+            total=job.total,
         )
         return
     if job.total is None:
         job.total = job.done
     Job.objects.filter(pk=job.pk).update(
-        state=Job.State.SUCCEEDED, finished_at=timezone.now(), result=result,
-        done=job.done, total=job.total, message=job.message, result_file=job.result_file,
+        state=Job.State.SUCCEEDED,
+        finished_at=timezone.now(),
+        result=result,
+        done=job.done,
+        total=job.total,
+        message=job.message,
+        result_file=job.result_file,
     )

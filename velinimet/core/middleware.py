@@ -20,7 +20,8 @@ class BodySizeLimitMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BODY:
             message = _("The request is too large (%(size)s bytes; the limit is %(limit)s).") % {
-                "size": length, "limit": settings.MAX_REQUEST_BODY,
+                "size": length,
+                "limit": settings.MAX_REQUEST_BODY,
             }
             if request.path.startswith("/api/"):
                 return JsonResponse({"message": message, "code": "request_too_large", "errors": {}}, status=413)

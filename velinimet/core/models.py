@@ -23,8 +23,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("user name"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
@@ -61,8 +65,11 @@ class Job(models.Model):
     kind = models.CharField(_("kind"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True,
-        on_delete=models.SET_NULL, related_name="jobs",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     done = models.PositiveBigIntegerField(_("done"), default=0)

@@ -12,7 +12,9 @@ ROLE_SLUGS = (
 )  # fmt: skip
 
 
-def uniform(level: int, actions: tuple[str, ...] = ("read", "create", "update", "delete", "assign", "export")) -> dict[str, int]:
+def uniform(
+    level: int, actions: tuple[str, ...] = ("read", "create", "update", "delete", "assign", "export")
+) -> dict[str, int]:
     return dict.fromkeys(actions, level)
 
 
@@ -27,8 +29,7 @@ register_record_type(
         defaults={
             "administrator": uniform(Level.ALL, ("read", "create", "delete")),
             "sales_manager": {"read": Level.TEAM_TREE, "create": Level.OWN, "delete": Level.OWN},
-            **{slug: {"read": Level.OWN, "create": Level.OWN, "delete": Level.OWN}
-               for slug in ROLE_SLUGS[2:]},
+            **{slug: {"read": Level.OWN, "create": Level.OWN, "delete": Level.OWN} for slug in ROLE_SLUGS[2:]},
         },
         order=900,
     )

@@ -96,7 +96,7 @@ def register_settings_link(link: SettingsLink) -> None:
         SETTINGS_LINKS.append(link)
 
 
-def record_type_for_model(model: type) -> RecordType | None:
+def record_type_for_model(model: Any) -> RecordType | None:
     label = f"{model._meta.app_label}.{model.__name__}".lower()
     for rt in RECORD_TYPES.values():
         if rt.model.lower() == label:

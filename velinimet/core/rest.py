@@ -74,16 +74,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API (documentation only)."""
+
     message = serializers.CharField()
     code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
 
 
 class VisibleViewSetMixin:
     """``get_object()`` through the one visibility helper: 404 when hidden, 403 when read-only."""
 
-    request: Request
-    action: str | None
     record_type: str
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -95,9 +95,8 @@ class VisibleViewSetMixin:
         return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_object(self) -> Any:
-        action = {"update": "update", "partial_update": "update", "destroy": "delete"}.get(self.action or "", "read")
-        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        obj = get_for_user(queryset, self.request.user, self.kwargs["pk"], action=action)  # type: ignore[attr-defined]
+        view: Any = self
+        action = {"update": "update", "partial_update": "update", "destroy": "delete"}.get(view.action or "", "read")
+        queryset = view.filter_queryset(view.get_queryset())
+        obj = get_for_user(queryset, view.request.user, view.kwargs["pk"], action=action)
         return obj
-
-

@@ -29,7 +29,7 @@ def audit_export_start(*, actor: Any, filters: dict[str, Any]) -> Job:
 
 def audit_export_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
     """Write the export file; re-running it rewrites the same file, so a retry is harmless."""
-    user = get_user_model().objects.get(pk=job.started_by_id)
+    user = get_user_model().objects.get(pk=job.started_by_id or 0)
     filters: dict[str, Any] = dict(job.params)
     for key in ("since", "until"):
         if filters.get(key):
@@ -45,11 +45,18 @@ def audit_export_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
         writer = csv.writer(fh)
         writer.writerow(["time", "user", "action", "record_type", "record_id", "record", "changes", "note"])
         for done, entry in enumerate(qs.iterator(chunk_size=2000), start=1):
-            writer.writerow([
-                entry.at.astimezone(tz).isoformat(), entry.actor_name, entry.action,
-                f"{entry.content_type.app_label}.{entry.content_type.model}", entry.object_id,
-                entry.object_repr, json.dumps(entry.changes, ensure_ascii=False), entry.note,
-            ])
+            writer.writerow(
+                [
+                    entry.at.astimezone(tz).isoformat(),
+                    entry.actor_name,
+                    entry.action,
+                    f"{entry.content_type.app_label}.{entry.content_type.model}",
+                    entry.object_id,
+                    entry.object_repr,
+                    json.dumps(entry.changes, ensure_ascii=False),
+                    entry.note,
+                ]
+            )
             progress.update(done=done)
     job.result_file = path.name
     progress.update(done=total, message=_("Export finished"), force=True)

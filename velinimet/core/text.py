@@ -11,7 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_TR_LOWER = str.maketrans({"İ": "i", "I": "ı"})
+_TR_LOWER = str.maketrans("İI", "iı")
+_TR_UPPER = str.maketrans("iı", "İI")
 # Latin letters that carry no combining mark in Unicode, so NFKD cannot strip them.
 _LATIN_EXTRA = {
     "ı": "i", "ə": "e", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t", "ŀ": "l",
@@ -81,4 +82,4 @@ def tr_lower(text: str) -> str:
 
 def tr_upper(text: str) -> str:
     """Upper-case with the Turkish/Azerbaijani dotted and dotless i."""
-    return text.translate(str.maketrans({"i": "İ", "ı": "I"})).upper()
+    return text.translate(_TR_UPPER).upper()

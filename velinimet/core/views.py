@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from .exceptions import DomainError
+from .http import AuthedRequest
 from .models import AuditEntry, Job
 from .search import search
 from .selectors import audit_list, job_list
@@ -24,19 +25,19 @@ from .visibility import can_read_type, get_for_user
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     jobs = job_list(request.user).filter(started_by=request.user)[:5]
     return render(request, "core/home.html", {"jobs": jobs})
 
 
 @login_required
-def settings_index(request: HttpRequest) -> HttpResponse:
+def settings_index(request: AuthedRequest) -> HttpResponse:
     return render(request, "core/settings.html")
 
 
 @login_required
 @require_GET
-def global_search(request: HttpRequest) -> HttpResponse:
+def global_search(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     groups = search(request.user, query) if query else []
     template = "core/search.html#results" if request.htmx else "core/search.html"
@@ -44,14 +45,14 @@ def global_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     job = get_for_user(Job.objects.all(), request.user, pk)
     template = "core/job_detail.html#progress" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
 
 @login_required
-def job_download(request: HttpRequest, pk: str) -> FileResponse:
+def job_download(request: AuthedRequest, pk: str) -> FileResponse:
     from django.conf import settings
 
     job = get_for_user(Job.objects.all(), request.user, pk)
@@ -66,7 +67,8 @@ def job_download(request: HttpRequest, pk: str) -> FileResponse:
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=gettext_lazy("User"), required=False, max_length=150)
     action = forms.ChoiceField(
-        label=gettext_lazy("Action"), required=False,
+        label=gettext_lazy("Action"),
+        required=False,
         choices=[("", gettext_lazy("Any"))] + list(AuditEntry.Action.choices),
     )
     record_type = forms.CharField(label=gettext_lazy("Record type"), required=False, max_length=100)
@@ -83,7 +85,7 @@ class AuditFilterForm(forms.Form):
 
 
 @login_required
-def audit_list_view(request: HttpRequest) -> HttpResponse:
+def audit_list_view(request: AuthedRequest) -> HttpResponse:
     if not can_read_type(request.user, "core.auditentry"):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
@@ -95,7 +97,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Correct the filter before exporting."))
@@ -108,7 +110,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     return redirect("core:job_detail", pk=job.pk)
 
 
-def _error_json_or_page(request: HttpRequest, status: int, template: str, code: str, message: str) -> HttpResponse:
+def _error_json_or_page(request: AuthedRequest, status: int, template: str, code: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
@@ -116,9 +118,11 @@ def _error_json_or_page(request: HttpRequest, status: int, template: str, code: 
     return render(request, template, status=status)
 
 
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def not_found(request: AuthedRequest, exception: Exception | None = None) -> HttpResponse:
     return _error_json_or_page(request, 404, "404.html", "not_found", _("Not found."))
 
 
-def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_json_or_page(request, 403, "403.html", "permission_denied", _("You do not have permission to do this."))
+def forbidden(request: AuthedRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_json_or_page(
+        request, 403, "403.html", "permission_denied", _("You do not have permission to do this.")
+    )

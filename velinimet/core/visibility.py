@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -113,13 +113,11 @@ def can_create(user: Any, record_type: str, *, owner_id: Any = None, team_id: An
     return False
 
 
-def get_for_user(
-    queryset: models.QuerySet[M], user: Any, pk: Any, *, action: str = Action.READ
-) -> M:
+def get_for_user(queryset: models.QuerySet[M], user: Any, pk: Any, *, action: str = Action.READ) -> M:
     """Fetch one record for ``user``: 404 when they may not see it, 403 when they may see but not ``action`` it."""
     try:
         obj = restrict(queryset, user, Action.READ).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     except Exception as exc:  # malformed primary keys (e.g. a bad UUID) are "not found" too
         from django.core.exceptions import ValidationError

@@ -92,10 +92,19 @@ def test_cannot_revoke_someone_elses_token(cast: Any, api: Any) -> None:
 
 
 def test_admin_creates_user_and_audit_records_it(cast: Any, api: Any) -> None:
-    response = api(cast.admin).post("/api/v1/users/", {
-        "username": "yeni", "password": "Uzun-ve-guclu-2026", "first_name": "Nur", "team": cast.baku.pk,
-        "role": Role.objects.get(slug="sales_rep").pk, "language": "az", "time_zone": "Asia/Baku",
-    }, format="json")
+    response = api(cast.admin).post(
+        "/api/v1/users/",
+        {
+            "username": "yeni",
+            "password": "Uzun-ve-guclu-2026",
+            "first_name": "Nur",
+            "team": cast.baku.pk,
+            "role": Role.objects.get(slug="sales_rep").pk,
+            "language": "az",
+            "time_zone": "Asia/Baku",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     user = User.objects.get(username="yeni")
     assert user.password.startswith("argon2")
@@ -106,15 +115,18 @@ def test_admin_creates_user_and_audit_records_it(cast: Any, api: Any) -> None:
     assert "password" not in entry.changes
 
 
-@pytest.mark.parametrize(("payload", "field", "code"), [
-    ({"username": "ADMIN"}, "username", "duplicate_username"),
-    ({"password": "12345"}, "password", "weak_password"),
-    ({"password": "velinimet"}, "password", "weak_password"),
-    ({"language": "de"}, "language", "invalid"),
-    ({"time_zone": "Mars/Olympus"}, "time_zone", "invalid"),
-    ({"email": "not-an-email"}, "email", "invalid"),
-    ({"username": "bad name!"}, "username", "invalid"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field", "code"),
+    [
+        ({"username": "ADMIN"}, "username", "duplicate_username"),
+        ({"password": "12345"}, "password", "weak_password"),
+        ({"password": "velinimet"}, "password", "weak_password"),
+        ({"language": "de"}, "language", "invalid"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "invalid"),
+        ({"email": "not-an-email"}, "email", "invalid"),
+        ({"username": "bad name!"}, "username", "invalid"),
+    ],
+)
 def test_bad_user_input_is_refused_with_field_errors(cast: Any, api: Any, payload: dict, field: str, code: str) -> None:
     data = {"username": "fresh", "password": "Uzun-ve-guclu-2026", **payload}
     before = User.objects.count()
@@ -127,8 +139,9 @@ def test_bad_user_input_is_refused_with_field_errors(cast: Any, api: Any, payloa
 
 
 def test_duplicate_username_is_409(cast: Any, api: Any) -> None:
-    response = api(cast.admin).post("/api/v1/users/", {"username": "Rep_Ist", "password": "Uzun-ve-guclu-2026"},
-                                    format="json")
+    response = api(cast.admin).post(
+        "/api/v1/users/", {"username": "Rep_Ist", "password": "Uzun-ve-guclu-2026"}, format="json"
+    )
     assert response.status_code == 409
 
 
@@ -139,7 +152,9 @@ def test_malformed_json_is_400(cast: Any, api: Any) -> None:
 
 
 def test_wrong_content_type_is_415(cast: Any, api: Any) -> None:
-    response = api(cast.admin).generic("POST", "/api/v1/teams/", "name=x", content_type="application/x-www-form-urlencoded")
+    response = api(cast.admin).generic(
+        "POST", "/api/v1/teams/", "name=x", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 415
     assert_error_shape(response.json(), "unsupported_media_type")
     assert not Team.objects.filter(name="x").exists()
@@ -215,10 +230,15 @@ def test_admin_changes_role_levels_and_they_take_effect(cast: Any, api: Any) -> 
     assert api(cast.rep_ist).get(f"/api/v1/users/{cast.rep_baku.pk}/").status_code == 200
 
 
-@pytest.mark.parametrize("permissions", [
-    {"nope.thing": {"read": 4}}, {"accounts.user": {"fly": 4}}, {"accounts.user": {"read": 9}},
-    {"accounts.user": {"read": "lots"}},
-])
+@pytest.mark.parametrize(
+    "permissions",
+    [
+        {"nope.thing": {"read": 4}},
+        {"accounts.user": {"fly": 4}},
+        {"accounts.user": {"read": 9}},
+        {"accounts.user": {"read": "lots"}},
+    ],
+)
 def test_role_permissions_are_validated(cast: Any, api: Any, permissions: dict) -> None:
     role = Role.objects.get(slug="sales_rep")
     response = api(cast.admin).patch(f"/api/v1/roles/{role.pk}/", {"permissions": permissions}, format="json")
@@ -231,7 +251,9 @@ def test_default_roles_cannot_be_deleted_custom_roles_can(cast: Any, api: Any) -
     client = api(cast.admin)
     system = Role.objects.get(slug="analyst")
     assert client.delete(f"/api/v1/roles/{system.pk}/").status_code == 409
-    created = client.post("/api/v1/roles/", {"name": "Stajyer", "permissions": {"core.job": {"read": 1}}}, format="json")
+    created = client.post(
+        "/api/v1/roles/", {"name": "Stajyer", "permissions": {"core.job": {"read": 1}}}, format="json"
+    )
     assert created.status_code == 201, created.json()
     assert client.delete(f"/api/v1/roles/{created.json()['id']}/").status_code == 204
 
@@ -241,7 +263,9 @@ def test_administrator_cannot_lock_themselves_out(cast: Any, api: Any) -> None:
     response = client.patch(f"/api/v1/users/{cast.admin.pk}/", {"is_active": False}, format="json")
     assert response.status_code == 400
     role = Role.objects.get(slug="administrator")
-    response = client.patch(f"/api/v1/roles/{role.pk}/", {"permissions": {"accounts.role": {"update": 0}}}, format="json")
+    response = client.patch(
+        f"/api/v1/roles/{role.pk}/", {"permissions": {"accounts.role": {"update": 0}}}, format="json"
+    )
     assert response.status_code == 400
 
 
@@ -263,8 +287,15 @@ def test_schema_lists_the_endpoints(cast: Any) -> None:
         import yaml
 
         paths = yaml.safe_load(response.content)["paths"]
-    for path in ["/api/v1/me/", "/api/v1/users/", "/api/v1/teams/", "/api/v1/roles/", "/api/v1/jobs/{id}/",
-                 "/api/v1/audit/", "/api/v1/tokens/"]:
+    for path in [
+        "/api/v1/me/",
+        "/api/v1/users/",
+        "/api/v1/teams/",
+        "/api/v1/roles/",
+        "/api/v1/jobs/{id}/",
+        "/api/v1/audit/",
+        "/api/v1/tokens/",
+    ]:
         assert path in paths
 
 

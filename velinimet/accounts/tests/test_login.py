@@ -64,8 +64,9 @@ def test_lockout_after_repeated_failures(cast: Any, settings: Any) -> None:
     assert post_login(Client(), "rep_baku", PASSWORD).status_code == 302
 
 
-@pytest.mark.parametrize(("accept", "lang"), [("en-US,en;q=0.9", "en"), ("az-AZ", "az"), ("de-DE", "tr"), ("", "tr"),
-                                              ("tr-TR", "tr")])
+@pytest.mark.parametrize(
+    ("accept", "lang"), [("en-US,en;q=0.9", "en"), ("az-AZ", "az"), ("de-DE", "tr"), ("", "tr"), ("tr-TR", "tr")]
+)
 def test_language_before_login_follows_the_browser(accept: str, lang: str) -> None:
     response = Client(HTTP_ACCEPT_LANGUAGE=accept).get("/login/")
     assert f'<html lang="{lang}">' in response.content.decode()
@@ -111,16 +112,21 @@ def test_invalid_time_zone_in_form_changes_nothing(cast: Any) -> None:
 def test_password_change_checks_old_password_and_strength(cast: Any) -> None:
     client = Client()
     client.force_login(cast.rep_ist)
-    bad_old = client.post("/settings/account/password/", {"old_password": "nope", "new_password": "Cok-guclu-parola-1",
-                                                          "new_password2": "Cok-guclu-parola-1"})
+    bad_old = client.post(
+        "/settings/account/password/",
+        {"old_password": "nope", "new_password": "Cok-guclu-parola-1", "new_password2": "Cok-guclu-parola-1"},
+    )
     assert bad_old.status_code == 200
-    weak = client.post("/settings/account/password/", {"old_password": PASSWORD, "new_password": "123",
-                                                       "new_password2": "123"})
+    weak = client.post(
+        "/settings/account/password/", {"old_password": PASSWORD, "new_password": "123", "new_password2": "123"}
+    )
     assert weak.status_code == 200
     cast.rep_ist.refresh_from_db()
     assert cast.rep_ist.check_password(PASSWORD)
-    ok = client.post("/settings/account/password/", {"old_password": PASSWORD, "new_password": "Cok-guclu-parola-1",
-                                                     "new_password2": "Cok-guclu-parola-1"})
+    ok = client.post(
+        "/settings/account/password/",
+        {"old_password": PASSWORD, "new_password": "Cok-guclu-parola-1", "new_password2": "Cok-guclu-parola-1"},
+    )
     assert ok.status_code == 302
     cast.rep_ist.refresh_from_db()
     assert cast.rep_ist.check_password("Cok-guclu-parola-1")
@@ -162,7 +168,9 @@ def test_two_factor_enrolment_and_login(cast: Any) -> None:
     page = client.post("/settings/two-factor/", {"action": "start"})
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=cast.rep_ist, confirmed=False)
-    bad = client.post("/settings/two-factor/", {"action": "confirm", "token": "000000" if _totp_now(device) != "000000" else "111111"})
+    bad = client.post(
+        "/settings/two-factor/", {"action": "confirm", "token": "000000" if _totp_now(device) != "000000" else "111111"}
+    )
     assert bad.status_code == 200
     assert not TOTPDevice.objects.filter(user=cast.rep_ist, confirmed=True).exists()
     good = client.post("/settings/two-factor/", {"action": "confirm", "token": _totp_now(device)})
@@ -200,9 +208,18 @@ def test_role_requiring_two_factor_forces_enrolment(cast: Any) -> None:
 def test_admin_creates_user_through_the_form(cast: Any) -> None:
     client = Client()
     client.force_login(cast.admin)
-    data = {"username": "ayten", "first_name": "Ayten", "last_name": "Əliyeva", "email": "ayten@example.az",
-            "team": cast.baku.pk, "role": Role.objects.get(slug="service_agent").pk, "language": "az",
-            "time_zone": "Asia/Baku", "is_active": "on", "password": "Guclu-Parol-2026"}
+    data = {
+        "username": "ayten",
+        "first_name": "Ayten",
+        "last_name": "Əliyeva",
+        "email": "ayten@example.az",
+        "team": cast.baku.pk,
+        "role": Role.objects.get(slug="service_agent").pk,
+        "language": "az",
+        "time_zone": "Asia/Baku",
+        "is_active": "on",
+        "password": "Guclu-Parol-2026",
+    }
     assert client.post("/settings/users/new/", data).status_code == 302
     user = User.objects.get(username="ayten")
     assert user.team == cast.baku and user.check_password("Guclu-Parol-2026")
@@ -215,7 +232,9 @@ def test_admin_creates_user_through_the_form(cast: Any) -> None:
 def test_admin_resets_a_password_rep_cannot(cast: Any) -> None:
     client = Client()
     client.force_login(cast.rep_ist)
-    assert client.post(f"/settings/users/{cast.rep_ist.pk}/password/", {"password": "Yeni-Parola-2026"}).status_code == 403
+    assert (
+        client.post(f"/settings/users/{cast.rep_ist.pk}/password/", {"password": "Yeni-Parola-2026"}).status_code == 403
+    )
     client.force_login(cast.admin)
     client.post(f"/settings/users/{cast.rep_ist.pk}/password/", {"password": "Yeni-Parola-2026"})
     cast.rep_ist.refresh_from_db()

@@ -19,8 +19,9 @@ from velinimet.core.services import audit_export_start
 
 
 @pytest.mark.django_db
-def test_audit_export_job_runs_and_reports_progress(cast: Any, api: Any, django_capture_on_commit_callbacks: Any,
-                                                    settings: Any) -> None:
+def test_audit_export_job_runs_and_reports_progress(
+    cast: Any, api: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         job = audit_export_start(actor=cast.admin, filters={})
     job.refresh_from_db()
@@ -52,8 +53,9 @@ def test_only_permitted_users_may_export_the_audit_log(cast: Any) -> None:
 
 @pytest.mark.django_db
 def test_job_page_polls_until_finished(cast: Any) -> None:
-    job = Job.objects.create(kind="core.audit_export", title="Export", started_by=cast.admin, done=3, total=10,
-                             state=Job.State.RUNNING)
+    job = Job.objects.create(
+        kind="core.audit_export", title="Export", started_by=cast.admin, done=3, total=10, state=Job.State.RUNNING
+    )
     client = Client()
     client.force_login(cast.admin)
     fragment = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
@@ -159,8 +161,10 @@ def test_redis_broker_and_consumer_run_a_job(cast: Any) -> None:
 
 
 def test_settings_choose_redis_huey_when_redis_url_is_set(tmp_path: Any) -> None:
-    code = ("import django; django.setup(); from huey.contrib.djhuey import HUEY; "
-            "print(type(HUEY).__name__, type(HUEY.storage).__name__)")
+    code = (
+        "import django; django.setup(); from huey.contrib.djhuey import HUEY; "
+        "print(type(HUEY).__name__, type(HUEY.storage).__name__)"
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "velinimet.settings", "VELINIMET_DATA_DIR": str(tmp_path)}
     env.pop("VELINIMET_REDIS_URL", None)
     embedded = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)

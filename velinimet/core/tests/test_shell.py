@@ -12,8 +12,18 @@ from django.test import Client
 
 from velinimet.core.models import AuditEntry
 
-PAGES = ["/", "/settings/", "/settings/users/", "/settings/teams/", "/settings/roles/", "/settings/audit/",
-         "/settings/account/", "/settings/account/tokens/", "/settings/two-factor/", "/search/?q=a"]
+PAGES = [
+    "/",
+    "/settings/",
+    "/settings/users/",
+    "/settings/teams/",
+    "/settings/roles/",
+    "/settings/audit/",
+    "/settings/account/",
+    "/settings/account/tokens/",
+    "/settings/two-factor/",
+    "/search/?q=a",
+]
 
 
 @pytest.mark.django_db
@@ -62,8 +72,12 @@ def test_global_search_finds_users_with_turkish_folding(cast: Any) -> None:
     User.objects.create(username="isik", first_name="Işık", last_name="Doğan", team=cast.baku)
     client = Client()
     client.force_login(cast.admin)
-    for query, name in [("sukru", "Şükrü Öztürk"), ("ŞÜKRÜ", "Şükrü Öztürk"), ("ISIK", "Işık Doğan"),
-                        ("ozt", "Şükrü Öztürk")]:
+    for query, name in [
+        ("sukru", "Şükrü Öztürk"),
+        ("ŞÜKRÜ", "Şükrü Öztürk"),
+        ("ISIK", "Işık Doğan"),
+        ("ozt", "Şükrü Öztürk"),
+    ]:
         html = client.get("/search/", {"q": query}, HTTP_HX_REQUEST="true").content.decode()
         assert name in html, query
     client.force_login(cast.rep_ist)  # reps see their own team only

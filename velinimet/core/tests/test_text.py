@@ -90,3 +90,13 @@ def test_fold_has_no_outer_or_double_spaces(text: str) -> None:
     key = fold(text)
     assert key == key.strip()
     assert "  " not in key
+
+
+def test_validation_errors_become_field_errors() -> None:
+    from django.core.exceptions import ValidationError
+
+    from velinimet.core.exceptions import from_validation_error
+
+    err = from_validation_error(ValidationError({"email": ["Bad e-mail."], "__all__": ["Whole form."]}))
+    assert err.errors == {"email": ["Bad e-mail."], "non_field_errors": ["Whole form."]}
+    assert from_validation_error(ValidationError("Plain.")).errors == {"non_field_errors": ["Plain."]}

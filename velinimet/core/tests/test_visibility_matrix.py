@@ -24,8 +24,14 @@ from velinimet.core.visibility import Level
 pytestmark = pytest.mark.django_db
 
 ROLE_SLUGS = [
-    "administrator", "sales_manager", "sales_rep", "service_agent",
-    "marketing_specialist", "field_technician", "analyst", "read_only",
+    "administrator",
+    "sales_manager",
+    "sales_rep",
+    "service_agent",
+    "marketing_specialist",
+    "field_technician",
+    "analyst",
+    "read_only",
 ]
 
 
@@ -68,28 +74,69 @@ class Surface:
 
 
 SURFACES = [
-    Surface("accounts.user", "/api/v1/users/", "/api/v1/users/{pk}/", "/settings/users/", r"/settings/users/(\d+)/",
-            lambda: [(u.pk, u.pk, u.team_id) for u in User.objects.all()]),
-    Surface("accounts.team", "/api/v1/teams/", "/api/v1/teams/{pk}/", "/settings/teams/", r"/settings/teams/(\d+)/",
-            lambda: [(t.pk, None, t.pk) for t in Team.objects.all()]),
-    Surface("accounts.role", "/api/v1/roles/", "/api/v1/roles/{pk}/", "/settings/roles/", r"/settings/roles/(\d+)/",
-            lambda: [(r.pk, None, None) for r in Role.objects.all()]),
-    Surface("core.job", "/api/v1/jobs/", "/api/v1/jobs/{pk}/", None, None,
-            lambda: [(str(j.pk), j.started_by_id, j.started_by.team_id if j.started_by else None)
-                     for j in Job.objects.select_related("started_by")]),
-    Surface("core.auditentry", "/api/v1/audit/", "/api/v1/audit/{pk}/", "/settings/audit/", None,
-            lambda: [(e.pk, e.actor_id, e.actor.team_id if e.actor else None)
-                     for e in AuditEntry.objects.select_related("actor")]),
+    Surface(
+        "accounts.user",
+        "/api/v1/users/",
+        "/api/v1/users/{pk}/",
+        "/settings/users/",
+        r"/settings/users/(\d+)/",
+        lambda: [(u.pk, u.pk, u.team_id) for u in User.objects.all()],
+    ),
+    Surface(
+        "accounts.team",
+        "/api/v1/teams/",
+        "/api/v1/teams/{pk}/",
+        "/settings/teams/",
+        r"/settings/teams/(\d+)/",
+        lambda: [(t.pk, None, t.pk) for t in Team.objects.all()],
+    ),
+    Surface(
+        "accounts.role",
+        "/api/v1/roles/",
+        "/api/v1/roles/{pk}/",
+        "/settings/roles/",
+        r"/settings/roles/(\d+)/",
+        lambda: [(r.pk, None, None) for r in Role.objects.all()],
+    ),
+    Surface(
+        "core.job",
+        "/api/v1/jobs/",
+        "/api/v1/jobs/{pk}/",
+        None,
+        None,
+        lambda: [
+            (str(j.pk), j.started_by_id, j.started_by.team_id if j.started_by else None)
+            for j in Job.objects.select_related("started_by")
+        ],
+    ),
+    Surface(
+        "core.auditentry",
+        "/api/v1/audit/",
+        "/api/v1/audit/{pk}/",
+        "/settings/audit/",
+        None,
+        lambda: [
+            (e.pk, e.actor_id, e.actor.team_id if e.actor else None) for e in AuditEntry.objects.select_related("actor")
+        ],
+    ),
 ]
 
 
 @pytest.fixture
 def world(cast: Any) -> dict[str, User]:
     """One user per default role (spread over the teams), each owning a job and an audit entry."""
-    users = {"administrator": cast.admin, "sales_manager": cast.manager, "sales_rep": cast.rep_ist,
-             "read_only": cast.reader}
-    placement = {"service_agent": cast.baku, "marketing_specialist": cast.sales, "field_technician": cast.istanbul,
-                 "analyst": cast.sales}
+    users = {
+        "administrator": cast.admin,
+        "sales_manager": cast.manager,
+        "sales_rep": cast.rep_ist,
+        "read_only": cast.reader,
+    }
+    placement = {
+        "service_agent": cast.baku,
+        "marketing_specialist": cast.sales,
+        "field_technician": cast.istanbul,
+        "analyst": cast.sales,
+    }
     for slug, team in placement.items():
         users[slug] = User.objects.create(username=slug, role=Role.objects.get(slug=slug), team=team)
     lonely = Team.objects.create(name="Elsewhere")

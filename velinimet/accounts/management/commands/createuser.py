@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         role = Role.objects.filter(slug=opts["role"]).first() or Role.objects.filter(name__iexact=opts["role"]).first()
         if role is None:
-            names = ", ".join(Role.objects.exclude(slug=None).values_list("slug", flat=True))
+            names = ", ".join(str(s) for s in Role.objects.exclude(slug=None).values_list("slug", flat=True))
             raise CommandError(f"Unknown role {opts['role']!r}. Default roles: {names}")
         team = None
         if opts["team"]:
@@ -47,9 +47,16 @@ class Command(BaseCommand):
         system.pk = None
         try:
             user = services.user_create(
-                actor=system, username=opts["username"], password=password, email=opts["email"],
-                first_name=opts["first_name"], last_name=opts["last_name"], role=role, team=team,
-                language=opts["language"], time_zone=opts["time_zone"],
+                actor=system,
+                username=opts["username"],
+                password=password,
+                email=opts["email"],
+                first_name=opts["first_name"],
+                last_name=opts["last_name"],
+                role=role,
+                team=team,
+                language=opts["language"],
+                time_zone=opts["time_zone"],
             )
         except DomainError as exc:
             details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items()) or exc.message

@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         loaded = load_demo()
-        self.stdout.write("Demo data loaded." if loaded else "Existing data kept (demo data loads only into an empty database).")
+        self.stdout.write(
+            "Demo data loaded." if loaded else "Existing data kept (demo data loads only into an empty database)."
+        )
         if opts["no_serve"]:
             print_login(self.stdout, f"http://{opts['host']}:{opts['port']}/")
             return

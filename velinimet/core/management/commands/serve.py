@@ -15,7 +15,20 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        argv = [sys.executable, "-m", "gunicorn", "velinimet.wsgi:application",
-                "--bind", f"{opts['host']}:{opts['port']}", "--workers", str(opts["workers"]),
-                "--threads", str(opts["threads"]), "--access-logfile", "-", "--graceful-timeout", "5"]
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "velinimet.wsgi:application",
+            "--bind",
+            f"{opts['host']}:{opts['port']}",
+            "--workers",
+            str(opts["workers"]),
+            "--threads",
+            str(opts["threads"]),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+        ]
         os.execv(sys.executable, argv)
