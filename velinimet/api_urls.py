@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 
 from velinimet.accounts import api as accounts_api
 from velinimet.core import api as core_api
+from velinimet.customers import api as customers_api
+from velinimet.customers import calls as customers_calls
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -13,12 +15,17 @@ router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("teams", accounts_api.TeamViewSet, basename="team")
 router.register("roles", accounts_api.RoleViewSet, basename="role")
 router.register("tokens", accounts_api.ApiTokenViewSet, basename="token")
+router.register("people", customers_api.PersonViewSet, basename="person")
+router.register("companies", customers_api.CompanyViewSet, basename="company")
 router.register("jobs", core_api.JobViewSet, basename="job")
 router.register("audit", core_api.AuditEntryViewSet, basename="audit")
 
 urlpatterns = [
     path("me/", accounts_api.me, name="me"),
     path("me/preferences/", accounts_api.me_update, name="me-preferences"),
+    path("search/", core_api.search_view, name="search"),
+    path("calls/lookup/", customers_api.call_lookup, name="call-lookup"),
+    path("calls/incoming/", customers_calls.incoming_call_webhook, name="call-incoming"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

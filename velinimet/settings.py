@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "velinimet.core",
     "velinimet.accounts",
+    "velinimet.customers",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,8 @@ else:
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+JOB_STALE_MINUTES = int(env("JOB_STALE_MINUTES", "10"))
+JOB_MAX_ATTEMPTS = int(env("JOB_MAX_ATTEMPTS", "3"))
 if env_bool("TASKS_IMMEDIATE", False):
     HUEY["immediate"] = True
 
@@ -262,6 +265,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {

@@ -4,6 +4,7 @@ urlpatterns = [
     path("api/v1/", include("velinimet.api_urls")),
     path("", include("velinimet.accounts.urls")),
     path("", include("velinimet.core.urls")),
+    path("customers/", include("velinimet.customers.urls")),
 ]
 
 handler404 = "velinimet.core.views.not_found"

@@ -234,6 +234,7 @@ class RoleViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
 
 class ApiTokenSerializer(serializers.ModelSerializer):
     key = serializers.SerializerMethodField(help_text="Only in the answer to the create request.")
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
     class Meta:
         model = ApiToken
@@ -250,6 +251,7 @@ class ApiTokenViewSet(
     """The caller's own API tokens; DELETE revokes."""
 
     serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # for the schema; get_queryset() gives the caller's tokens
 
     def get_queryset(self) -> Any:
         return ApiToken.objects.filter(user=request_user(self.request))
@@ -258,7 +260,7 @@ class ApiTokenViewSet(
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         token, key = services.token_create(
-            actor=request.user, user=request_user(request), name=ser.validated_data["name"]
+            actor=request.user, user=request_user(request), name=ser.validated_data.get("name", "")
         )
         return Response(ApiTokenSerializer(token, context={"key": key}).data, status=status.HTTP_201_CREATED)
 

@@ -6,10 +6,11 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 
 def activate_preferences(user: Any) -> None:
@@ -55,7 +56,9 @@ class TwoFactorEnforcementMiddleware:
             and user.role.require_2fa
             and not user.is_verified()
             and not request.path.startswith(self.exempt_prefixes)
-            and not request.META.get("HTTP_AUTHORIZATION", "").startswith("Token ")
         ):
+            if request.path.startswith("/api/"):
+                message = gettext("Your role requires two-factor login: set it up in the web interface first.")
+                return JsonResponse({"message": message, "code": "two_factor_required", "errors": {}}, status=403)
             return redirect(reverse("accounts:two_factor"))
         return self.get_response(request)

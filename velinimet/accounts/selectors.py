@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from velinimet.core.search import SearchHit, rank
 from velinimet.core.text import fold
@@ -15,11 +15,12 @@ from .models import Role, Team, User
 
 def user_list(viewer: Any, *, q: str = "") -> QuerySet[User]:
     qs = restrict(User.objects.select_related("team", "role"), viewer)
-    q = q.strip()
-    if q:
-        qs = qs.filter(
-            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
-        )
+    key = fold(q)
+    if key:
+        # Folded matching ("ipek" finds "İpek"), done in Python over the small users table.
+        rows = qs.values_list("pk", "username", "first_name", "last_name", "email")
+        ids = [pk for pk, *names in rows if any(key in fold(n) for n in [*names, f"{names[1]} {names[2]}"])]
+        qs = qs.filter(pk__in=ids)
     return qs
 
 

@@ -352,6 +352,13 @@ def role_update(
             lvl < Level.ALL for key in ("accounts.user", "accounts.role") for lvl in merged.get(key, {}).values()
         ):
             raise InvalidField("permissions", _("The Administrator role must keep full access to users and roles."))
+        if role.slug:  # a default role stores only what differs from its registered defaults
+            for key in list(merged):
+                rt = RECORD_TYPES.get(key)
+                defaults = rt.defaults.get(role.slug, {}) if rt else {}
+                merged[key] = {a: lvl for a, lvl in merged[key].items() if lvl != defaults.get(a, Level.NONE)}
+                if not merged[key]:
+                    del merged[key]
         role.permissions = merged
     if require_2fa is not None:
         role.require_2fa = require_2fa

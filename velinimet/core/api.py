@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from .models import AuditEntry, Job
-from .rest import CursorPagination, VisibleViewSetMixin
+from .rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
+from .search import search
 from .selectors import audit_list, job_list
 
 
@@ -87,3 +91,42 @@ class AuditEntryViewSet(VisibleViewSetMixin, mixins.ListModelMixin, mixins.Retri
             filters.is_valid(raise_exception=True)
             return audit_list(self.request.user, filters.validated_data)
         return audit_list(self.request.user)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    subtitle = serializers.CharField()
+    url = serializers.CharField()
+    score = serializers.IntegerField(help_text="4 identifier, 3 exact name, 2 word prefix, 1 contains")
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    results = SearchResultSerializer(many=True)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("q", str, required=True), OpenApiParameter("limit", int)],
+    responses={200: SearchResponseSerializer, 400: ErrorSerializer},
+    summary="Global search",
+)
+@api_view(["GET"])
+def search_view(request: Request) -> Response:
+    """People, companies (and what later modules register) by name, phone, e-mail, numbers."""
+    query = request.query_params.get("q", "").strip()
+    if not query:
+        raise serializers.ValidationError({"q": ["Enter something to search for."]})
+    if len(query) > 100:
+        raise serializers.ValidationError({"q": ["Use at most 100 characters."]})
+    try:
+        limit = max(1, min(50, int(request.query_params.get("limit", 10))))
+    except ValueError as exc:
+        raise serializers.ValidationError({"limit": ["A whole number from 1 to 50."]}) from exc
+    results = []
+    for _provider, hits in search(request.user, query, limit=limit):
+        results += [
+            {"type": h.type, "id": h.id, "title": h.title, "subtitle": h.subtitle, "url": h.url, "score": h.score}
+            for h in hits
+        ]
+    return Response({"results": results})

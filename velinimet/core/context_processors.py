@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from .registry import NAV_ITEMS, SETTINGS_LINKS
+from .registry import NAV_ITEMS, SETTINGS_LINKS, SHELL_WIDGETS
 from .visibility import can_read_type
 
 
@@ -27,4 +27,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         for link in sorted(SETTINGS_LINKS, key=lambda li: li.order)
         if link.record_type is None or can_read_type(user, link.record_type)
     ]
-    return {"shell_nav": nav, "shell_settings_links": settings_links, "shell_languages": languages}
+    return {
+        "shell_nav": nav,
+        "shell_settings_links": settings_links,
+        "shell_languages": languages,
+        "shell_widgets": SHELL_WIDGETS,
+    }

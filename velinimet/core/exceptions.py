@@ -17,12 +17,14 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         errors: dict[str, list[str]] | None = None,
+        extra: dict[str, object] | None = None,
     ) -> None:
         super().__init__(str(message))
         self.message = str(message)
         if code:
             self.code = code
         self.errors = errors or {}
+        self.extra = extra or {}  # more keys for the API answer, e.g. duplicate candidates
 
 
 class NotAllowed(DomainError):

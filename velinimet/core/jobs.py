@@ -6,11 +6,14 @@ worker killed midway leaves the job to be run again.
 
 from __future__ import annotations
 
+import datetime
 import time
 import traceback
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +50,7 @@ class JobProgress:
         if force or now - self._last >= self.interval:
             self._last = now
             Job.objects.filter(pk=self.job.pk).update(
-                done=self.job.done, total=self.job.total, message=self.job.message
+                done=self.job.done, total=self.job.total, message=self.job.message, heartbeat_at=timezone.now()
             )
 
 
@@ -64,8 +67,9 @@ def job_start(*, actor: Any, kind: str, title: str, params: dict[str, Any] | Non
 
 def job_run(job_id: str) -> None:
     """Claim a queued job and run its handler; a job already claimed or finished is left alone."""
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, started_at=timezone.now()
+        state=Job.State.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return
@@ -94,3 +98,24 @@ def job_run(job_id: str) -> None:
         message=job.message,
         result_file=job.result_file,
     )
+
+
+def jobs_requeue_stale() -> list[str]:
+    """Put back in the queue the jobs whose worker died: running, with no progress for a while.
+
+    Handlers are idempotent, so running one again is safe; after ``JOB_MAX_ATTEMPTS`` it is failed instead.
+    """
+    cutoff = timezone.now() - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    stale = Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=cutoff)
+    Job.objects.filter(pk__in=stale.filter(attempts__gte=settings.JOB_MAX_ATTEMPTS).values("pk")).update(
+        state=Job.State.FAILED, finished_at=timezone.now(), message=_("The worker stopped; gave up after retries.")
+    )
+    requeued = []
+    for job_id in stale.values_list("pk", flat=True):
+        if Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(state=Job.State.QUEUED):
+            requeued.append(str(job_id))
+    from .tasks import run_job
+
+    for job_id in requeued:
+        run_job(job_id)
+    return requeued

@@ -81,6 +81,8 @@ class Job(models.Model):
     result_file = models.CharField(_("result file"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -106,3 +108,17 @@ class Job(models.Model):
         if not self.total:
             return 100 if self.state == self.State.SUCCEEDED else None
         return min(100, int(self.done * 100 / self.total))
+
+
+class Sequence(models.Model):
+    """A named counter for human-facing numbers (customer numbers, later invoice numbers)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sequence")
+        verbose_name_plural = _("sequences")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -77,6 +77,8 @@ NAV_ITEMS: dict[str, NavItem] = {}
 RECORD_TYPES: dict[str, RecordType] = {}
 JOB_KINDS: dict[str, JobKind] = {}
 SETTINGS_LINKS: list[SettingsLink] = []
+#: Templates included at the end of every logged-in page (e.g. the incoming-call screen-pop).
+SHELL_WIDGETS: list[str] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -94,6 +96,11 @@ def register_job_kind(kind: JobKind) -> None:
 def register_settings_link(link: SettingsLink) -> None:
     if link not in SETTINGS_LINKS:
         SETTINGS_LINKS.append(link)
+
+
+def register_shell_widget(template: str) -> None:
+    if template not in SHELL_WIDGETS:
+        SHELL_WIDGETS.append(template)
 
 
 def record_type_for_model(model: Any) -> RecordType | None:

@@ -53,7 +53,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         exc = from_validation_error(exc)
     if isinstance(exc, DomainError):
-        return Response({"message": exc.message, "code": exc.code, "errors": exc.errors}, status=exc.status)
+        body = {"message": exc.message, "code": exc.code, "errors": exc.errors, **exc.extra}
+        return Response(body, status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

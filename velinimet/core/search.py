@@ -63,7 +63,9 @@ def search(user: Any, query: str, *, limit: int = 10) -> list[tuple[SearchProvid
         return []
     groups = []
     for provider in sorted(PROVIDERS.values(), key=lambda p: p.order):
-        hits = sorted(provider.search(user, query, limit), key=lambda h: (-h.score, h.title))[:limit]
+        hits = sorted(provider.search(user, query, limit), key=lambda h: -h.score)[
+            :limit
+        ]  # stable: keeps provider order
         if hits:
             groups.append((provider, hits))
     return groups

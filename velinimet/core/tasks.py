@@ -1,10 +1,16 @@
 """Huey tasks of the core app: thin wrappers that take ids and call one service."""
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .jobs import job_run
+from .jobs import job_run, jobs_requeue_stale
 
 
 @db_task(retries=0)
 def run_job(job_id: str) -> None:
     job_run(job_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def requeue_stale_jobs() -> None:
+    jobs_requeue_stale()

@@ -202,7 +202,12 @@ def test_role_requiring_two_factor_forces_enrolment(cast: Any) -> None:
     assert response.status_code == 302
     assert response["Location"] == "/settings/two-factor/"
     assert client.get("/settings/two-factor/").status_code == 200
-    assert client.get("/api/v1/me/").status_code == 302  # session API too
+    api = client.get("/api/v1/me/")  # the session API too, with a JSON answer
+    assert api.status_code == 403
+    assert api.json()["code"] == "two_factor_required"
+    # a made-up token header does not get around it
+    assert client.get("/", HTTP_AUTHORIZATION="Token junk").status_code == 302
+    assert client.get("/settings/users/", HTTP_AUTHORIZATION="Token junk").status_code == 302
 
 
 def test_admin_creates_user_through_the_form(cast: Any) -> None:

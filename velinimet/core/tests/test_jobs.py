@@ -172,3 +172,44 @@ def test_settings_choose_redis_huey_when_redis_url_is_set(tmp_path: Any) -> None
     env["VELINIMET_REDIS_URL"] = "redis://127.0.0.1:6379/0"
     scaled = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert scaled.stdout.split() == ["RedisHuey", "RedisStorage"]
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_died_is_requeued_then_given_up(cast: Any, settings: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES + 1)
+    stale = Job.objects.create(
+        kind="core.audit_export",
+        title="x",
+        started_by=cast.admin,
+        state=Job.State.RUNNING,
+        heartbeat_at=long_ago,
+        attempts=1,
+    )
+    fresh = Job.objects.create(
+        kind="core.audit_export",
+        title="y",
+        started_by=cast.admin,
+        state=Job.State.RUNNING,
+        heartbeat_at=timezone.now(),
+        attempts=1,
+    )
+    exhausted = Job.objects.create(
+        kind="core.audit_export",
+        title="z",
+        started_by=cast.admin,
+        state=Job.State.RUNNING,
+        heartbeat_at=long_ago,
+        attempts=settings.JOB_MAX_ATTEMPTS,
+    )
+    assert jobs.jobs_requeue_stale() == [str(stale.pk)]
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    exhausted.refresh_from_db()
+    assert stale.state == Job.State.SUCCEEDED  # run again (tasks are immediate in tests) and finished
+    assert stale.attempts == 2
+    assert fresh.state == Job.State.RUNNING
+    assert exhausted.state == Job.State.FAILED

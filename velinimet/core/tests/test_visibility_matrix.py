@@ -20,6 +20,7 @@ from velinimet.core import audit
 from velinimet.core.models import AuditEntry, Job
 from velinimet.core.registry import RECORD_TYPES
 from velinimet.core.visibility import Level
+from velinimet.customers.models import Company, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,22 @@ class Surface:
 
 
 SURFACES = [
+    Surface(
+        "customers.person",
+        "/api/v1/people/",
+        "/api/v1/people/{pk}/",
+        "/customers/people/",
+        r"/customers/people/(\d+)/\"",
+        lambda: [(p.pk, p.owner_id, p.team_id) for p in Person.objects.all()],
+    ),
+    Surface(
+        "customers.company",
+        "/api/v1/companies/",
+        "/api/v1/companies/{pk}/",
+        "/customers/companies/",
+        r"/customers/companies/(\d+)/\"",
+        lambda: [(c.pk, c.owner_id, c.team_id) for c in Company.objects.all()],
+    ),
     Surface(
         "accounts.user",
         "/api/v1/users/",
@@ -143,6 +160,10 @@ def world(cast: Any) -> dict[str, User]:
     outsider = User.objects.create(username="outsider", role=Role.objects.get(slug="sales_rep"), team=lonely)
     for user in [*users.values(), cast.rep_baku, outsider]:
         job = Job.objects.create(kind="core.audit_export", title=f"job of {user.username}", started_by=user)
+        Person.objects.create(first_name=user.username, owner=user, team=user.team, customer_number=f"P{user.pk}",
+                              search_key=user.username)
+        Company.objects.create(name=user.username, owner=user, team=user.team, customer_number=f"C{user.pk}",
+                               search_key=user.username)
         audit.record(actor=user, action="other", instance=job, note="test")
     return users
 

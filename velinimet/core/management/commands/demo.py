@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("VELINIMET_PORT", "8000")))
         parser.add_argument("--no-serve", action="store_true", help="prepare the database and stop")
 
     def handle(self, *args: Any, **opts: Any) -> None:

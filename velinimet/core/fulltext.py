@@ -1,0 +1,88 @@
+"""Substring search on folded keys, one interface over two engines.
+
+SQLite: an FTS5 table ``<table>_fts`` (trigram tokenizer, external content = the model's ``search_key``),
+kept in step by triggers. PostgreSQL: a pg_trgm GIN index on ``search_key`` serves ``LIKE '%w%'``.
+Both are created by the app's migration (see ``fulltext_migration_sql``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+MIN_TRIGRAM = 3
+
+
+def contains_all(queryset: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
+    """Rows whose ``search_key`` contains every word (words are already folded)."""
+    vendor = connections[queryset.db].vendor
+    long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
+    short_words = words
+    if vendor == "sqlite" and long_words:
+        # LIKE on the trigram table uses its index (detail='none' keeps it small but rules out MATCH phrases).
+        # Folded words hold no % or _ (fold() strips punctuation), so they need no escaping.
+        table = f"{queryset.model._meta.db_table}_fts"
+        where = " AND ".join(["search_key LIKE %s"] * len(long_words))
+        params = [f"%{w}%" for w in long_words]
+        queryset = queryset.filter(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {where}", params))  # noqa: S608
+        short_words = [w for w in words if len(w) < MIN_TRIGRAM]
+    for word in short_words:
+        queryset = queryset.filter(search_key__contains=word)
+    return queryset
+
+
+def word_prefix_q(words: list[str]) -> Q:
+    """Every word starts one of the key's words: "ozt" matches "sukru ozturk"."""
+    q = Q()
+    for word in words:
+        q &= Q(search_key__startswith=word) | Q(search_key__contains=f" {word}")
+    return q
+
+
+def fulltext_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
+    """(forward, backward) SQL that indexes ``table.search_key`` for ``contains_all``."""
+    if vendor == "sqlite":
+        fts = f"{table}_fts"
+        forward = [
+            f"CREATE VIRTUAL TABLE {fts} USING fts5(search_key, content='{table}', content_rowid='id', "
+            "tokenize='trigram', detail='none')",
+            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); END",
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF search_key ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); "
+            f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
+        ]
+        backward = [f"DROP TRIGGER IF EXISTS {fts}_{s}" for s in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {fts}"]
+        return forward, backward
+    if vendor == "postgresql":
+        index = f"{table}_search_trgm"
+        return (
+            [
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (search_key gin_trgm_ops)",
+                f"CREATE INDEX IF NOT EXISTS {table}_search_prefix ON {table} (search_key text_pattern_ops)",
+            ],
+            [f"DROP INDEX IF EXISTS {index}", f"DROP INDEX IF EXISTS {table}_search_prefix"],
+        )
+    return [], []
+
+
+def fulltext_operation(table: str) -> Any:
+    """A migration operation that creates the engine's substring index on ``table.search_key``."""
+    from django.db import migrations
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        for sql in fulltext_sql(schema_editor.connection.vendor, table)[0]:
+            schema_editor.execute(sql)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        for sql in fulltext_sql(schema_editor.connection.vendor, table)[1]:
+            schema_editor.execute(sql)
+
+    return migrations.RunPython(forward, backward)

@@ -1,0 +1,288 @@
+"""REST API of the customers module: people, companies, consents, global search, caller recognition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from velinimet.core.rest import ErrorSerializer, VisibleViewSetMixin
+from velinimet.core.visibility import Action, restrict
+
+from . import services
+from .models import Address, Company, Consent, Email, Person, Phone
+from .search import caller_lookup
+from .selectors import ListFilters, company_list, consent_in_force, person_list
+
+
+class PhoneSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40, help_text="Any usual format: 0532 123 45 67, +90 532 1234567")
+    kind = serializers.ChoiceField(choices=Phone.Kind.choices, default=Phone.Kind.MOBILE)
+    is_primary = serializers.BooleanField(default=False)
+    e164 = serializers.CharField(read_only=True)
+
+    def to_representation(self, phone: Any) -> dict[str, Any]:
+        return {"number": phone.national, "e164": phone.e164, "kind": phone.kind, "is_primary": phone.is_primary}
+
+
+class EmailSerializer(serializers.Serializer):
+    address = serializers.CharField(max_length=254)
+    is_primary = serializers.BooleanField(default=False)
+
+    def to_representation(self, email: Any) -> dict[str, Any]:
+        return {"address": email.address, "is_primary": email.is_primary}
+
+
+class AddressSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Address.Kind.choices, default=Address.Kind.WORK)
+    country = serializers.CharField(max_length=2, default="TR")
+    city = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    district = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    neighbourhood = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    postal_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    is_primary = serializers.BooleanField(default=False)
+
+
+class RecordSerializer(serializers.Serializer):
+    """Fields shared by people and companies. Writes go to the services, which validate everything."""
+
+    id = serializers.IntegerField(read_only=True)
+    customer_number = serializers.CharField(read_only=True)
+    phones = PhoneSerializer(many=True, required=False, write_only=True)
+    emails = EmailSerializer(many=True, required=False, write_only=True)
+    addresses = AddressSerializer(many=True, required=False, write_only=True)
+    card_numbers = serializers.ListField(child=serializers.CharField(max_length=30), required=False, write_only=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, write_only=True)
+    custom = serializers.DictField(required=False)
+    source = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    owner = serializers.IntegerField(source="owner_id", read_only=True)
+    team = serializers.IntegerField(source="team_id", read_only=True, allow_null=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text="Send back the version you read; a newer one on the server makes the update fail with 409.",
+    )
+    url = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, record: Any) -> dict[str, Any]:
+        data = super().to_representation(record)
+        data["phones"] = [PhoneSerializer().to_representation(p) for p in record.phones.all()]
+        data["emails"] = [EmailSerializer().to_representation(e) for e in record.emails.all()]
+        data["addresses"] = [AddressSerializer(a).data for a in record.addresses.all()]
+        data["card_numbers"] = [c.number for c in record.cards.all()]
+        data["tags"] = [t.name for t in record.tags.all()]
+        data["version"] = record.version
+        return data
+
+    def get_url(self, record: Any) -> str:
+        from django.urls import reverse
+
+        name = "customers:person_detail" if isinstance(record, Person) else "customers:company_detail"
+        return reverse(name, args=[record.pk])
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        if "phones" in data:
+            data["phones"] = [services.PhoneIn(p["number"], p["kind"], p["is_primary"]) for p in data["phones"]]
+        if "emails" in data:
+            data["emails"] = [services.EmailIn(e["address"], e["is_primary"]) for e in data["emails"]]
+        if "addresses" in data:
+            data["addresses"] = [services.AddressIn(**a) for a in data["addresses"]]
+        return data
+
+
+class PersonSerializer(RecordSerializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    gender = serializers.ChoiceField(choices=Person.Gender.choices, required=False, allow_blank=True)
+    preferred_language = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    preferred_channel = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    tckn = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    iban = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    company = serializers.IntegerField(required=False, write_only=True, help_text="id of the company they work at")
+    company_title = serializers.CharField(max_length=100, required=False, allow_blank=True, write_only=True)
+    companies = serializers.SerializerMethodField()
+
+    def get_companies(self, person: Person) -> list[dict[str, Any]]:
+        return [
+            {"id": e.company_id, "name": str(e.company), "title": e.title}
+            for e in person.employments.select_related("company")
+        ]
+
+
+class CompanySerializer(RecordSerializer):
+    name = serializers.CharField(max_length=200)
+    short_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    parent = serializers.IntegerField(required=False, allow_null=True, source="parent_id")
+    vkn = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    voen = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    tax_office = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    iban = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    website = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    industry = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ["id", "channel", "status", "at", "source", "evidence", "kvkk_text_version", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs: dict[str, Any] = {"at": {"required": False}}
+
+
+class DuplicateErrorSerializer(ErrorSerializer):
+    candidates = serializers.ListField(child=serializers.DictField())
+
+
+class _RecordViewSet(
+    VisibleViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    model: Any
+    kind: str
+
+    def get_queryset(self) -> Any:
+        lister = person_list if self.kind == "person" else company_list
+        params = self.request.query_params
+        filters = ListFilters(tag=params.get("tag", ""), city=params.get("city", ""))
+        return lister(self.request.user, filters).prefetch_related("phones", "emails", "addresses", "cards", "tags")
+
+    def _write_kwargs(self, ser: RecordSerializer) -> dict[str, Any]:
+        kwargs = ser.service_kwargs()
+        if "parent_id" in kwargs:
+            parent_id = kwargs.pop("parent_id")
+            kwargs["parent"] = self._visible_company(parent_id, "parent") if parent_id else None
+        if "company" in kwargs:
+            kwargs["company"] = self._visible_company(kwargs["company"], "company")
+        return kwargs
+
+    def _visible_company(self, pk: int, field: str) -> Company:
+        company = restrict(Company.objects.filter(pk=pk, deleted_at__isnull=True), self.request.user).first()
+        if company is None:
+            raise serializers.ValidationError({field: ["No such company."]})
+        return company
+
+    @extend_schema(
+        parameters=[OpenApiParameter("force", bool, description="create even if duplicates exist")],
+        responses={201: None, 400: ErrorSerializer, 409: DuplicateErrorSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        force = str(request.query_params.get("force", request.data.get("force", ""))).lower() in {"1", "true", "yes"}
+        write = self._write_kwargs(ser)
+        write.pop("version", None)
+        create = services.person_create if self.kind == "person" else services.company_create
+        record = create(actor=request.user, force=force, **write)
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        ser = self.get_serializer(record, data=request.data, partial=kwargs.get("partial", False))
+        ser.is_valid(raise_exception=True)
+        write = self._write_kwargs(ser)
+        write.pop("company", None)
+        write.pop("company_title", None)
+        update = services.person_update if self.kind == "person" else services.company_update
+        record = update(actor=request.user, **{self.kind: record}, **write)
+        return Response(self.get_serializer(record).data)
+
+    def perform_destroy(self, instance: Any) -> None:
+        services.record_delete(actor=self.request.user, record=instance)
+
+
+class PersonViewSet(_RecordViewSet):
+    """People. POST answers 409 with ``candidates`` when the person probably exists (add ``?force=true``)."""
+
+    serializer_class = PersonSerializer
+    record_type = "customers.person"
+    kind = "person"
+
+    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer, 200: ConsentSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request: Request, pk: str | None = None) -> Response:
+        """GET: the consent history, newest first. POST: record a new decision (history is never overwritten)."""
+        if request.method == "GET":
+            person = self.get_object()
+            return Response(ConsentSerializer(person.consents.all(), many=True).data)
+        from velinimet.core.visibility import get_for_user
+
+        person = get_for_user(person_list(request.user), request.user, pk, action=Action.UPDATE)
+        ser = ConsentSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        consent = services.consent_record(actor=request.user, person=person, **ser.validated_data)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class CompanyViewSet(_RecordViewSet):
+    serializer_class = CompanySerializer
+    record_type = "customers.company"
+    kind = "company"
+
+
+def caller_card(record: Person | Company, user: Any) -> dict[str, Any]:
+    """What a screen-pop shows: who, which company, owner, contact points (sections add more later)."""
+    from django.urls import reverse
+
+    if isinstance(record, Person):
+        company = record.employments.select_related("company").order_by("-is_primary").first()
+        card = {
+            "type": "person",
+            "id": record.pk,
+            "title": str(record),
+            "company": str(company.company) if company else None,
+            "url": reverse("customers:person_detail", args=[record.pk]),
+        }
+        consents = {ch: c.status for ch, c in consent_in_force(record).items()}
+        card["consents"] = consents
+    else:
+        card = {
+            "type": "company",
+            "id": record.pk,
+            "title": str(record),
+            "company": None,
+            "url": reverse("customers:company_detail", args=[record.pk]),
+        }
+    card.update(
+        customer_number=record.customer_number,
+        owner=str(record.owner),
+        phones=[p.national for p in record.phones.all()],
+        emails=[e.address for e in record.emails.all()],
+        tags=[t.name for t in record.tags.all()],
+    )
+    return card
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("number", str, required=True)],
+    responses={200: serializers.DictField(), 404: ErrorSerializer},
+    summary="Caller recognition",
+)
+@api_view(["GET"])
+def call_lookup(request: Request) -> Response:
+    """The person or company with this phone number (any format), as the caller's card; 404 if unknown."""
+    number = request.query_params.get("number", "").strip()
+    if not number:
+        raise serializers.ValidationError({"number": ["Give the caller's number."]})
+    record = caller_lookup(request.user, number)
+    if record is None:
+        raise NotFound("No customer has this number.")
+    return Response(caller_card(record, request.user))
+
+
+__all__ = ["Email"]

@@ -1,0 +1,265 @@
+"""Forms of the customer screens: shapes only; services check the rules and normalise values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Address, Channel, Company, Consent, CustomField, Person, Phone
+from .services import AddressIn, EmailIn, PhoneIn
+
+DateInput = forms.DateInput(attrs={"type": "date"})
+
+
+def _custom_form_field(definition: CustomField) -> forms.Field:
+    common: dict[str, Any] = {"label": definition.label, "required": definition.required}
+    kind = definition.kind
+    if kind == CustomField.Kind.NUMBER:
+        return forms.DecimalField(**common)
+    if kind == CustomField.Kind.DATE:
+        return forms.DateField(widget=DateInput, **common)
+    if kind == CustomField.Kind.BOOLEAN:
+        return forms.BooleanField(label=definition.label, required=False)
+    if kind == CustomField.Kind.CHOICE:
+        return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in definition.choices], **common)
+    if kind == CustomField.Kind.MULTI:
+        return forms.MultipleChoiceField(
+            choices=[(c, c) for c in definition.choices], widget=forms.CheckboxSelectMultiple, **common
+        )
+    return forms.CharField(max_length=1000, **common)
+
+
+class CustomerForm(forms.Form):
+    """Shared part: phones, e-mails, one address, tags, cards, custom fields, owner, optimistic version."""
+
+    record_type = "person"
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas."))
+    card_numbers = forms.CharField(
+        label=_("Loyalty card numbers"), required=False, help_text=_("Separate with commas.")
+    )
+    address_kind = forms.ChoiceField(label=_("Address type"), choices=Address.Kind.choices, required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=[("TR", _("Türkiye")), ("AZ", _("Azerbaijan")), ("OTHER", _("Other"))], initial="TR"
+    )
+    city = forms.CharField(label=_("City (il / şəhər)"), max_length=60, required=False)
+    district = forms.CharField(label=_("District (ilçe / rayon)"), max_length=60, required=False)
+    neighbourhood = forms.CharField(label=_("Neighbourhood (mahalle / qəsəbə)"), max_length=100, required=False)
+    street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
+    source = forms.CharField(label=_("Source"), max_length=60, required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    force = forms.BooleanField(label=_("Save anyway: it is not a duplicate"), required=False)
+
+    def __init__(self, *args: Any, phone_slots: int = 2, email_slots: int = 2, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(phone_slots):
+            self.fields[f"phone_{i}"] = forms.CharField(label=_("Phone"), max_length=40, required=False)
+            self.fields[f"phone_kind_{i}"] = forms.ChoiceField(
+                label=_("Phone type"), choices=Phone.Kind.choices, required=False
+            )
+        for i in range(email_slots):
+            self.fields[f"email_{i}"] = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+        self.phone_slots, self.email_slots = phone_slots, email_slots
+        self.custom_definitions = list(CustomField.objects.filter(record_type=self.record_type))
+        for definition in self.custom_definitions:
+            self.fields[f"custom_{definition.key}"] = _custom_form_field(definition)
+
+    def phone_pairs(self) -> list[tuple[Any, Any]]:
+        return [(self[f"phone_{i}"], self[f"phone_kind_{i}"]) for i in range(self.phone_slots)]
+
+    def email_fields(self) -> list[Any]:
+        return [self[f"email_{i}"] for i in range(self.email_slots)]
+
+    def custom_fields(self) -> list[Any]:
+        return [self[f"custom_{d.key}"] for d in self.custom_definitions]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Turn cleaned data into the service's keyword arguments."""
+        data = self.cleaned_data
+        phones = [
+            PhoneIn(data[f"phone_{i}"], data.get(f"phone_kind_{i}") or "mobile")
+            for i in range(self.phone_slots)
+            if data.get(f"phone_{i}")
+        ]
+        emails = [EmailIn(data[f"email_{i}"]) for i in range(self.email_slots) if data.get(f"email_{i}")]
+        address_parts = [data.get(k, "") for k in ("city", "district", "neighbourhood", "street", "postal_code")]
+        addresses = []
+        if any(address_parts):
+            country = data.get("country") or "TR"
+            addresses.append(
+                AddressIn(
+                    kind=data.get("address_kind") or "work",
+                    country="" if country == "OTHER" else country,
+                    city=address_parts[0],
+                    district=address_parts[1],
+                    neighbourhood=address_parts[2],
+                    street=address_parts[3],
+                    postal_code=address_parts[4],
+                    is_primary=True,
+                )
+            )
+        custom = {}
+        for definition in self.custom_definitions:
+            value = data.get(f"custom_{definition.key}")
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif value is not None and not isinstance(value, str | bool | list):
+                value = str(value)
+            custom[definition.key] = value
+        return {
+            "phones": phones,
+            "emails": emails,
+            "addresses": addresses,
+            "custom": custom,
+            "tags": [t for t in (data.get("tags") or "").split(",") if t.strip()],
+            "card_numbers": [c for c in (data.get("card_numbers") or "").split(",") if c.strip()],
+            "source": data.get("source", ""),
+            "notes": data.get("notes", ""),
+        }
+
+    @classmethod
+    def initial_for(cls, record: Person | Company) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "version": record.version,
+            "source": record.source,
+            "notes": record.notes,
+            "tags": ", ".join(t.name for t in record.tags.all()),
+            "card_numbers": ", ".join(c.number for c in record.cards.all()),
+        }
+        for i, phone in enumerate(record.phones.order_by("-is_primary", "id")):
+            initial[f"phone_{i}"], initial[f"phone_kind_{i}"] = phone.national, phone.kind
+        for i, email in enumerate(record.emails.order_by("-is_primary", "id")):
+            initial[f"email_{i}"] = email.address
+        address = record.addresses.order_by("-is_primary", "id").first()
+        if address:
+            initial.update(
+                address_kind=address.kind,
+                country=address.country or "OTHER",
+                city=address.city,
+                district=address.district,
+                neighbourhood=address.neighbourhood,
+                street=address.street,
+                postal_code=address.postal_code,
+            )
+        for key, value in record.custom.items():
+            initial[f"custom_{key}"] = value
+        return initial
+
+
+class PersonForm(CustomerForm):
+    record_type = "person"
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    company = forms.ModelChoiceField(label=_("Company"), queryset=Company.objects.none(), required=False)
+    company_title = forms.CharField(label=_("Title at the company"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput)
+    gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—")] + list(Person.Gender.choices), required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), required=False, choices=[("", "—")] + list(settings.LANGUAGES)
+    )
+    preferred_channel = forms.ChoiceField(
+        label=_("Preferred channel"), choices=[("", "—")] + list(Channel.choices), required=False
+    )
+    tckn = forms.CharField(label=_("TCKN"), max_length=20, required=False)
+    iban = forms.CharField(label=_("IBAN"), max_length=40, required=False)
+
+    field_order = ["first_name", "last_name", "title", "company", "company_title"]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        for key in (
+            "first_name",
+            "last_name",
+            "title",
+            "birth_date",
+            "gender",
+            "preferred_language",
+            "preferred_channel",
+            "tckn",
+            "iban",
+        ):
+            kwargs[key] = self.cleaned_data.get(key) or ("" if key != "birth_date" else None)
+        return kwargs
+
+    @classmethod
+    def initial_for(cls, record: Any) -> dict[str, Any]:
+        initial = super().initial_for(record)
+        for key in (
+            "first_name",
+            "last_name",
+            "title",
+            "birth_date",
+            "gender",
+            "preferred_language",
+            "preferred_channel",
+            "tckn",
+            "iban",
+        ):
+            initial[key] = getattr(record, key)
+        return initial
+
+
+class CompanyForm(CustomerForm):
+    record_type = "company"
+    name = forms.CharField(label=_("Legal name"), max_length=200)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    parent = forms.ModelChoiceField(label=_("Parent company"), queryset=Company.objects.none(), required=False)
+    vkn = forms.CharField(label=_("VKN (Turkish tax number)"), max_length=20, required=False)
+    voen = forms.CharField(label=_("VÖEN (Azerbaijani tax number)"), max_length=20, required=False)
+    tax_office = forms.CharField(label=_("Tax office"), max_length=100, required=False)
+    iban = forms.CharField(label=_("IBAN"), max_length=40, required=False)
+    website = forms.CharField(label=_("Website"), max_length=200, required=False)
+    industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
+
+    field_order = ["name", "short_name", "parent"]
+    SCALARS = ("name", "short_name", "vkn", "voen", "tax_office", "iban", "website", "industry")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        for key in self.SCALARS:
+            kwargs[key] = self.cleaned_data.get(key) or ""
+        kwargs["parent"] = self.cleaned_data.get("parent")
+        return kwargs
+
+    @classmethod
+    def initial_for(cls, record: Any) -> dict[str, Any]:
+        initial = super().initial_for(record)
+        for key in (*cls.SCALARS, "parent"):
+            initial[key] = getattr(record, key)
+        return initial
+
+
+class ConsentForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    status = forms.ChoiceField(label=_("Decision"), choices=Consent.Status.choices)
+    source = forms.CharField(
+        label=_("Source"), max_length=100, required=False, help_text=_("Where it was given, e.g. web form, shop, call.")
+    )
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    kvkk_text_version = forms.CharField(label=_("KVKK clarification text version"), max_length=30, required=False)
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    owner = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
+    city = forms.CharField(label=_("City"), required=False, max_length=60)
+    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput)
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("-created", _("Newest first")),
+            ("created", _("Oldest first")),
+            ("name", _("Name A–Z")),
+            ("-name", _("Name Z–A")),
+            ("number", _("Customer number")),
+        ],
+    )
+    mine = forms.BooleanField(label=_("Only mine"), required=False)

@@ -1,0 +1,123 @@
+"""Parsers and normalisers for what people type: phones, e-mails, Turkish and Azerbaijani identifiers.
+
+Each returns the stored form or raises ``InvalidValue`` with a translated, specific message.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from stdnum import iban as stdnum_iban
+from stdnum.az import voen as stdnum_voen
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.tr import tckimlik
+from stdnum.tr import vkn as stdnum_vkn
+
+DEFAULT_REGION = "TR"
+_DIGITS = re.compile(r"\D+")
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be stored; ``str(exc)`` is the translated reason."""
+
+
+def phone_digits(raw: str) -> str:
+    return _DIGITS.sub("", raw or "")
+
+
+def parse_phone(raw: str, region: str = DEFAULT_REGION) -> phonenumbers.PhoneNumber:
+    """Parse a number typed any usual way: "0532 123 45 67", "+90 (532) 1234567", "5321234567",
+    "00994 50 123 45 67", "994501234567". Raises InvalidValue when it is not a valid number."""
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidValue(_("Enter a phone number."))
+    if len(text) > 40 or re.search(r"[^\d\s()+\-./]", text.split("#")[0].split("x")[0].split("ext")[0]):
+        raise InvalidValue(_("“%(value)s” is not a phone number.") % {"value": text[:40]})
+    digits = phone_digits(text)
+    candidates = [text]
+    if text.startswith("00"):
+        candidates.insert(0, "+" + digits[2:])
+    elif not text.startswith("+"):
+        for code in ("90", "994"):
+            if digits.startswith(code) and len(digits) == len(code) + (10 if code == "90" else 9):
+                candidates.append("+" + digits)
+    # A national number that is not valid at home is tried as Azerbaijani/Turkish: their national
+    # lengths differ (TR 0 + 10 digits, AZ 0 + 9), so "050 123 45 67" cannot be mistaken.
+    regions = [region] + [r for r in ("TR", "AZ") if r != region]
+    for candidate in candidates:
+        for reg in regions if not candidate.startswith("+") else [region]:
+            try:
+                number = phonenumbers.parse(candidate, reg)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                return number
+    raise InvalidValue(
+        _("“%(value)s” is not a valid phone number. Example: 0532 123 45 67 or +994 50 123 45 67.") % {"value": text}
+    )
+
+
+def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> tuple[str, str]:
+    """(E.164, display) — display is the national format at home, the international one abroad."""
+    number = parse_phone(raw, region)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    home = phonenumbers.region_code_for_number(number) == region
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return e164, phonenumbers.format_number(number, fmt)
+
+
+def phone_lookup_keys(raw: str, region: str = DEFAULT_REGION) -> list[str]:
+    """E.164 forms a search for ``raw`` should try (empty when it is not a phone number at all)."""
+    try:
+        return [normalize_phone(raw, region)[0]]
+    except InvalidValue:
+        return []
+
+
+def normalize_email(raw: str) -> tuple[str, str]:
+    """(address as stored, lookup key). The domain is lower-cased; the local part is kept as typed."""
+    text = (raw or "").strip()
+    try:
+        validate_email(text)
+    except ValidationError as exc:
+        raise InvalidValue(_("“%(value)s” is not a valid e-mail address.") % {"value": text[:60]}) from exc
+    local, _at, domain = text.rpartition("@")
+    address = f"{local}@{domain.lower()}"
+    return address, address.lower()
+
+
+def _stdnum(module: object, raw: str, label: str) -> str:
+    value = (raw or "").strip()
+    if not value:
+        return ""
+    try:
+        return module.validate(value)  # type: ignore[attr-defined, no-any-return]
+    except InvalidLength as exc:
+        raise InvalidValue(_("%(label)s has the wrong number of digits.") % {"label": label}) from exc
+    except InvalidChecksum as exc:
+        raise InvalidValue(_("%(label)s is not valid: its check digits do not match.") % {"label": label}) from exc
+    except (InvalidFormat, InvalidComponent) as exc:
+        raise InvalidValue(_("%(label)s may contain digits only.") % {"label": label}) from exc
+    except StdnumError as exc:
+        raise InvalidValue(_("%(label)s is not valid.") % {"label": label}) from exc
+
+
+def normalize_tckn(raw: str) -> str:
+    return _stdnum(tckimlik, raw, _("The TCKN (Turkish identity number)"))
+
+
+def normalize_vkn(raw: str) -> str:
+    return _stdnum(stdnum_vkn, raw, _("The VKN (Turkish tax number)"))
+
+
+def normalize_voen(raw: str) -> str:
+    return _stdnum(stdnum_voen, raw, _("The VÖEN (Azerbaijani tax number)"))
+
+
+def normalize_iban(raw: str) -> str:
+    return _stdnum(stdnum_iban, raw, _("The IBAN"))

@@ -1,0 +1,54 @@
+"""What the customers module plugs into the shell: record types, navigation, search, demo data, seeding."""
+
+from django.utils.translation import gettext_lazy as _
+
+from velinimet.core.registrations import uniform
+from velinimet.core.registry import NavItem, RecordType, register_nav, register_record_type, register_shell_widget
+from velinimet.core.visibility import Level
+
+CUSTOMER_DEFAULTS = {
+    "administrator": uniform(Level.ALL),
+    "sales_manager": uniform(Level.TEAM_TREE),
+    "sales_rep": {"read": Level.TEAM, "create": Level.OWN, "update": Level.OWN, "assign": Level.OWN},
+    "service_agent": {"read": Level.ALL, "create": Level.OWN, "update": Level.ALL},
+    "marketing_specialist": {"read": Level.ALL, "create": Level.OWN, "update": Level.OWN, "export": Level.ALL},
+    "field_technician": {"read": Level.TEAM, "update": Level.OWN},
+    "analyst": {"read": Level.ALL, "export": Level.ALL},
+    "read_only": {"read": Level.TEAM_TREE},
+}
+
+register_record_type(
+    RecordType(
+        key="customers.person", label=_("People"), model="customers.Person", defaults=CUSTOMER_DEFAULTS, order=10
+    )
+)
+register_record_type(
+    RecordType(
+        key="customers.company", label=_("Companies"), model="customers.Company", defaults=CUSTOMER_DEFAULTS, order=20
+    )
+)
+register_nav(
+    NavItem(
+        key="customers",
+        label=_("Customers"),
+        url_name="customers:person_list",
+        order=10,
+        record_type="customers.person",
+    )
+)
+
+
+def _late() -> None:
+    from velinimet.core.demo import register_demo_loader
+    from velinimet.core.search import SearchProvider, register_search_provider
+
+    from .demo import load_demo_customers
+    from .search import search_companies, search_people
+
+    register_search_provider(SearchProvider("person", _("People"), search_people, order=10))
+    register_search_provider(SearchProvider("company", _("Companies"), search_companies, order=20))
+    register_demo_loader(20, load_demo_customers)
+    register_shell_widget("customers/_screen_pop_slot.html")
+
+
+_late()

@@ -1,0 +1,41 @@
+"""Sections of the 360° page. Each module registers its own section (orders, cases, loyalty, timeline…)
+so the page template only loops over what is registered; a module that does not exist adds nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str | Promise
+    template: str
+    context: Callable[[Any, Any], dict[str, Any]]  # (user, record) -> template context
+    for_types: tuple[str, ...] = ("person", "company")
+    order: int = 100
+    record_type: str | None = None  # only for users who may read this record type
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> None:
+    SECTIONS[section.key] = section
+
+
+def sections_for(user: Any, record: Any, kind: str) -> list[tuple[Section, dict[str, Any]]]:
+    from velinimet.core.visibility import can_read_type
+
+    out = []
+    for section in sorted(SECTIONS.values(), key=lambda s: s.order):
+        if kind not in section.for_types:
+            continue
+        if section.record_type and not can_read_type(user, section.record_type):
+            continue
+        out.append((section, section.context(user, record)))
+    return out

@@ -1,0 +1,645 @@
+"""Every write to people and companies: validate everything first, then write, audit, and keep search keys."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from velinimet.core import audit
+from velinimet.core.sequences import next_numbers
+from velinimet.core.text import fold
+from velinimet.core.visibility import Action, can, can_create
+
+from . import normalize
+from .duplicates import find_duplicates
+from .exceptions import DomainError, DuplicateFound, EditConflict, NotAllowed
+from .models import Address, CardNumber, Channel, Company, Consent, CustomField, Email, Employment, Person, Phone, Tag
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "title",
+    "birth_date",
+    "gender",
+    "preferred_language",
+    "preferred_channel",
+    "tckn",
+    "iban",
+    "source",
+    "notes",
+)
+COMPANY_FIELDS = (
+    "name",
+    "short_name",
+    "parent",
+    "vkn",
+    "voen",
+    "tax_office",
+    "iban",
+    "website",
+    "industry",
+    "source",
+    "notes",
+)
+
+
+@dataclass
+class PhoneIn:
+    number: str
+    kind: str = Phone.Kind.MOBILE
+    is_primary: bool = False
+
+
+@dataclass
+class EmailIn:
+    address: str
+    is_primary: bool = False
+
+
+@dataclass
+class AddressIn:
+    kind: str = Address.Kind.WORK
+    country: str = "TR"
+    city: str = ""
+    district: str = ""
+    neighbourhood: str = ""
+    street: str = ""
+    postal_code: str = ""
+    is_primary: bool = False
+
+
+@dataclass
+class Contacts:
+    """Validated child rows, ready to write."""
+
+    phones: list[Phone] = field(default_factory=list)
+    emails: list[Email] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    cards: list[CardNumber] = field(default_factory=list)
+
+
+class Errors:
+    """Collects field errors so the user sees every problem at once, not one per attempt."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+    def check(self) -> None:
+        if self.errors:
+            first = next(iter(self.errors.values()))[0]
+            raise DomainError(first, errors=self.errors)
+
+
+# --- field validation -----------------------------------------------------------------------
+IDENTIFIERS = {
+    "tckn": normalize.normalize_tckn,
+    "vkn": normalize.normalize_vkn,
+    "voen": normalize.normalize_voen,
+    "iban": normalize.normalize_iban,
+}
+
+
+def _clean_scalars(values: dict[str, Any], allowed: Sequence[str], errors: Errors) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in allowed:
+            errors.add(key, _("Unknown field."))
+            continue
+        if isinstance(value, str):
+            value = " ".join(value.split()) if key != "notes" else value.strip()
+        if key in IDENTIFIERS and value:
+            try:
+                value = IDENTIFIERS[key](value)
+            except normalize.InvalidValue as exc:
+                errors.add(key, str(exc))
+                continue
+        if key == "gender" and value and value not in Person.Gender.values:
+            errors.add(key, _("Choose female, male or other."))
+        if key == "birth_date" and value:
+            if isinstance(value, str):
+                try:
+                    value = datetime.date.fromisoformat(value)
+                except ValueError:
+                    errors.add(key, _("Enter a date as YYYY-MM-DD."))
+                    continue
+            if value > timezone.localdate() or value.year < 1900:
+                errors.add(key, _("Enter a real birth date."))
+        clean[key] = value
+    return clean
+
+
+def _clean_contacts(
+    phones: Iterable[PhoneIn] | None,
+    emails: Iterable[EmailIn] | None,
+    addresses: Iterable[AddressIn] | None,
+    cards: Iterable[str] | None,
+    errors: Errors,
+) -> Contacts:
+    out = Contacts()
+    seen: set[str] = set()
+    for i, phone in enumerate(phones or []):
+        if phone.kind not in Phone.Kind.values:
+            errors.add(f"phones.{i}.kind", _("Choose mobile, work, home or fax."))
+        try:
+            e164, national = normalize.normalize_phone(phone.number)
+        except normalize.InvalidValue as exc:
+            errors.add(f"phones.{i}.number", str(exc))
+            continue
+        if e164 not in seen:
+            seen.add(e164)
+            out.phones.append(Phone(kind=phone.kind, e164=e164, national=national, is_primary=phone.is_primary))
+    for i, email in enumerate(emails or []):
+        try:
+            address, key = normalize.normalize_email(email.address)
+        except normalize.InvalidValue as exc:
+            errors.add(f"emails.{i}.address", str(exc))
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.emails.append(Email(address=address, key=key, is_primary=email.is_primary))
+    for i, addr in enumerate(addresses or []):
+        if addr.kind not in Address.Kind.values:
+            errors.add(f"addresses.{i}.kind", _("Choose home, work, billing or shipping."))
+        country = (addr.country or "TR").upper()
+        postal = "".join(addr.postal_code.split()).upper()
+        if postal and country == "TR" and not (postal.isdigit() and len(postal) == 5):
+            errors.add(f"addresses.{i}.postal_code", _("A Turkish postal code has 5 digits."))
+        if postal and country == "AZ":
+            digits = postal.removeprefix("AZ")
+            if not (digits.isdigit() and len(digits) == 4):
+                errors.add(f"addresses.{i}.postal_code", _("An Azerbaijani postal code looks like AZ1000."))
+            postal = "AZ" + digits
+        out.addresses.append(
+            Address(
+                kind=addr.kind,
+                country=country,
+                city=addr.city.strip(),
+                district=addr.district.strip(),
+                neighbourhood=addr.neighbourhood.strip(),
+                street=addr.street.strip(),
+                postal_code=postal,
+                city_key=fold(addr.city),
+                is_primary=addr.is_primary,
+            )
+        )
+    for i, number in enumerate(cards or []):
+        number = "".join(str(number).split())
+        if not number:
+            continue
+        if len(number) > 30 or not number.replace("-", "").isalnum():
+            errors.add(f"card_numbers.{i}", _("A card number has letters and digits only."))
+        elif CardNumber.objects.filter(number=number).exists():
+            errors.add(
+                f"card_numbers.{i}", _("Card %(number)s already belongs to another customer.") % {"number": number}
+            )
+        else:
+            out.cards.append(CardNumber(number=number))
+    for rows in (out.phones, out.emails, out.addresses):
+        if rows and not any(r.is_primary for r in rows):
+            rows[0].is_primary = True
+    return out
+
+
+def clean_custom(record_type: str, values: dict[str, Any] | None, errors: Errors, *, partial: bool = False) -> dict:
+    """Check custom field values against the administrator's definitions and convert them."""
+    definitions = {d.key: d for d in CustomField.objects.filter(record_type=record_type)}
+    clean: dict[str, Any] = {}
+    for key, value in (values or {}).items():
+        definition = definitions.get(key)
+        if definition is None:
+            errors.add(f"custom.{key}", _("Unknown custom field."))
+            continue
+        if value in (None, "", []):
+            continue
+        try:
+            clean[key] = _custom_value(definition, value)
+        except (TypeError, ValueError):
+            errors.add(f"custom.{key}", _("Not a valid value for “%(label)s”.") % {"label": definition.label})
+    if not partial:
+        for key, definition in definitions.items():
+            if definition.required and key not in clean:
+                errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.label})
+    return clean
+
+
+def _custom_value(definition: CustomField, value: Any) -> Any:
+    kind = definition.kind
+    if kind == CustomField.Kind.TEXT:
+        return str(value)[:1000]
+    if kind == CustomField.Kind.NUMBER:
+        number = float(str(value).replace(",", "."))
+        return int(number) if number.is_integer() else number
+    if kind == CustomField.Kind.DATE:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    if kind == CustomField.Kind.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in {"true", "1", "yes", "on", "evet", "bəli"}:
+            return True
+        if str(value).lower() in {"false", "0", "no", "off", "hayır", "xeyr"}:
+            return False
+        raise ValueError(value)
+    if kind == CustomField.Kind.CHOICE:
+        if value not in definition.choices:
+            raise ValueError(value)
+        return value
+    if kind == CustomField.Kind.MULTI:
+        items = value if isinstance(value, list) else [value]
+        if any(item not in definition.choices for item in items):
+            raise ValueError(value)
+        return list(dict.fromkeys(items))
+    raise ValueError(kind)
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    tags = []
+    for name in names:
+        name = " ".join(str(name).split())[:60]
+        key = fold(name)
+        if key:
+            tag, _created = Tag.objects.get_or_create(key=key, defaults={"name": name})
+            tags.append(tag)
+    return tags
+
+
+def _ownership(actor: Any, record_type: str, owner: Any, team: Any, errors: Errors) -> tuple[Any, Any]:
+    owner = owner or actor
+    team = team if team is not None else getattr(owner, "team", None)
+    if not can_create(actor, record_type, owner_id=owner.pk, team_id=team.pk if team else None):
+        raise NotAllowed(_("You may not create this record for that owner or team."))
+    return owner, team
+
+
+def _customer_number() -> str:
+    return f"M{next_numbers('customer')[0]:07d}"
+
+
+def person_search_key(person: Person) -> str:
+    return fold(f"{person.first_name} {person.last_name}")
+
+
+def company_search_key(company: Company) -> str:
+    return fold(f"{company.name} {company.short_name}" if company.short_name else company.name)
+
+
+def _write_contacts(record: Person | Company, contacts: Contacts, *, replace: dict[str, bool]) -> None:
+    holder = {"person": record} if isinstance(record, Person) else {"company": record}
+    for name, model, rows in (
+        ("phones", Phone, contacts.phones),
+        ("emails", Email, contacts.emails),
+        ("addresses", Address, contacts.addresses),
+        ("card_numbers", CardNumber, contacts.cards),
+    ):
+        if not replace.get(name):
+            continue
+        if name != "card_numbers":
+            model.objects.filter(**holder).delete()
+        for row in rows:
+            for key, value in holder.items():
+                setattr(row, key, value)
+        model.objects.bulk_create(rows)
+
+
+def contacts_snapshot(record: Person | Company) -> dict[str, list[str]]:
+    """Child rows as short strings, for the audit log."""
+    return {
+        "phones": [p.e164 for p in record.phones.all()],  # type: ignore[union-attr]
+        "emails": [e.address for e in record.emails.all()],  # type: ignore[union-attr]
+        "addresses": [str(a) for a in record.addresses.all()],  # type: ignore[union-attr]
+        "card_numbers": [c.number for c in record.cards.all()],  # type: ignore[union-attr]
+        "tags": sorted(t.name for t in record.tags.all()),
+    }
+
+
+# --- people ---------------------------------------------------------------------------------
+@transaction.atomic
+def person_create(
+    *,
+    actor: Any,
+    first_name: str,
+    phones: Iterable[PhoneIn] = (),
+    emails: Iterable[EmailIn] = (),
+    addresses: Iterable[AddressIn] = (),
+    card_numbers: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    custom: dict[str, Any] | None = None,
+    company: Company | None = None,
+    company_title: str = "",
+    owner: Any = None,
+    team: Any = None,
+    force: bool = False,
+    **fields: Any,
+) -> Person:
+    """Create a person. Raises DuplicateFound (unless ``force``) when likely duplicates exist."""
+    errors = Errors()
+    values = _clean_scalars({"first_name": first_name, **fields}, PERSON_FIELDS, errors)
+    if not values.get("first_name"):
+        errors.add("first_name", _("Enter a first name."))
+    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
+    custom_values = clean_custom("person", custom, errors)
+    errors.check()
+    owner, team = _ownership(actor, "customers.person", owner, team, errors)
+    if company is not None and not can(actor, company, Action.READ):
+        raise NotAllowed(_("You may not link to that company."))
+    person = Person(owner=owner, team=team, custom=custom_values, **values)
+    person.search_key = person_search_key(person)
+    if not force:
+        candidates = find_duplicates(actor, person=person, contacts=contacts, employer=company)
+        if candidates:
+            raise DuplicateFound(candidates)
+    person.customer_number = _customer_number()
+    person.save()
+    _write_contacts(person, contacts, replace=dict.fromkeys(("phones", "emails", "addresses", "card_numbers"), True))
+    if company is not None:
+        Employment.objects.create(person=person, company=company, title=company_title.strip(), is_primary=True)
+    person.tags.set(_tags(tags))
+    audit.audit_create(actor=actor, instance=person)
+    return person
+
+
+def _check_version(record: Person | Company, version: int | None) -> None:
+    if version is not None and int(version) != record.version:
+        raise EditConflict(
+            _(
+                "Someone else saved this record after you opened it (at %(time)s). Reload it and make your changes "
+                "again."
+            )
+            % {"time": timezone.localtime(record.updated_at).strftime("%H:%M:%S")}
+        )
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: Any,
+    person: Person,
+    version: int | None = None,
+    phones: Iterable[PhoneIn] | None = None,
+    emails: Iterable[EmailIn] | None = None,
+    addresses: Iterable[AddressIn] | None = None,
+    card_numbers: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    custom: dict[str, Any] | None = None,
+    owner: Any = None,
+    team: Any = None,
+    **fields: Any,
+) -> Person:
+    """Change a person. ``version`` (from when the user opened the record) refuses a lost update."""
+    if not can(actor, person, Action.UPDATE):
+        raise NotAllowed(_("You may not change this record."))
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    _check_version(locked, version)
+    errors = Errors()
+    values = _clean_scalars(fields, PERSON_FIELDS, errors)
+    if "first_name" in values and not values["first_name"]:
+        errors.add("first_name", _("Enter a first name."))
+    if card_numbers is not None:
+        locked.cards.all().delete()  # re-adding the same numbers must not count as taken
+    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
+    custom_values = clean_custom("person", {**locked.custom, **(custom or {})}, errors) if custom is not None else None
+    errors.check()
+    if owner is not None or team is not None:
+        _assign(actor, locked, owner, team)
+    before = {**audit.snapshot(locked), **contacts_snapshot(locked)}
+    for key, value in values.items():
+        setattr(locked, key, value)
+    if custom_values is not None:
+        locked.custom = custom_values
+    locked.search_key = person_search_key(locked)
+    locked.version += 1
+    locked.save()
+    _write_contacts(
+        locked,
+        contacts,
+        replace={
+            "phones": phones is not None,
+            "emails": emails is not None,
+            "addresses": addresses is not None,
+            "card_numbers": card_numbers is not None,
+        },
+    )
+    if tags is not None:
+        locked.tags.set(_tags(tags))
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=locked,
+        changes=audit.diff(before, {**audit.snapshot(locked), **contacts_snapshot(locked)}),
+    )
+    return locked
+
+
+def _assign(actor: Any, record: Person | Company, owner: Any, team: Any) -> None:
+    if not can(actor, record, Action.ASSIGN):
+        raise NotAllowed(_("You may not assign this record."))
+    rt = "customers.person" if isinstance(record, Person) else "customers.company"
+    new_owner = owner or record.owner
+    new_team = team if team is not None else (getattr(owner, "team", None) if owner else record.team)
+    if not can_create(actor, rt, owner_id=new_owner.pk, team_id=new_team.pk if new_team else None):
+        raise NotAllowed(_("You may not give records to that user or team."))
+    record.owner, record.team = new_owner, new_team
+
+
+@transaction.atomic
+def records_assign(*, actor: Any, records: Iterable[Person | Company], owner: Any = None, team: Any = None) -> int:
+    """Bulk action: give several records to another owner (and their team). All or nothing."""
+    count = 0
+    for record in records:
+        before = audit.snapshot(record)
+        _assign(actor, record, owner, team)
+        record.version += 1
+        record.save(update_fields=["owner", "team", "version", "updated_at"])
+        audit.audit_update(actor=actor, instance=record, before=before, note="bulk assign")
+        count += 1
+    return count
+
+
+@transaction.atomic
+def records_add_tag(*, actor: Any, records: Iterable[Person | Company], tag: str) -> int:
+    """Bulk action: add one tag to several records the user may change. All or nothing."""
+    tags = _tags([tag])
+    if not tags:
+        raise DomainError(_("Enter a tag."), errors={"tag": [_("Enter a tag.")]})
+    count = 0
+    for record in records:
+        if not can(actor, record, Action.UPDATE):
+            raise NotAllowed(_("You may not change “%(name)s”.") % {"name": record})
+        record.tags.add(tags[0])
+        audit.record(actor=actor, action="update", instance=record, note=f"tag added: {tags[0].name}")
+        count += 1
+    return count
+
+
+@transaction.atomic
+def record_delete(*, actor: Any, record: Person | Company) -> None:
+    """Move a record to the trash (restorable)."""
+    if not can(actor, record, Action.DELETE):
+        raise NotAllowed(_("You may not delete this record."))
+    record.deleted_at = timezone.now()
+    record.save(update_fields=["deleted_at"])
+    audit.audit_delete(actor=actor, instance=record, note="moved to trash")
+
+
+@transaction.atomic
+def record_restore(*, actor: Any, record: Person | Company) -> None:
+    if not can(actor, record, Action.DELETE):
+        raise NotAllowed(_("You may not restore this record."))
+    record.deleted_at = None
+    record.save(update_fields=["deleted_at"])
+    audit.record(actor=actor, action="restore", instance=record)
+
+
+# --- companies ------------------------------------------------------------------------------
+@transaction.atomic
+def company_create(
+    *,
+    actor: Any,
+    name: str,
+    phones: Iterable[PhoneIn] = (),
+    emails: Iterable[EmailIn] = (),
+    addresses: Iterable[AddressIn] = (),
+    card_numbers: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    custom: dict[str, Any] | None = None,
+    owner: Any = None,
+    team: Any = None,
+    force: bool = False,
+    **fields: Any,
+) -> Company:
+    errors = Errors()
+    values = _clean_scalars({"name": name, **fields}, COMPANY_FIELDS, errors)
+    if not values.get("name"):
+        errors.add("name", _("Enter the company's name."))
+    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
+    custom_values = clean_custom("company", custom, errors)
+    errors.check()
+    owner, team = _ownership(actor, "customers.company", owner, team, errors)
+    company = Company(owner=owner, team=team, custom=custom_values, **values)
+    company.search_key = company_search_key(company)
+    if not force:
+        candidates = find_duplicates(actor, company=company, contacts=contacts)
+        if candidates:
+            raise DuplicateFound(candidates)
+    company.customer_number = _customer_number()
+    company.save()
+    _write_contacts(company, contacts, replace=dict.fromkeys(("phones", "emails", "addresses", "card_numbers"), True))
+    company.tags.set(_tags(tags))
+    audit.audit_create(actor=actor, instance=company)
+    return company
+
+
+@transaction.atomic
+def company_update(
+    *,
+    actor: Any,
+    company: Company,
+    version: int | None = None,
+    phones: Iterable[PhoneIn] | None = None,
+    emails: Iterable[EmailIn] | None = None,
+    addresses: Iterable[AddressIn] | None = None,
+    card_numbers: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    custom: dict[str, Any] | None = None,
+    owner: Any = None,
+    team: Any = None,
+    **fields: Any,
+) -> Company:
+    if not can(actor, company, Action.UPDATE):
+        raise NotAllowed(_("You may not change this record."))
+    locked = Company.objects.select_for_update().get(pk=company.pk)
+    _check_version(locked, version)
+    errors = Errors()
+    values = _clean_scalars(fields, COMPANY_FIELDS, errors)
+    if "name" in values and not values["name"]:
+        errors.add("name", _("Enter the company's name."))
+    if values.get("parent") is not None and values["parent"].pk == locked.pk:
+        errors.add("parent", _("A company cannot be its own parent."))
+    if card_numbers is not None:
+        locked.cards.all().delete()
+    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
+    custom_values = clean_custom("company", {**locked.custom, **(custom or {})}, errors) if custom is not None else None
+    errors.check()
+    if owner is not None or team is not None:
+        _assign(actor, locked, owner, team)
+    before = {**audit.snapshot(locked), **contacts_snapshot(locked)}
+    for key, value in values.items():
+        setattr(locked, key, value)
+    if custom_values is not None:
+        locked.custom = custom_values
+    locked.search_key = company_search_key(locked)
+    locked.version += 1
+    locked.save()
+    _write_contacts(
+        locked,
+        contacts,
+        replace={
+            "phones": phones is not None,
+            "emails": emails is not None,
+            "addresses": addresses is not None,
+            "card_numbers": card_numbers is not None,
+        },
+    )
+    if tags is not None:
+        locked.tags.set(_tags(tags))
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=locked,
+        changes=audit.diff(before, {**audit.snapshot(locked), **contacts_snapshot(locked)}),
+    )
+    return locked
+
+
+# --- consent --------------------------------------------------------------------------------
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Any,
+    person: Person,
+    channel: str,
+    status: str,
+    source: str = "",
+    evidence: str = "",
+    kvkk_text_version: str = "",
+    at: datetime.datetime | None = None,
+) -> Consent:
+    """Append a consent decision; earlier ones stay as history."""
+    if not can(actor, person, Action.UPDATE):
+        raise NotAllowed(_("You may not change this record."))
+    errors = Errors()
+    if channel not in Channel.values:
+        errors.add("channel", _("Choose e-mail, SMS, phone call or visit."))
+    if status not in Consent.Status.values:
+        errors.add("status", _("Choose granted or refused."))
+    if at is not None and at > timezone.now() + datetime.timedelta(minutes=5):
+        errors.add("at", _("A consent cannot be dated in the future."))
+    errors.check()
+    consent = Consent.objects.create(
+        person=person,
+        channel=channel,
+        status=status,
+        at=at or timezone.now(),
+        source=source.strip()[:100],
+        evidence=evidence.strip(),
+        kvkk_text_version=kvkk_text_version.strip()[:30],
+        recorded_by=actor,
+    )
+    audit.audit_create(actor=actor, instance=consent)
+    return consent
+
+
+def consents_current(person: Person) -> dict[str, Consent]:
+    """The decision in force per channel (the latest)."""
+    current: dict[str, Consent] = {}
+    for consent in person.consents.order_by("-at", "-id"):
+        current.setdefault(consent.channel, consent)
+    return current

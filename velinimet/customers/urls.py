@@ -1,0 +1,34 @@
+from django.urls import path, register_converter
+
+from . import calls, views
+
+
+class KindConverter:
+    regex = "person|company"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(KindConverter, "kind")
+
+app_name = "customers"
+urlpatterns = [
+    path("people/", views.person_list_view, name="person_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/consents/", views.consent_add, name="consent_add"),
+    path("companies/", views.company_list_view, name="company_list"),
+    path("companies/new/", views.company_create, name="company_create"),
+    path("companies/<int:pk>/", views.company_detail, name="company_detail"),
+    path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
+    path("calls/pop/", calls.screen_pop, name="screen_pop"),
+    path("calls/<int:pk>/dismiss/", calls.screen_pop_dismiss, name="screen_pop_dismiss"),
+    path("<kind:kind>/<int:pk>/delete/", views.record_delete, name="record_delete"),
+    path("<kind:kind>/views/", views.saved_view_create, name="saved_view_create"),
+    path("<kind:kind>/bulk/", views.bulk_action, name="bulk_action"),
+]
