@@ -209,6 +209,8 @@ class FakePerson:
     street: str
     postal_code: str
     phone: str
+    phone_e164: str
+    phone_display: str
     email: str
     birth_year: int
     tckn: str
@@ -224,6 +226,8 @@ class FakeCompany:
     street: str
     postal_code: str
     phone: str
+    phone_e164: str
+    phone_display: str
     email: str
     tax_number: str
 
@@ -260,14 +264,28 @@ def fake_person(rng: random.Random, serial: int) -> FakePerson:
         if female:
             last = last[:-2] + "ova" if last.endswith("ov") else last[:-2] + "eva" if last.endswith("ev") else last
         city, districts, region = rng.choice(AZ_CITIES)
-        phone = f"+994 {rng.choice(['50', '51', '55', '70', '77'])} {rng.randint(200, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+        code, a, b, c = (
+            rng.choice(["50", "51", "55", "70", "77"]),
+            rng.randint(200, 999),
+            rng.randint(10, 99),
+            rng.randint(10, 99),
+        )
+        phone = f"+994 {code} {a} {b} {c}"
+        e164, display = f"+994{code}{a}{b}{c}", phone
         postal = f"AZ{region}{rng.randint(0, 99):02d}"
         street = f"{rng.choice(STREETS_AZ)} {rng.randint(1, 150)}"
     else:
         first = rng.choice(TR_FIRST_F if female else TR_FIRST_M)
         last = rng.choice(TR_LAST)
         city, districts, region = rng.choice(TR_CITIES)
-        phone = f"05{rng.choice(['30', '32', '33', '35', '42', '44', '52', '55'])} {rng.randint(200, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+        code, a, b, c = (
+            rng.choice(["530", "532", "533", "535", "542", "544", "552", "555"]),
+            rng.randint(200, 999),
+            rng.randint(10, 99),
+            rng.randint(10, 99),
+        )
+        phone = f"0{code} {a} {b} {c}"
+        e164, display = f"+90{code}{a}{b}{c}", phone
         postal = f"{region}{rng.randint(0, 999):03d}"
         street = f"{rng.choice(STREETS_TR)} No:{rng.randint(1, 120)}"
     email = f"{_ascii(first)}.{_ascii(last)}{serial}@{rng.choice(['gmail.com', 'hotmail.com', 'yandex.com', 'mail.az', 'outlook.com'])}"
@@ -281,6 +299,8 @@ def fake_person(rng: random.Random, serial: int) -> FakePerson:
         street,
         postal,
         phone,
+        e164,
+        display,
         email,
         rng.randint(1950, 2004),
         "" if azerbaijani else _tckn(rng),
@@ -294,18 +314,38 @@ def fake_company(rng: random.Random, serial: int) -> FakeCompany:
     if azerbaijani:
         city, districts, region = rng.choice(AZ_CITIES)
         name = f"{short} {rng.choice(AZ_SUFFIX)}"
-        phone = f"+994 12 {rng.randint(400, 599)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+        a, b, c = rng.randint(400, 599), rng.randint(10, 99), rng.randint(10, 99)
+        phone = f"+994 12 {a} {b} {c}"
+        e164, display = f"+99412{a}{b}{c}", phone
         postal = f"AZ{region}{rng.randint(0, 99):02d}"
         street = f"{rng.choice(STREETS_AZ)} {rng.randint(1, 150)}"
         tax = ""
     else:
         city, districts, region = rng.choice(TR_CITIES)
         name = f"{short} {rng.choice(TR_SUFFIX)}"
-        phone = f"0{rng.choice(['212', '216', '312', '232', '224'])} {rng.randint(200, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+        code, a, b, c = (
+            rng.choice(["212", "216", "312", "232", "224"]),
+            rng.randint(200, 999),
+            rng.randint(10, 99),
+            rng.randint(10, 99),
+        )
+        phone = f"0{code} {a} {b} {c}"
+        e164, display = f"+90{code}{a}{b}{c}", f"({phone[:4]}) {phone[5:]}"
         postal = f"{region}{rng.randint(0, 999):03d}"
         street = f"{rng.choice(STREETS_TR)} No:{rng.randint(1, 120)}"
         tax = _vkn(rng)
     email = f"info{serial}@{_ascii(word)}{_ascii(kind)}.com.tr"
     return FakeCompany(
-        name, short, "AZ" if azerbaijani else "TR", city, rng.choice(districts), street, postal, phone, email, tax
+        name,
+        short,
+        "AZ" if azerbaijani else "TR",
+        city,
+        rng.choice(districts),
+        street,
+        postal,
+        phone,
+        e164,
+        display,
+        email,
+        tax,
     )

@@ -40,7 +40,7 @@ def _identifier_q(model: type[Person] | type[Company], query: str) -> Q | None:
         key = text.lower()
         q |= Q(pk__in=Email.objects.filter(key__gte=key, key__lt=key + "\uffff").values(holder))
         found = True
-    if compact.isalnum() and any(ch.isdigit() for ch in compact):
+    if compact.replace("-", "").isalnum() and any(ch.isdigit() for ch in compact):
         q |= Q(customer_number=compact) | Q(iban=compact)
         q |= Q(pk__in=CardNumber.objects.filter(number=compact).values(holder))
         q |= Q(tckn=compact) if model is Person else (Q(vkn=compact) | Q(voen=compact))

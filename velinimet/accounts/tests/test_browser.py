@@ -141,7 +141,8 @@ def test_demo_admin_logs_in_switches_to_azerbaijani_and_logs_out(page: Page) -> 
 
 # --- 2. before login the browser's language decides -----------------------------------------
 @pytest.mark.parametrize(
-    ("locale", "lang"), [("en-US", "en"), ("az-AZ", "az"), ("de-DE", "tr")],
+    ("locale", "lang"),
+    [("en-US", "en"), ("az-AZ", "az"), ("de-DE", "tr")],
 )
 def test_login_page_follows_the_browser_language(chromium: Any, live_server: Any, locale: str, lang: str) -> None:
     with browser_page(chromium, live_server, locale) as page:
@@ -254,7 +255,11 @@ def test_admin_creates_user_and_sees_form_errors(cast: Any, page: Page, login: A
     created = User.objects.get(username="elif")
     assert User.objects.count() == count + 1
     assert (created.team, created.role.slug, created.language, created.time_zone) == (
-        cast.istanbul, "sales_rep", "az", "Asia/Baku")
+        cast.istanbul,
+        "sales_rep",
+        "az",
+        "Asia/Baku",
+    )
     assert created.check_password(STRONG_PASSWORD)
 
     # The same name in another case is taken.
@@ -314,9 +319,11 @@ def test_admin_changes_role_matrix_and_it_is_audited(cast: Any, page: Page, logi
     open_settings(page)
     card(page, tr("Audit log")).click()
     expect(page.locator("main h1")).to_have_text(tr("Audit log"))
-    entry = (page.locator("#audit-table tbody tr")
-             .filter(has_text=f"#{role.pk}")
-             .filter(has=page.locator("code", has_text="permissions")))
+    entry = (
+        page.locator("#audit-table tbody tr")
+        .filter(has_text=f"#{role.pk}")
+        .filter(has=page.locator("code", has_text="permissions"))
+    )
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text(tr("Sales rep"))
     expect(entry).to_contain_text("admin")
@@ -355,12 +362,16 @@ def test_user_enables_totp_and_logs_in_with_a_code(cast: Any, page: Page, login:
     probe.close()
 
     valid = {totp_code(secret, drift) for drift in (-1, 0, 1, 2)}
-    wrong = next(f"{(int(totp_code(secret)) + step) % 1_000_000:06d}" for step in range(1, 100)
-                 if f"{(int(totp_code(secret)) + step) % 1_000_000:06d}" not in valid)
+    wrong = next(
+        f"{(int(totp_code(secret)) + step) % 1_000_000:06d}"
+        for step in range(1, 100)
+        if f"{(int(totp_code(secret)) + step) % 1_000_000:06d}" not in valid
+    )
     page.fill("input[name=token]", wrong)
     page.get_by_role("button", name=tr("Verify")).click()
     expect(page.locator("main form .errorlist")).to_have_text(
-        tr("The code is not valid. Check your phone's clock and try again."))
+        tr("The code is not valid. Check your phone's clock and try again.")
+    )
     expect(page).to_have_url(re.compile(r"/login/verify/"))
 
     # The enrolment code's time step is used up; the next step's code is still inside the tolerance.
@@ -381,7 +392,8 @@ def test_role_requiring_2fa_forces_user_without_device_to_the_two_factor_page(
     expect(page).to_have_url(re.compile(r"/settings/two-factor/$"))
     expect(page.locator("html")).to_have_attribute("lang", "az")
     expect(page.locator("main .msg-warning")).to_have_text(
-        az("Your role requires two-factor login. Set it up to continue."))
+        az("Your role requires two-factor login. Set it up to continue.")
+    )
 
     for path in ("/", "/settings/users/", "/search/?q=a"):
         page.goto(page.base_url + path)  # type: ignore[attr-defined]
@@ -399,8 +411,7 @@ def test_user_names_are_escaped_in_the_user_list(cast: Any, page: Page, login: A
 
     first = "<script>window.__xss=1</script>"
     last = '<img src=x onerror="window.__xss=2">'
-    User.objects.create(username="mallory", first_name=first, last_name=last, team=cast.sales,
-                        role=cast.rep_ist.role)
+    User.objects.create(username="mallory", first_name=first, last_name=last, team=cast.sales, role=cast.rep_ist.role)
     login("admin")
     page.goto(page.base_url + "/settings/users/")  # type: ignore[attr-defined]
     row = page.locator("main table tbody tr").filter(has=page.get_by_role("link", name="mallory", exact=True))

@@ -6,6 +6,7 @@ Expected texts are read through Django's translation machinery, so they follow t
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,7 +58,7 @@ def test_audit_export_runs_as_a_job_and_downloads_csv(cast: Any, page: Page, log
         progress.get_by_role("link", name=tr("Download")).click()
     download = info.value
     assert download.suggested_filename == f"audit-{job.pk}.csv"
-    content = open(download.path(), encoding="utf-8-sig").read()
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
     lines = content.splitlines()
     assert lines[0].startswith("time,user,action")
     assert any("tarayıcı testi: şçğüöı" in line for line in lines[1:])
@@ -70,10 +71,14 @@ def test_audit_export_runs_as_a_job_and_downloads_csv(cast: Any, page: Page, log
     expect(page.locator("#job-progress")).not_to_have_attribute("hx-trigger", re.compile("every"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "audit_list.html's Export CSV button posts with htmx (hx-target=body); the redirected request "
-    "still carries HX-Request, so job_detail answers with only its #progress partial: the page "
-    "loses the top bar, the title and the heading"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "audit_list.html's Export CSV button posts with htmx (hx-target=body); the redirected request "
+        "still carries HX-Request, so job_detail answers with only its #progress partial: the page "
+        "loses the top bar, the title and the heading"
+    ),
+)
 def test_audit_export_lands_on_the_whole_job_page(cast: Any, page: Page, login: Any) -> None:
     login("admin")
     page.goto(page.base_url + "/settings/audit/")  # type: ignore[attr-defined]
@@ -87,10 +92,12 @@ def test_audit_export_lands_on_the_whole_job_page(cast: Any, page: Page, login: 
 def test_global_search_dropdown_and_full_page(cast: Any, page: Page, login: Any) -> None:
     from velinimet.accounts.models import User
 
-    User.objects.create(username="sukru.ozturk", first_name="Şükrü", last_name="Öztürk",
-                        team=cast.istanbul, role=cast.rep_ist.role)
-    User.objects.create(username="isik.dogan", first_name="Işık", last_name="Doğan",
-                        team=cast.baku, role=cast.rep_ist.role)
+    User.objects.create(
+        username="sukru.ozturk", first_name="Şükrü", last_name="Öztürk", team=cast.istanbul, role=cast.rep_ist.role
+    )
+    User.objects.create(
+        username="isik.dogan", first_name="Işık", last_name="Doğan", team=cast.baku, role=cast.rep_ist.role
+    )
     login("admin")
     box = page.locator("header.topbar").get_by_role("searchbox", name=tr("Search"))
     dropdown = page.locator("#search-dropdown")
@@ -162,10 +169,14 @@ def test_mobile_layout_has_a_menu_button_and_no_horizontal_overflow(cast: Any, p
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app.css: on narrow screens the opened module menu (.nav-menu[open] > nav, position: absolute) "
-    "is painted under the search box (.global-search, position: relative, later in the DOM); "
-    "its links cannot be clicked"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "app.css: on narrow screens the opened module menu (.nav-menu[open] > nav, position: absolute) "
+        "is painted under the search box (.global-search, position: relative, later in the DOM); "
+        "its links cannot be clicked"
+    ),
+)
 def test_mobile_menu_links_can_be_clicked(cast: Any, page: Page, login: Any) -> None:
     page.set_viewport_size(MOBILE)
     login("admin")
@@ -174,9 +185,13 @@ def test_mobile_menu_links_can_be_clicked(cast: Any, page: Page, login: Any) -> 
     expect(page.locator("main h1")).to_have_text(tr("Settings"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app.css hides the ☰ summary above 760px, but the <nav> stays inside a closed <details>, "
-    "which the browser never renders: desktop users get no module navigation"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "app.css hides the ☰ summary above 760px, but the <nav> stays inside a closed <details>, "
+        "which the browser never renders: desktop users get no module navigation"
+    ),
+)
 def test_desktop_layout_shows_the_module_navigation(cast: Any, page: Page, login: Any) -> None:
     login("admin")
     page.locator("nav.modules").get_by_role("link", name=tr("Settings")).click(timeout=2000)
@@ -191,9 +206,17 @@ def test_csp_header_is_strict_and_pages_raise_no_console_errors(cast: Any, page:
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    for path in ("/settings/", "/settings/users/", "/settings/teams/", "/settings/roles/",
-                 "/settings/audit/", "/settings/account/", "/settings/account/tokens/",
-                 "/settings/two-factor/", "/search/?q=a"):
+    for path in (
+        "/settings/",
+        "/settings/users/",
+        "/settings/teams/",
+        "/settings/roles/",
+        "/settings/audit/",
+        "/settings/account/",
+        "/settings/account/tokens/",
+        "/settings/two-factor/",
+        "/search/?q=a",
+    ):
         response = page.goto(page.base_url + path)  # type: ignore[attr-defined]
         assert response is not None and response.status == 200, path
     # htmx runs (the CSP allows our own scripts): the search box fetches its dropdown.

@@ -160,10 +160,16 @@ def world(cast: Any) -> dict[str, User]:
     outsider = User.objects.create(username="outsider", role=Role.objects.get(slug="sales_rep"), team=lonely)
     for user in [*users.values(), cast.rep_baku, outsider]:
         job = Job.objects.create(kind="core.audit_export", title=f"job of {user.username}", started_by=user)
-        Person.objects.create(first_name=user.username, owner=user, team=user.team, customer_number=f"P{user.pk}",
-                              search_key=user.username)
-        Company.objects.create(name=user.username, owner=user, team=user.team, customer_number=f"C{user.pk}",
-                               search_key=user.username)
+        Person.objects.create(
+            first_name=user.username,
+            owner=user,
+            team=user.team,
+            customer_number=f"P{user.pk}",
+            search_key=user.username,
+        )
+        Company.objects.create(
+            name=user.username, owner=user, team=user.team, customer_number=f"C{user.pk}", search_key=user.username
+        )
         audit.record(actor=user, action="other", instance=job, note="test")
     return users
 

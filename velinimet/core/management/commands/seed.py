@@ -1,0 +1,52 @@
+import random
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate Turkish and Azerbaijani demo/benchmark data: people and companies with phones, e-mails, "
+        "addresses, identifiers and tags. Deterministic with --seed. Adds to what is there."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=0, help="how many people to add")
+        parser.add_argument("--companies", type=int, default=0, help="how many companies to add")
+        parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from velinimet.core.demo import load_demo
+        from velinimet.customers.seed import seed_companies, seed_people
+
+        people, companies = opts["people"], opts["companies"]
+        if people < 0 or companies < 0:
+            raise CommandError("--people and --companies must be zero or more.")
+        if not people and not companies:
+            raise CommandError("Nothing to do: give --people N and/or --companies N.")
+        if load_demo():
+            self.stdout.write("Empty database: loaded the demo users first (records need owners).")
+        rng = random.Random(opts["seed"])
+        started = time.monotonic()
+
+        def report(label: str, total: int) -> Any:
+            def progress(done: int) -> None:
+                rate = done / max(time.monotonic() - started, 1e-6)
+                sys.stderr.write(f"\r{label}: {done:,}/{total:,} ({rate:,.0f}/s)")
+                sys.stderr.flush()
+
+            return progress
+
+        try:
+            company_ids = seed_companies(companies, rng, report("companies", companies)) if companies else []
+            if companies:
+                sys.stderr.write("\n")
+                started = time.monotonic()
+            if people:
+                seed_people(people, rng, company_ids, report("people", people))
+                sys.stderr.write("\n")
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Added {people:,} people and {companies:,} companies."))

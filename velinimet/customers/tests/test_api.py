@@ -1,0 +1,180 @@
+"""The customers API contract: CRUD, 409 duplicates, optimistic locking, search, caller lookup, webhook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from velinimet.customers.models import IncomingCall, Person
+
+pytestmark = pytest.mark.django_db
+
+SUKRU = {
+    "first_name": "Şükrü",
+    "last_name": "Öztürk",
+    "phones": [{"number": "0532 123 45 67", "kind": "mobile"}],
+    "emails": [{"address": "sukru@example.com"}],
+}
+
+
+def test_create_person_answers_201_with_the_record(cast: Any, api: Any) -> None:
+    response = api(cast.rep_ist).post("/api/v1/people/", SUKRU, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["id"] and body["customer_number"].startswith("M")
+    assert body["phones"] == [
+        {"number": "0532 123 45 67", "e164": "+905321234567", "kind": "mobile", "is_primary": True}
+    ]
+    assert body["emails"][0]["address"] == "sukru@example.com"
+    assert body["url"] == f"/customers/people/{body['id']}/"
+    assert body["version"] == 1
+
+
+def test_duplicate_answers_409_with_candidates_unless_forced(cast: Any, api: Any) -> None:
+    client = api(cast.rep_ist)
+    first = client.post("/api/v1/people/", SUKRU, format="json").json()
+    again = client.post(
+        "/api/v1/people/", {**SUKRU, "phones": [{"number": "+90 (532) 1234567"}], "emails": []}, format="json"
+    )
+    assert again.status_code == 409
+    body = again.json()
+    assert body["code"] == "duplicate"
+    assert body["candidates"][0]["id"] == first["id"]
+    assert any("0532" in r for r in body["candidates"][0]["reasons"])
+    assert Person.objects.count() == 1
+    forced = client.post("/api/v1/people/?force=true", {**SUKRU, "emails": []}, format="json")
+    assert forced.status_code == 201
+    assert Person.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"phones": [{"number": "12"}]}, "phones.0.number"),
+        ({"emails": [{"address": "nope"}]}, "emails.0.address"),
+        ({"tckn": "12345678901"}, "tckn"),
+        ({"iban": "TR12"}, "iban"),
+        ({"first_name": ""}, "first_name"),
+        ({"phones": [{"number": "0532 123 45 67", "kind": "pager"}]}, "phones.0.kind"),
+    ],
+)
+def test_bad_input_is_400_with_the_field_and_saves_nothing(cast: Any, api: Any, payload: dict, field: str) -> None:
+    response = api(cast.rep_ist).post("/api/v1/people/", {"first_name": "Ayşe", **payload}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"], response.json()
+    assert not Person.objects.exists()
+
+
+def test_error_messages_are_in_the_users_language(cast: Any, api: Any) -> None:
+    body = api(cast.rep_baku).post("/api/v1/people/", {"first_name": "Əli", "tckn": "1"}, format="json").json()
+    assert "TCKN" in body["errors"]["tckn"][0]
+    assert "wrong number of digits" not in body["errors"]["tckn"][0]  # Azerbaijani, not English
+
+
+def test_update_with_a_stale_version_is_409(cast: Any, api: Any) -> None:
+    client = api(cast.rep_ist)
+    created = client.post("/api/v1/people/", SUKRU, format="json").json()
+    url = f"/api/v1/people/{created['id']}/"
+    ok = client.patch(url, {"title": "Dr.", "version": 1}, format="json")
+    assert ok.status_code == 200 and ok.json()["version"] == 2
+    stale = client.patch(url, {"title": "Av.", "version": 1}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "edit_conflict"
+    assert client.get(url).json()["title"] == "Dr."
+
+
+def test_other_team_cannot_read_or_change_by_id(cast: Any, api: Any) -> None:
+    created = api(cast.rep_ist).post("/api/v1/people/", SUKRU, format="json").json()
+    other = api(cast.rep_baku)
+    assert other.get(f"/api/v1/people/{created['id']}/").status_code == 404
+    assert other.patch(f"/api/v1/people/{created['id']}/", {"title": "x"}, format="json").status_code == 404
+    assert other.delete(f"/api/v1/people/{created['id']}/").status_code == 404
+
+
+def test_delete_moves_to_trash(cast: Any, api: Any) -> None:
+    created = api(cast.rep_ist).post("/api/v1/people/", SUKRU, format="json").json()
+    assert api(cast.rep_ist).delete(f"/api/v1/people/{created['id']}/").status_code == 403  # reps may not delete
+    assert api(cast.manager).delete(f"/api/v1/people/{created['id']}/").status_code == 204
+    assert Person.objects.get(pk=created["id"]).deleted_at is not None
+    assert api(cast.manager).get(f"/api/v1/people/{created['id']}/").status_code == 404
+
+
+def test_company_crud_and_person_link(cast: Any, api: Any) -> None:
+    client = api(cast.rep_ist)
+    company = client.post("/api/v1/companies/", {"name": "Anadolu Gıda A.Ş.", "vkn": "1234567890"}, format="json")
+    assert company.status_code == 201, company.json()
+    person = client.post(
+        "/api/v1/people/", {**SUKRU, "company": company.json()["id"], "company_title": "Satın Alma"}, format="json"
+    )
+    assert person.status_code == 201
+    assert person.json()["companies"] == [
+        {"id": company.json()["id"], "name": "Anadolu Gıda A.Ş.", "title": "Satın Alma"}
+    ]
+    bad = client.post("/api/v1/companies/", {"name": "X", "vkn": "12"}, format="json")
+    assert bad.status_code == 400 and "vkn" in bad.json()["errors"]
+
+
+def test_search_endpoint_contract(cast: Any, api: Any) -> None:
+    client = api(cast.rep_ist)
+    created = client.post("/api/v1/people/", SUKRU, format="json").json()
+    body = client.get("/api/v1/search/", {"q": "sukru"}).json()
+    assert body["results"][0] == {
+        "type": "person",
+        "id": created["id"],
+        "title": "Şükrü Öztürk",
+        "subtitle": created["customer_number"],
+        "url": created["url"],
+        "score": 2,
+    }
+    for q in ["0532 123 45 67", "+90 (532) 1234567", "5321234567"]:
+        assert client.get("/api/v1/search/", {"q": q}).json()["results"][0]["id"] == created["id"]
+    assert client.get("/api/v1/search/", {"q": ""}).status_code == 400
+    assert client.get("/api/v1/search/", {"q": "x" * 101}).status_code == 400
+    assert api(cast.rep_baku).get("/api/v1/search/", {"q": "sukru"}).json()["results"] == []
+
+
+def test_caller_lookup_endpoint(cast: Any, api: Any) -> None:
+    client = api(cast.rep_ist)
+    created = client.post("/api/v1/people/", SUKRU, format="json").json()
+    hit = client.get("/api/v1/calls/lookup/", {"number": "+90 532 123 45 67"})
+    assert hit.status_code == 200
+    assert hit.json()["type"] == "person" and hit.json()["id"] == created["id"]
+    assert hit.json()["title"] == "Şükrü Öztürk"
+    assert client.get("/api/v1/calls/lookup/", {"number": "0212 999 99 99"}).status_code == 404
+    assert client.get("/api/v1/calls/lookup/", {"number": ""}).status_code == 400
+
+
+def test_incoming_call_webhook_pops_up_for_the_extension_user(cast: Any, api: Any) -> None:
+    cast.rep_ist.extension = "201"
+    cast.rep_ist.save()
+    created = api(cast.rep_ist).post("/api/v1/people/", SUKRU, format="json").json()
+    response = api(cast.admin).post(
+        "/api/v1/calls/incoming/", {"number": "05321234567", "extension": "201"}, format="json"
+    )
+    assert response.status_code == 202
+    assert response.json()["recognised"] == "Şükrü Öztürk"
+    browser = Client()
+    browser.force_login(cast.rep_ist)
+    assert 'id="screen-pop"' in browser.get("/").content.decode()
+    pop = browser.get("/customers/calls/pop/").content.decode()
+    assert f"/customers/people/{created['id']}/" in pop
+    call = IncomingCall.objects.get()
+    browser.post(f"/customers/calls/{call.pk}/dismiss/")
+    assert "/customers/people/" not in browser.get("/customers/calls/pop/").content.decode()
+    other = Client()
+    other.force_login(cast.rep_baku)
+    assert "Şükrü" not in other.get("/customers/calls/pop/").content.decode()
+
+
+def test_consents_endpoint_appends_history(cast: Any, api: Any) -> None:
+    client = api(cast.rep_ist)
+    created = client.post("/api/v1/people/", SUKRU, format="json").json()
+    url = f"/api/v1/people/{created['id']}/consents/"
+    assert (
+        client.post(url, {"channel": "email", "status": "granted", "source": "web"}, format="json").status_code == 201
+    )
+    assert client.post(url, {"channel": "email", "status": "refused"}, format="json").status_code == 201
+    assert [c["status"] for c in client.get(url).json()] == ["refused", "granted"]
+    assert client.post(url, {"channel": "fax", "status": "granted"}, format="json").status_code == 400
