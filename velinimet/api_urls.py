@@ -24,6 +24,7 @@ urlpatterns = [
     path("me/", accounts_api.me, name="me"),
     path("me/preferences/", accounts_api.me_update, name="me-preferences"),
     path("search/", core_api.search_view, name="search"),
+    path("merges/<int:pk>/undo/", customers_api.merge_undo_api, name="merge-undo"),
     path("calls/lookup/", customers_api.call_lookup, name="call-lookup"),
     path("calls/incoming/", customers_calls.incoming_call_webhook, name="call-incoming"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

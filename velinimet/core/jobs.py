@@ -116,6 +116,6 @@ def jobs_requeue_stale() -> list[str]:
             requeued.append(str(job_id))
     from .tasks import run_job
 
-    for job_id in requeued:
-        run_job(job_id)
+    for requeued_id in requeued:
+        run_job(requeued_id)
     return requeued

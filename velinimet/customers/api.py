@@ -60,7 +60,7 @@ class RecordSerializer(serializers.Serializer):
     card_numbers = serializers.ListField(child=serializers.CharField(max_length=30), required=False, write_only=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, write_only=True)
     custom = serializers.DictField(required=False)
-    source = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    source = serializers.CharField(max_length=60, required=False, allow_blank=True)  # type: ignore[assignment]
     notes = serializers.CharField(required=False, allow_blank=True)
     owner = serializers.IntegerField(source="owner_id", read_only=True)
     team = serializers.IntegerField(source="team_id", read_only=True, allow_null=True)
@@ -123,7 +123,7 @@ class PersonSerializer(RecordSerializer):
 class CompanySerializer(RecordSerializer):
     name = serializers.CharField(max_length=200)
     short_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    parent = serializers.IntegerField(required=False, allow_null=True, source="parent_id")
+    parent = serializers.IntegerField(required=False, allow_null=True, source="parent_id")  # type: ignore[assignment]
     vkn = serializers.CharField(max_length=20, required=False, allow_blank=True)
     voen = serializers.CharField(max_length=20, required=False, allow_blank=True)
     tax_office = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -144,6 +144,20 @@ class DuplicateErrorSerializer(ErrorSerializer):
     candidates = serializers.ListField(child=serializers.DictField())
 
 
+class MergeSerializer(serializers.Serializer):
+    other = serializers.IntegerField(help_text="id of the record that is merged into this one")
+    choices = serializers.DictField(
+        child=serializers.ChoiceField(choices=["survivor", "other"]),
+        required=False,
+        help_text='{"first_name": "other"} keeps the other record\'s value',
+    )
+
+
+class MergeResultSerializer(serializers.Serializer):
+    merge_id = serializers.IntegerField()
+    record = serializers.DictField()
+
+
 class _RecordViewSet(
     VisibleViewSetMixin,
     mixins.ListModelMixin,
@@ -162,7 +176,7 @@ class _RecordViewSet(
         filters = ListFilters(tag=params.get("tag", ""), city=params.get("city", ""))
         return lister(self.request.user, filters).prefetch_related("phones", "emails", "addresses", "cards", "tags")
 
-    def _write_kwargs(self, ser: RecordSerializer) -> dict[str, Any]:
+    def _write_kwargs(self, ser: Any) -> dict[str, Any]:
         kwargs = ser.service_kwargs()
         if "parent_id" in kwargs:
             parent_id = kwargs.pop("parent_id")
@@ -184,7 +198,8 @@ class _RecordViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        force = str(request.query_params.get("force", request.data.get("force", ""))).lower() in {"1", "true", "yes"}
+        body: Any = request.data
+        force = str(request.query_params.get("force", body.get("force", ""))).lower() in {"1", "true", "yes"}
         write = self._write_kwargs(ser)
         write.pop("version", None)
         create = services.person_create if self.kind == "person" else services.company_create
@@ -204,6 +219,24 @@ class _RecordViewSet(
 
     def perform_destroy(self, instance: Any) -> None:
         services.record_delete(actor=self.request.user, record=instance)
+
+    @extend_schema(request=MergeSerializer, responses={200: MergeResultSerializer, 400: ErrorSerializer})
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Merge record ``other`` into this one; ``choices`` picks per field whose value survives."""
+        from velinimet.core.visibility import get_for_user
+
+        from .merge import records_merge
+
+        survivor = self.get_object()
+        ser = MergeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        other = get_for_user(self.get_queryset(), request.user, ser.validated_data["other"])
+        merge = records_merge(
+            actor=request.user, survivor=survivor, other=other, choices=ser.validated_data.get("choices", {})
+        )
+        survivor.refresh_from_db()
+        return Response({"merge_id": merge.pk, "record": self.get_serializer(survivor).data})
 
 
 class PersonViewSet(_RecordViewSet):
@@ -286,3 +319,17 @@ def call_lookup(request: Request) -> Response:
 
 
 __all__ = ["Email"]
+
+
+@extend_schema(request=None, responses={200: serializers.DictField(), 404: ErrorSerializer}, summary="Undo a merge")
+@api_view(["POST"])
+def merge_undo_api(request: Request, pk: int) -> Response:
+    """Undo merge ``pk``: the merged record comes back and its rows return to it."""
+    from .merge import merge_undo
+    from .models import Merge
+
+    merge = Merge.objects.filter(pk=pk).first()
+    if merge is None:
+        raise NotFound()
+    survivor = merge_undo(actor=request.user, merge=merge)
+    return Response({"survivor": survivor.pk, "restored": merge.merged_id})

@@ -65,7 +65,7 @@ def find_duplicates(
         value = getattr(record, field, "")
         if value:
             for pk in model.objects.filter(**{field: value}).values_list("pk", flat=True):
-                hit(pk, _("same %(label)s") % {"label": model._meta.get_field(field).verbose_name})
+                hit(pk, _("same %(label)s") % {"label": getattr(model._meta.get_field(field), "verbose_name", field)})
     keys = _name_keys(record)
     if keys:
         same_name = model.objects.filter(search_key__in=keys, deleted_at__isnull=True)

@@ -104,7 +104,7 @@ class CustomerForm(forms.Form):
             )
         custom = {}
         for definition in self.custom_definitions:
-            value = data.get(f"custom_{definition.key}")
+            value: Any = data.get(f"custom_{definition.key}")
             if hasattr(value, "isoformat"):
                 value = value.isoformat()
             elif value is not None and not isinstance(value, str | bool | list):

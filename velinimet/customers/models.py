@@ -337,3 +337,24 @@ class IncomingCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} → {self.extension}"
+
+
+class Merge(models.Model):
+    """A merge of two records, with what is needed to undo it: the survivor's earlier values and the moved rows."""
+
+    kind = models.CharField(max_length=10, choices=CustomField.RecordType.choices)
+    survivor_id = models.PositiveBigIntegerField()
+    merged_id = models.PositiveBigIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    survivor_before = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)  # {"customers.phone": [ids], ...}
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.merged_id} → {self.survivor_id}"

@@ -6,7 +6,7 @@ from velinimet.core.registrations import uniform
 from velinimet.core.registry import NavItem, RecordType, register_nav, register_record_type, register_shell_widget
 from velinimet.core.visibility import Level
 
-CUSTOMER_DEFAULTS = {
+CUSTOMER_DEFAULTS: dict[str, dict[str, int]] = {
     "administrator": uniform(Level.ALL),
     "sales_manager": uniform(Level.TEAM_TREE),
     "sales_rep": {"read": Level.TEAM, "create": Level.OWN, "update": Level.OWN, "assign": Level.OWN},
@@ -52,3 +52,17 @@ def _late() -> None:
 
 
 _late()
+
+
+def _jobs() -> None:
+    from velinimet.core.registry import JobKind, register_job_kind
+
+    def handler(job, progress):  # type: ignore[no-untyped-def]
+        from .finder import duplicates_find_run
+
+        return duplicates_find_run(job, progress)
+
+    register_job_kind(JobKind("customers.find_duplicates", _("Duplicate finder"), handler))
+
+
+_jobs()

@@ -109,7 +109,7 @@ def search_companies(user: Any, query: str, limit: int) -> list[SearchHit]:
     return hits
 
 
-def caller_lookup(user: Any, number: str) -> Person | Company | None:
+def caller_lookup(user: Any, number: str) -> Any:
     """The visible person (else company) with this phone number: one indexed lookup each."""
     keys = phone_lookup_keys(number)
     if not keys:

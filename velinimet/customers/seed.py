@@ -64,10 +64,10 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         if isinstance(f, models.JSONField):
             default = json.dumps(default if default is not None else {})
         defaults[f.attname] = default
-    columns = [f.column for f in fields]
+    columns = [str(f.column) for f in fields]
     names = [f.attname for f in fields]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - identifiers from the model
-        connection.ops.quote_name(model._meta.db_table),
+        connection.ops.quote_name(str(model._meta.db_table)),
         ", ".join(connection.ops.quote_name(c) for c in columns),
         ", ".join(["%s"] * len(columns)),
     )

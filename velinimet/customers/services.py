@@ -306,7 +306,7 @@ def _write_contacts(record: Person | Company, contacts: Contacts, *, replace: di
         for row in rows:
             for key, value in holder.items():
                 setattr(row, key, value)
-        model.objects.bulk_create(rows)
+        model.objects.bulk_create(rows)  # type: ignore[arg-type]
 
 
 def contacts_snapshot(record: Person | Company) -> dict[str, list[str]]:

@@ -39,7 +39,7 @@ from .selectors import (
     person_list,
 )
 
-KINDS = {
+KINDS: dict[str, dict[str, Any]] = {
     "person": {
         "model": Person,
         "rt": "customers.person",
@@ -275,6 +275,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "sections": sections_for(request.user, person, "person"),
             "may_edit": can(request.user, person, Action.UPDATE),
             "may_delete": can(request.user, person, Action.DELETE),
+            "merges": _merges("person", person.pk),
         },
     )
 
@@ -292,8 +293,15 @@ def company_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "sections": sections_for(request.user, company, "company"),
             "may_edit": can(request.user, company, Action.UPDATE),
             "may_delete": can(request.user, company, Action.DELETE),
+            "merges": _merges("company", company.pk),
         },
     )
+
+
+def _merges(kind: str, pk: int) -> list[Any]:
+    from .models import Merge
+
+    return list(Merge.objects.filter(kind=kind, survivor_id=pk, undone_at__isnull=True)[:10])
 
 
 @login_required
@@ -311,3 +319,105 @@ def consent_add(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a channel and a decision."))
     return redirect("customers:person_detail", pk=pk)
+
+
+# --- duplicates and merge -------------------------------------------------------------------
+@login_required
+def duplicates_view(request: AuthedRequest) -> HttpResponse:
+    """Start the duplicate finder and show the newest finished result of this user."""
+    from velinimet.core.models import Job
+
+    from .finder import duplicates_find_start
+
+    kind = request.GET.get("kind") or "person"
+    if kind not in KINDS:
+        kind = "person"
+    _require_read(request.user, kind)
+    if request.method == "POST":
+        started = duplicates_find_start(actor=request.user, kind=kind)
+        messages.success(request, _("The duplicate finder has started."))
+        return redirect("core:job_detail", pk=started.pk)
+    job: Any = (
+        Job.objects.filter(
+            kind="customers.find_duplicates", started_by=request.user, state=Job.State.SUCCEEDED, params__kind=kind
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+    pairs = []
+    if job is not None:
+        model = KINDS[kind]["model"]
+        wanted = [p for p in job.result.get("pairs", [])][:200]
+        ids = {i for p in wanted for i in (p["a"], p["b"])}
+        records = {r.pk: r for r in restrict(model.objects.filter(pk__in=ids, deleted_at__isnull=True), request.user)}
+        pairs = [
+            (records[p["a"]], records[p["b"]], p["reasons"]) for p in wanted if p["a"] in records and p["b"] in records
+        ]
+    return render(request, "customers/duplicates.html", {"kind": kind, "job": job, "pairs": pairs})
+
+
+@login_required
+def merge_view(request: AuthedRequest, kind: str, a: int, b: int) -> HttpResponse:
+    from .merge import merge_preview, records_merge
+
+    getter = KINDS[kind]["get"]
+    first, second = getter(request.user, a, action=Action.UPDATE), getter(request.user, b, action=Action.UPDATE)
+    survivor, other = (second, first) if request.POST.get("survivor") == str(second.pk) else (first, second)
+    if request.method == "POST":
+        choices = {key[7:]: str(value) for key, value in request.POST.items() if key.startswith("choice:")}
+        # radios name the record whose value wins; translate to survivor/other
+        choices = {f: ("other" if v == str(other.pk) else "survivor") for f, v in choices.items()}
+        try:
+            merge = records_merge(actor=request.user, survivor=survivor, other=other, choices=choices)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Merged. %(other)s now lives on in %(survivor)s.")
+                % {"other": other.customer_number, "survivor": survivor},
+            )
+            request.session["last_merge"] = merge.pk
+            return redirect(f"customers:{kind}_detail", pk=survivor.pk)
+    return render(
+        request,
+        "customers/merge.html",
+        {
+            "kind": kind,
+            "first": first,
+            "second": second,
+            "rows": merge_preview(first, second),
+            "first_info": _merge_info(first),
+            "second_info": _merge_info(second),
+        },
+    )
+
+
+def _merge_info(record: Any) -> dict[str, Any]:
+    return {
+        "phones": [p.national for p in record.phones.all()],
+        "emails": [e.address for e in record.emails.all()],
+        "addresses": [str(a) for a in record.addresses.all()],
+        "tags": [t.name for t in record.tags.all()],
+    }
+
+
+@login_required
+@require_POST
+def merge_undo_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    from .merge import merge_undo
+    from .models import Merge
+
+    merge = Merge.objects.filter(pk=pk).first()
+    if merge is None:
+        from django.http import Http404
+
+        raise Http404
+    try:
+        survivor = merge_undo(actor=request.user, merge=merge)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("core:home")
+    request.session.pop("last_merge", None)
+    messages.success(request, _("The merge is undone."))
+    return redirect(f"customers:{merge.kind}_detail", pk=survivor.pk)

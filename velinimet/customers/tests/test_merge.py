@@ -1,0 +1,150 @@
+"""Merging duplicates and undoing it; the duplicate finder job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from velinimet.core.exceptions import DomainError, NotAllowed
+from velinimet.core.models import AuditEntry, Job
+from velinimet.customers import services
+from velinimet.customers.finder import duplicates_find_start
+from velinimet.customers.merge import merge_undo, records_merge
+from velinimet.customers.models import Consent, Employment, Person, Phone
+
+pytestmark = pytest.mark.django_db
+P, E = services.PhoneIn, services.EmailIn
+
+
+@pytest.fixture
+def pair(cast: Any) -> tuple[Person, Person]:
+    company = services.company_create(actor=cast.rep_ist, name="Anadolu Gıda", force=True)
+    a = services.person_create(
+        actor=cast.rep_ist,
+        first_name="Şükrü",
+        last_name="Öztürk",
+        title="Müdür",
+        phones=[P("0532 123 45 67")],
+        tags=["VIP"],
+        company=company,
+        force=True,
+    )
+    b = services.person_create(
+        actor=cast.rep_ist,
+        first_name="Sukru",
+        last_name="Ozturk",
+        tckn="10000000146",
+        phones=[P("0533 111 22 33")],
+        emails=[E("sukru@example.com")],
+        tags=["bayi"],
+        company=company,
+        force=True,
+    )
+    services.consent_record(actor=cast.rep_ist, person=b, channel="email", status="granted", source="web")
+    return a, b
+
+
+def test_merge_moves_everything_and_keeps_chosen_values(cast: Any, pair: tuple[Person, Person]) -> None:
+    a, b = pair
+    merge = records_merge(actor=cast.rep_ist, survivor=a, other=b, choices={"tckn": "other", "title": "survivor"})
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.tckn == "10000000146" and a.title == "Müdür" and a.first_name == "Şükrü"
+    assert sorted(a.phones.values_list("e164", flat=True)) == ["+905321234567", "+905331112233"]
+    assert a.emails.get().address == "sukru@example.com"
+    assert sorted(t.name for t in a.tags.all()) == ["VIP", "bayi"]
+    assert Consent.objects.get().person == a
+    assert Employment.objects.filter(person=a).count() == 1  # same company: not doubled
+    assert b.deleted_at is not None and b.merged_into == a
+    assert AuditEntry.objects.filter(object_id=str(a.pk), note__startswith="merged").exists()
+    assert merge.moved
+
+
+def test_undo_restores_both_records(cast: Any, pair: tuple[Person, Person]) -> None:
+    a, b = pair
+    merge = records_merge(actor=cast.rep_ist, survivor=a, other=b, choices={"tckn": "other", "first_name": "other"})
+    merge_undo(actor=cast.rep_ist, merge=merge)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.first_name, a.tckn, a.search_key) == ("Şükrü", "", "sukru ozturk")
+    assert b.deleted_at is None and b.merged_into is None
+    assert list(b.phones.values_list("e164", flat=True)) == ["+905331112233"]
+    assert [t.name for t in a.tags.all()] == ["VIP"]
+    assert Consent.objects.get().person == b
+    with pytest.raises(DomainError):
+        merge_undo(actor=cast.rep_ist, merge=merge)
+
+
+def test_merge_refused_without_edit_rights_or_for_same_record(cast: Any, pair: tuple[Person, Person]) -> None:
+    a, b = pair
+    with pytest.raises(NotAllowed):
+        records_merge(actor=cast.reader, survivor=a, other=b)
+    with pytest.raises(DomainError):
+        records_merge(actor=cast.rep_ist, survivor=a, other=a)
+    with pytest.raises(DomainError):
+        records_merge(actor=cast.rep_ist, survivor=a, other=b, choices={"password": "other"})
+    assert Person.objects.filter(deleted_at__isnull=True).count() == 2
+
+
+def test_merge_screen_and_undo_button(cast: Any, pair: tuple[Person, Person]) -> None:
+    a, b = pair
+    client = Client()
+    client.force_login(cast.rep_ist)
+    page = client.get(f"/customers/merge/person/{a.pk}/{b.pk}/")
+    assert page.status_code == 200 and "10000000146" in page.content.decode()
+    done = client.post(f"/customers/merge/person/{a.pk}/{b.pk}/", {"survivor": a.pk, "choice:tckn": b.pk})
+    assert done.status_code == 302
+    detail = client.get(f"/customers/people/{a.pk}/").content.decode()
+    assert "0533 111 22 33" in detail and "/undo/" in detail
+    outsider = Client()
+    outsider.force_login(cast.rep_baku)
+    assert outsider.get(f"/customers/merge/person/{a.pk}/{b.pk}/").status_code == 404
+
+
+def test_merge_api(cast: Any, api: Any, pair: tuple[Person, Person]) -> None:
+    a, b = pair
+    client = api(cast.rep_ist)
+    response = client.post(
+        f"/api/v1/people/{a.pk}/merge/", {"other": b.pk, "choices": {"tckn": "other"}}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["record"]["tckn"] == "10000000146"
+    undo = client.post(f"/api/v1/merges/{response.json()['merge_id']}/undo/")
+    assert undo.status_code == 200
+    assert Person.objects.filter(deleted_at__isnull=True).count() == 2
+
+
+def test_duplicate_finder_job_lists_pairs_with_reasons(cast: Any, django_capture_on_commit_callbacks: Any) -> None:
+    services.person_create(actor=cast.rep_ist, first_name="A", phones=[P("0532 123 45 67")], force=True)
+    services.person_create(actor=cast.rep_ist, first_name="B", phones=[P("+905321234567")], force=True)
+    services.person_create(
+        actor=cast.rep_ist,
+        first_name="Ayşe",
+        last_name="Kaya",
+        force=True,
+        addresses=[services.AddressIn(city="İzmir")],
+    )
+    services.person_create(
+        actor=cast.rep_ist,
+        first_name="AYSE",
+        last_name="KAYA",
+        force=True,
+        addresses=[services.AddressIn(city="Izmir")],
+    )
+    services.person_create(actor=cast.rep_baku, first_name="C", phones=[P("0532 123 45 67")], force=True)
+    from django.utils import translation
+
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
+        job = duplicates_find_start(actor=cast.rep_ist, kind="person")
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, job.error
+    pairs = job.result["pairs"]
+    assert len(pairs) == 2  # rep_baku's record is invisible to rep_ist
+    assert {tuple(p["reasons"]) for p in pairs} == {("same phone",), ("same name in the same city",)}
+    client = Client()
+    client.force_login(cast.rep_ist)
+    html = client.get("/customers/duplicates/?kind=person").content.decode()
+    assert "/customers/merge/person/" in html
+    assert Phone.objects.count() == 3
