@@ -94,9 +94,7 @@ def seed(target: Target, people: int, companies: int, seed_value: int) -> dict[s
     velinimet(target, "migrate", "-v0")
     migrate_s = time.monotonic() - started
     started = time.monotonic()
-    done = velinimet(
-        target, "seed", "--people", str(people), "--companies", str(companies), "--seed", str(seed_value)
-    )
+    done = velinimet(target, "seed", "--people", str(people), "--companies", str(companies), "--seed", str(seed_value))
     wall = time.monotonic() - started
     rates: dict[str, int] = {}
     for kind, _done, _total, rate in _RATE.findall(done.stderr):

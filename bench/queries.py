@@ -46,8 +46,8 @@ def sample_people(count: int, rng: random.Random) -> list[Sample]:
         )
     }
     phones: dict[int, Any] = {}
-    for row in Phone.objects.filter(person_id__in=people).order_by("-is_primary", "id").values(
-        "person_id", "e164", "national"
+    for row in (
+        Phone.objects.filter(person_id__in=people).order_by("-is_primary", "id").values("person_id", "e164", "national")
     ):
         phones.setdefault(row["person_id"], row)
     emails: dict[int, str] = {}
@@ -104,7 +104,9 @@ def _upper_tr(text: str) -> str:
     return text.replace("i", "İ").replace("ı", "I").upper()
 
 
-def search_queries(samples: list[Sample], companies: list[str], count: int, rng: random.Random) -> list[tuple[str, str]]:
+def search_queries(
+    samples: list[Sample], companies: list[str], count: int, rng: random.Random
+) -> list[tuple[str, str]]:
     """(category, query) pairs in the proportions of ``SEARCH_MIX``, shuffled."""
     out: list[tuple[str, str]] = []
     for category, share in SEARCH_MIX:

@@ -39,7 +39,6 @@ def bench_search(raw: RawEngine, users: dict[str, Any], queries: list[tuple[str,
 
     out: dict[str, Any] = {"queries": len(queries), "rounds": rounds, "target_p95_ms": TARGET_P95_MS, "by_user": {}}
     for label, user in users.items():
-
         found: dict[str, bool] = {}
 
         def call(item: tuple[str, str], user: Any = user, found: dict[str, bool] = found) -> Any:

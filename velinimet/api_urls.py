@@ -8,6 +8,7 @@ from velinimet.accounts import api as accounts_api
 from velinimet.core import api as core_api
 from velinimet.customers import api as customers_api
 from velinimet.customers import calls as customers_calls
+from velinimet.customers import custom_fields as customers_custom_fields
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -17,6 +18,7 @@ router.register("roles", accounts_api.RoleViewSet, basename="role")
 router.register("tokens", accounts_api.ApiTokenViewSet, basename="token")
 router.register("people", customers_api.PersonViewSet, basename="person")
 router.register("companies", customers_api.CompanyViewSet, basename="company")
+router.register("custom-fields", customers_custom_fields.CustomFieldViewSet, basename="custom-field")
 router.register("jobs", core_api.JobViewSet, basename="job")
 router.register("audit", core_api.AuditEntryViewSet, basename="audit")
 

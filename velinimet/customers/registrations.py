@@ -3,7 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.registrations import uniform
-from velinimet.core.registry import NavItem, RecordType, register_nav, register_record_type, register_shell_widget
+from velinimet.core.registry import (
+    NavItem,
+    RecordType,
+    SettingsLink,
+    register_nav,
+    register_record_type,
+    register_settings_link,
+    register_shell_widget,
+)
 from velinimet.core.visibility import Level
 
 CUSTOMER_DEFAULTS: dict[str, dict[str, int]] = {
@@ -25,6 +33,30 @@ register_record_type(
 register_record_type(
     RecordType(
         key="customers.company", label=_("Companies"), model="customers.Company", defaults=CUSTOMER_DEFAULTS, order=20
+    )
+)
+register_record_type(
+    RecordType(
+        key="customers.customfield",
+        label=_("Custom fields"),
+        model="customers.CustomField",
+        owner_field=None,
+        team_field=None,
+        actions=("read", "create", "update", "delete"),
+        defaults={
+            "administrator": uniform(Level.ALL, ("read", "create", "update", "delete")),
+            **{slug: {"read": Level.ALL} for slug in CUSTOMER_DEFAULTS if slug != "administrator"},
+        },
+        order=30,
+    )
+)
+register_settings_link(
+    SettingsLink(
+        _("Custom fields"),
+        "customers:custom_fields",
+        _("Extra fields on people and companies."),
+        "customers.customfield",
+        50,
     )
 )
 register_nav(

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import calls, views
+from . import calls, custom_fields, views
 
 
 class KindConverter:
@@ -26,6 +26,8 @@ urlpatterns = [
     path("companies/new/", views.company_create, name="company_create"),
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
+    path("settings/fields/", custom_fields.custom_field_list, name="custom_fields"),
+    path("settings/fields/<int:pk>/", custom_fields.custom_field_edit, name="custom_field_edit"),
     path("duplicates/", views.duplicates_view, name="duplicates"),
     path("merge/<kind:kind>/<int:a>/<int:b>/", views.merge_view, name="merge"),
     path("merges/<int:pk>/undo/", views.merge_undo_view, name="merge_undo"),

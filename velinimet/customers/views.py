@@ -71,7 +71,9 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
     _require_read(request.user, kind)
     form = ListFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
+    custom_filters, custom_inputs = _custom_filters(request, kind)
     filters = ListFilters(
+        custom=custom_filters,
         tag=data.get("tag", ""),
         city=data.get("city", ""),
         created_from=data.get("created_from"),
@@ -95,6 +97,7 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
         "next_url": f"?{urlencode({**params, 'after': cursor})}" if cursor else None,
         "saved_views": SavedView.objects.filter(user=request.user, kind=kind),
         "query_string": urlencode(params),
+        "custom_inputs": custom_inputs,
         "can_create": level_for(request.user, KINDS[kind]["rt"], Action.CREATE) > Level.NONE,
         "can_assign": level_for(request.user, KINDS[kind]["rt"], Action.ASSIGN) > Level.NONE,
         "assignees": restrict(User.objects.filter(is_active=True), request.user).order_by("first_name")[:200],
@@ -102,6 +105,30 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
     if request.htmx and request.GET.get("after"):
         return render(request, "customers/record_list.html#rows", context)
     return render(request, "customers/record_list.html", context)
+
+
+def _custom_filters(request: AuthedRequest, kind: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """List filters on custom fields: ``?cf_<key>=value`` (multiple-choice fields are not filterable yet)."""
+    from .models import CustomField
+
+    values: dict[str, Any] = {}
+    inputs = []
+    for definition in CustomField.objects.filter(record_type=kind).exclude(kind=CustomField.Kind.MULTI):
+        raw = request.GET.get(f"cf_{definition.key}", "").strip()
+        inputs.append({"definition": definition, "name": f"cf_{definition.key}", "value": raw})
+        if not raw:
+            continue
+        if definition.kind == CustomField.Kind.BOOLEAN:
+            values[definition.key] = raw.lower() in {"1", "true", "yes", "on"}
+        elif definition.kind == CustomField.Kind.NUMBER:
+            try:
+                number = float(raw.replace(",", "."))
+            except ValueError:
+                continue
+            values[definition.key] = int(number) if number.is_integer() else number
+        else:
+            values[definition.key] = raw
+    return values, inputs
 
 
 @login_required

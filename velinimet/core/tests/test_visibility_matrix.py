@@ -20,7 +20,7 @@ from velinimet.core import audit
 from velinimet.core.models import AuditEntry, Job
 from velinimet.core.registry import RECORD_TYPES
 from velinimet.core.visibility import Level
-from velinimet.customers.models import Company, Person
+from velinimet.customers.models import Company, CustomField, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,14 @@ class Surface:
 
 
 SURFACES = [
+    Surface(
+        "customers.customfield",
+        "/api/v1/custom-fields/",
+        "/api/v1/custom-fields/{pk}/",
+        "/customers/settings/fields/",
+        r"/customers/settings/fields/(\d+)/",
+        lambda: [(f.pk, None, None) for f in CustomField.objects.all()],
+    ),
     Surface(
         "customers.person",
         "/api/v1/people/",
@@ -156,6 +164,7 @@ def world(cast: Any) -> dict[str, User]:
     }
     for slug, team in placement.items():
         users[slug] = User.objects.create(username=slug, role=Role.objects.get(slug=slug), team=team)
+    CustomField.objects.create(record_type="person", key="segment", label="Segment")
     lonely = Team.objects.create(name="Elsewhere")
     outsider = User.objects.create(username="outsider", role=Role.objects.get(slug="sales_rep"), team=lonely)
     for user in [*users.values(), cast.rep_baku, outsider]:

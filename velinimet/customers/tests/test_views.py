@@ -123,3 +123,43 @@ def test_saved_views_are_per_user(cast: Any) -> None:
 
 def test_unknown_kind_in_url_is_404(cast: Any) -> None:
     assert client_for(cast.admin).post("/customers/robot/bulk/", {}).status_code == 404
+
+
+def test_custom_fields_admin_form_and_list_filter(cast: Any, api: Any) -> None:
+    admin = client_for(cast.admin)
+    assert (
+        admin.post(
+            "/customers/settings/fields/",
+            {"record_type": "person", "label": "Müşteri Segmenti", "kind": "choice", "choices": "Altın, Gümüş"},
+        ).status_code
+        == 302
+    )
+    from velinimet.customers.models import CustomField
+
+    field = CustomField.objects.get()
+    assert field.key == "musteri_segmenti" and field.choices == ["Altın", "Gümüş"]
+    assert (
+        client_for(cast.rep_ist)
+        .post("/customers/settings/fields/", {"record_type": "person", "label": "X", "kind": "text"})
+        .status_code
+        == 403
+    )
+    rep = client_for(cast.rep_ist)
+    form = {"first_name": "Ayşe", "country": "TR", "custom_musteri_segmenti": "Altın"}
+    assert rep.post("/customers/people/new/", form).status_code == 302
+    assert (
+        rep.post(
+            "/customers/people/new/", {**form, "first_name": "Fatma", "custom_musteri_segmenti": "Bronz"}
+        ).status_code
+        == 200
+    )  # not one of the choices
+    services.person_create(actor=cast.rep_ist, first_name="Zeynep", force=True, custom={"musteri_segmenti": "Gümüş"})
+    rows = rep.get("/customers/people/", {"cf_musteri_segmenti": "Altın"}).context["rows"]
+    assert [r.first_name for r in rows] == ["Ayşe"]
+    body = api(cast.rep_ist).get("/api/v1/people/").json()["results"]
+    assert {r["first_name"]: r["custom"] for r in body}["Ayşe"] == {"musteri_segmenti": "Altın"}
+    assert api(cast.rep_ist).get("/api/v1/custom-fields/").json()["results"][0]["key"] == "musteri_segmenti"
+    bad = api(cast.admin).post(
+        "/api/v1/custom-fields/", {"record_type": "person", "label": "Y", "kind": "choice"}, format="json"
+    )
+    assert bad.status_code == 400 and "choices" in bad.json()["errors"]
