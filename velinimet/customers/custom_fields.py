@@ -53,7 +53,7 @@ def _clean(record_type: str, key: str, label: str, kind: str, choices: Any, excl
         errors["choices"] = [_("Give at least one choice.")]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
-    if CustomField.objects.filter(record_type=record_type, key=key).exclude(pk=exclude_pk).exists():
+    if CustomField.objects.filter(record_type=record_type, key=key).exclude(pk=exclude_pk or 0).exists():
         raise Conflict(
             _("A field with the key “%(key)s” exists already.") % {"key": key},
             errors={"key": [_("This key is taken.")]},
