@@ -79,8 +79,12 @@ def bench_lookup(raw: RawEngine, user: Any, samples: list[Sample], count: int, r
         else:
             numbers.append(("known", phone_formats(rng.choice(samples).e164, rng)))
 
+    statuses: dict[str, int] = {}
+
     def call(item: tuple[str, str]) -> Any:
-        return _get(c, "/api/v1/calls/lookup/?" + urlencode({"number": item[1]}), token, expect=(200, 404))
+        response = _get(c, "/api/v1/calls/lookup/?" + urlencode({"number": item[1]}), token, expect=(200, 404))
+        statuses.setdefault(item[1], response.status_code)
+        return response
 
     app_ms, raw_ms, caps = run_interleaved(numbers, call, raw)
     result = compare(app_ms, raw_ms)
@@ -88,6 +92,10 @@ def bench_lookup(raw: RawEngine, user: Any, samples: list[Sample], count: int, r
     result["known"] = summary([a for a, (kind, _n) in zip(app_ms, numbers, strict=True) if kind == "known"])
     result["unknown"] = summary([a for a, (kind, _n) in zip(app_ms, numbers, strict=True) if kind == "unknown"])
     result["statements"] = summary([float(len(cap.reads)) for cap in caps])
+    result["found"] = {
+        kind: f"{sum(1 for k, n in numbers if k == kind and statuses.get(n) == 200)}/{sum(1 for k, _n in numbers if k == kind)}"
+        for kind in ("known", "unknown")
+    }
     # the bare engine doing only the indexed e164 lookup, for scale
     e164s = [s.e164 for s in samples[:200]]
     sql = "SELECT person_id FROM customers_phone WHERE e164 = %s"

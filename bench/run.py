@@ -68,8 +68,9 @@ def machine(target: Target) -> dict[str, Any]:
         "python": platform.python_version(),
         "loadavg_start": os.getloadavg()[0],
     }
-    import django
     import sqlite3
+
+    import django
 
     info["django"] = django.get_version()
     info["sqlite"] = sqlite3.sqlite_version
@@ -108,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # 404s of unknown callers are expected
     report["machine"] = machine(target)
     raw = RawEngine(target.vendor, target.raw_target)
     rng = random.Random(args.seed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from typing import Any
 
@@ -57,7 +58,10 @@ def bench_search(raw: RawEngine, users: dict[str, Any], queries: list[tuple[str,
         per_query = defaultdict(list)
         for i, a in enumerate(app_ms):
             per_query[i % n].append(a)
-        worst = sorted(per_query, key=lambda i: -min(per_query[i]))[:5]
+        # the slowest: re-time the 15 worst-looking queries 5 times each (a single sample may be noise)
+        suspects = sorted(per_query, key=lambda i: -min(per_query[i]))[:15]
+        retimed = {i: statistics.median(timed_ms(lambda i=i: call(queries[i]))[0] for _ in range(5)) for i in suspects}
+        worst = sorted(retimed, key=lambda i: -retimed[i])[:5]
         result = compare(app_ms, raw_ms)
         result["statements_per_search"] = summary([float(len(c.reads)) for c in captures])
         result["by_category"] = {
@@ -71,7 +75,7 @@ def bench_search(raw: RawEngine, users: dict[str, Any], queries: list[tuple[str,
             {
                 "category": queries[i][0],
                 "query": queries[i][1],
-                "app_ms": round(min(per_query[i]), 2),
+                "app_ms": round(retimed[i], 2),
                 "statements": len(captures[i].reads),
                 "worst_statement": slowest_statement(raw, captures[i]),
             }

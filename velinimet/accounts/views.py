@@ -428,7 +428,7 @@ def role_create(request: AuthedRequest) -> HttpResponse:
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, _("Role “%(name)s” created.") % {"name": role.name})
+            messages.success(request, _("Role “%(name)s” created.") % {"name": str(role)})
             return redirect("accounts:role_edit", pk=role.pk)
     return render(request, "accounts/role_form.html", {"form": form, "creating": True})
 
@@ -479,7 +479,7 @@ def role_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
-                messages.success(request, _("Role “%(name)s” saved.") % {"name": role.name})
+                messages.success(request, _("Role “%(name)s” saved.") % {"name": str(role)})
                 return redirect("accounts:role_list")
     return render(
         request,
@@ -505,7 +505,7 @@ def role_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("accounts:role_edit", pk=pk)
-    messages.success(request, _("Role “%(name)s” deleted.") % {"name": role.name})
+    messages.success(request, _("Role “%(name)s” deleted.") % {"name": str(role)})
     return redirect("accounts:role_list")
 
 

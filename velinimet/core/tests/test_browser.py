@@ -71,15 +71,6 @@ def test_audit_export_runs_as_a_job_and_downloads_csv(cast: Any, page: Page, log
     expect(page.locator("#job-progress")).not_to_have_attribute("hx-trigger", re.compile("every"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # only the bug itself; a broken login or page fails the test
-    reason=(
-        "audit_list.html's Export CSV button posts with htmx (hx-target=body); the redirected request "
-        "still carries HX-Request, so job_detail answers with only its #progress partial: the page "
-        "loses the top bar, the title and the heading"
-    ),
-)
 def test_audit_export_lands_on_the_whole_job_page(cast: Any, page: Page, login: Any) -> None:
     login("admin")
     page.goto(page.base_url + "/settings/audit/")  # type: ignore[attr-defined]
@@ -170,15 +161,6 @@ def test_mobile_layout_has_a_menu_button_and_no_horizontal_overflow(cast: Any, p
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # only the bug itself; a broken login or page fails the test
-    reason=(
-        "app.css: on narrow screens the opened module menu (.nav-menu[open] > nav, position: absolute) "
-        "is painted under the search box (.global-search, position: relative, later in the DOM); "
-        "the first links of the opened menu are covered and cannot be clicked"
-    ),
-)
 def test_mobile_menu_links_can_be_clicked(cast: Any, page: Page, login: Any) -> None:
     page.set_viewport_size(MOBILE)
     login("admin")
@@ -198,14 +180,6 @@ def test_mobile_menu_links_can_be_clicked(cast: Any, page: Page, login: Any) -> 
     expect(page).to_have_url(page.base_url + href)  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # only the bug itself; a broken login or page fails the test
-    reason=(
-        "app.css hides the ☰ summary above 760px, but the <nav> stays inside a closed <details>, "
-        "which the browser never renders: desktop users get no module navigation"
-    ),
-)
 def test_desktop_layout_shows_the_module_navigation(cast: Any, page: Page, login: Any) -> None:
     login("admin")
     settings_link = page.locator("nav.modules").get_by_role("link", name=tr("Settings"))

@@ -12,8 +12,22 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       document.querySelectorAll("details.menu[open]").forEach(function (m) { m.removeAttribute("open"); });
+      var nav = document.getElementById("modules");
+      if (nav) { nav.classList.remove("open"); }
       var dropdown = document.getElementById("search-dropdown");
       if (dropdown) { dropdown.innerHTML = ""; }
+    }
+  });
+  // The ☰ button opens the module navigation on narrow screens.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".nav-toggle");
+    var nav = document.getElementById("modules");
+    if (!nav) { return; }
+    if (toggle) {
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    } else if (!event.target.closest("#modules")) {
+      nav.classList.remove("open");
     }
   });
   // Buttons with data-confirm ask before submitting their form.
