@@ -246,7 +246,8 @@ class ConsentForm(forms.Form):
 
 class ListFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    owner = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
     city = forms.CharField(label=_("City"), required=False, max_length=60)
     created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput)

@@ -70,6 +70,11 @@ def _require_read(user: Any, kind: str) -> None:
 def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
     _require_read(request.user, kind)
     form = ListFilterForm(request.GET or None)
+    from velinimet.accounts.selectors import team_list
+
+    visible_users = restrict(User.objects.filter(is_active=True), request.user).order_by("first_name", "username")
+    form.fields["owner"].choices = [("", "—")] + [(u.pk, str(u)) for u in visible_users[:500]]  # type: ignore[attr-defined]
+    form.fields["team"].choices = [("", "—")] + [(t.pk, t.name) for t in team_list(request.user)]  # type: ignore[attr-defined]
     data = form.cleaned_data if form.is_valid() else {}
     custom_filters, custom_inputs = _custom_filters(request, kind)
     filters = ListFilters(
@@ -78,7 +83,8 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
         city=data.get("city", ""),
         created_from=data.get("created_from"),
         created_to=data.get("created_to"),
-        owner=request.user.pk if data.get("mine") else None,
+        owner=request.user.pk if data.get("mine") else data.get("owner"),
+        team=data.get("team"),
     )
     qs = KINDS[kind]["list"](request.user, filters)
     words = fold(data.get("q", "")).split()

@@ -130,6 +130,26 @@ def test_catalogues_are_complete_and_compiled() -> None:
             assert strs and all(first or rest.strip() for first, rest in strs), f"untranslated in {lang}: {block[:120]}"
 
 
+def test_translations_keep_every_placeholder() -> None:
+    """A translation that renames %(name)s crashes at run time (KeyError); msgfmt alone does not catch it."""
+    from django.utils.translation import trans_real
+
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    catalog_ids = set()
+    for lang in ("tr", "az"):
+        catalog = trans_real.translation(lang)._catalog  # merged catalogue, ours included
+        for key, value in catalog.items():
+            msgid = key[0] if isinstance(key, tuple) else key
+            if not msgid or not isinstance(value, str):
+                continue
+            if placeholder.search(msgid) or placeholder.search(value):
+                catalog_ids.add(msgid)
+                assert sorted(placeholder.findall(msgid)) == sorted(placeholder.findall(value)) or (
+                    isinstance(key, tuple)  # plural forms may drop the count in the singular
+                ), f"{lang}: {msgid!r} -> {value!r}"
+    assert catalog_ids
+
+
 def test_templates_use_no_untranslated_visible_text() -> None:
     """A crude guard: headings and buttons in templates go through {% translate %} or a variable."""
     root = Path(settings.BASE_DIR)
