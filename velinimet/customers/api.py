@@ -239,7 +239,35 @@ class _RecordViewSet(
         return Response({"merge_id": merge.pk, "record": self.get_serializer(survivor).data})
 
 
-class PersonViewSet(_RecordViewSet):
+class EraseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=150)
+
+
+class PersonKvkkMixin:
+    @extend_schema(request=None, responses={200: serializers.DictField()})
+    @action(detail=True, methods=["get"], url_path="kvkk-export")
+    def kvkk_export(self, request: Request, pk: str | None = None) -> Response:
+        """Everything held about this person (KVKK Art. 11), as JSON."""
+        from .kvkk import person_data_export
+
+        return Response(person_data_export(actor=request.user, person=self.get_object()))  # type: ignore[attr-defined]
+
+    @extend_schema(request=EraseSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="kvkk-erase")
+    def kvkk_erase(self, request: Request, pk: str | None = None) -> Response:
+        """Anonymise this person for good (KVKK erasure); give the reason."""
+        from velinimet.core.visibility import get_for_user
+
+        from .kvkk import person_erase
+
+        person = get_for_user(person_list(request.user), request.user, pk, action=Action.DELETE)
+        ser = EraseSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        person_erase(actor=request.user, person=person, reason=ser.validated_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PersonViewSet(PersonKvkkMixin, _RecordViewSet):
     """People. POST answers 409 with ``candidates`` when the person probably exists (add ``?force=true``)."""
 
     serializer_class = PersonSerializer

@@ -309,6 +309,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_edit": can(request.user, person, Action.UPDATE),
             "may_delete": can(request.user, person, Action.DELETE),
             "merges": _merges("person", person.pk),
+            "may_export": can(request.user, person, Action.EXPORT),
         },
     )
 
@@ -454,3 +455,35 @@ def merge_undo_view(request: AuthedRequest, pk: int) -> HttpResponse:
     request.session.pop("last_merge", None)
     messages.success(request, _("The merge is undone."))
     return redirect(f"customers:{merge.kind}_detail", pk=survivor.pk)
+
+
+# --- KVKK -----------------------------------------------------------------------------------
+@login_required
+def person_kvkk_export(request: AuthedRequest, pk: int) -> HttpResponse:
+    import json
+
+    from .kvkk import person_data_export
+
+    person = get_person_for_user(request.user, pk)
+    try:
+        data = person_data_export(actor=request.user, person=person)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="kvkk-{person.customer_number}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def person_erase_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    from .kvkk import person_erase
+
+    person = get_person_for_user(request.user, pk, action=Action.DELETE)
+    try:
+        person_erase(actor=request.user, person=person, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("customers:person_detail", pk=pk)
+    messages.success(request, _("The person's data is erased (anonymised)."))
+    return redirect("customers:person_list")

@@ -86,8 +86,10 @@ def submit_record_form(page: Page) -> None:
 
 def field_errors(page: Page, name: str) -> Any:
     """The error list inside the ``div.field`` that holds the input named ``name``."""
-    return page.locator("main form.customer-form div.field").filter(has=page.locator(f"[name='{name}']")).locator(
-        ".errorlist"
+    return (
+        page.locator("main form.customer-form div.field")
+        .filter(has=page.locator(f"[name='{name}']"))
+        .locator(".errorlist")
     )
 
 
@@ -95,7 +97,9 @@ def field_errors(page: Page, name: str) -> Any:
 def test_rep_creates_a_person_and_finds_him_by_name_and_any_phone_format(cast: Any, page: Page, login: Any) -> None:
     login("rep_ist")
     expect(page).to_have_url(url(page, "/"))
-    page.locator("main .cards a[href='/customers/people/']").click()  # Customers
+    # Customers, from its card on the home page: on a desktop the ☰ module menu is not shown (the
+    # known app.css bug, see core/tests/test_browser.py::test_desktop_layout_shows_the_module_navigation).
+    page.locator("main .cards a[href='/customers/people/']").click()
     expect(page).to_have_url(url(page, "/customers/people/"))
     page.locator("main a[href='/customers/people/new/']").click()  # New person
     expect(page).to_have_url(url(page, "/customers/people/new/"))
@@ -324,8 +328,7 @@ def test_second_of_two_concurrent_edits_is_refused_and_the_first_kept(cast: Any,
 # --- 7. lists: more rows, filter, bulk tag --------------------------------------------------
 def test_people_list_pages_with_htmx_filters_by_city_and_tags_in_bulk(cast: Any, page: Page, login: Any) -> None:
     people = [
-        make_person(cast.rep_ist, f"Kişi{i:02d}", "Liste", city="İzmir" if i % 10 == 0 else "Ankara")
-        for i in range(60)
+        make_person(cast.rep_ist, f"Kişi{i:02d}", "Liste", city="İzmir" if i % 10 == 0 else "Ankara") for i in range(60)
     ]
     izmir = [p for i, p in enumerate(people) if i % 10 == 0]
     make_person(cast.rep_baku, "Başka", "Takım", city="İzmir")  # another team's: never listed

@@ -148,3 +148,25 @@ def test_duplicate_finder_job_lists_pairs_with_reasons(cast: Any, django_capture
     html = client.get("/customers/duplicates/?kind=person").content.decode()
     assert "/customers/merge/person/" in html
     assert Phone.objects.count() == 3
+
+
+def test_kvkk_export_and_erasure(cast: Any, api: Any, pair: tuple[Person, Person]) -> None:
+    a, _b = pair
+    services.person_update(actor=cast.rep_ist, person=a, notes="Sever: kahve")
+    exported = api(cast.manager).get(f"/api/v1/people/{a.pk}/kvkk-export/")
+    assert exported.status_code == 200
+    body = exported.json()
+    assert body["person"]["first_name"] == "Şükrü" and body["phones"][0]["number"] == "+905321234567"
+    assert any(h["action"] == "create" for h in body["history"])
+    assert api(cast.rep_ist).get(f"/api/v1/people/{a.pk}/kvkk-export/").status_code == 403  # reps may not export
+    assert api(cast.manager).post(f"/api/v1/people/{a.pk}/kvkk-erase/", {}, format="json").status_code == 400
+    erased = api(cast.manager).post(f"/api/v1/people/{a.pk}/kvkk-erase/", {"reason": "Başvuru 2026/17"}, format="json")
+    assert erased.status_code == 204
+    a.refresh_from_db()
+    assert a.first_name == "[erased]" and a.search_key == "" and a.deleted_at is not None
+    assert not a.phones.exists() and a.notes == ""
+    for entry in AuditEntry.objects.filter(object_id=str(a.pk), content_type__model="person").exclude(
+        note__startswith="KVKK"
+    ):
+        assert "Şükrü" not in str(entry.changes) and "kahve" not in str(entry.changes)
+    assert AuditEntry.objects.filter(object_id=str(a.pk), note="KVKK erasure: Başvuru 2026/17").exists()
