@@ -144,7 +144,7 @@ if REDIS_URL:
         "name": env("QUEUE_NAME", "velinimet"),
         "url": REDIS_URL,
         "immediate": False,
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        "consumer": {"workers": 2, "worker_type": "thread", "verbose": False},
     }
 else:
     HUEY = {
@@ -152,7 +152,7 @@ else:
         "name": "velinimet",
         "filename": str(DATA_DIR / "queue.sqlite3"),
         "immediate": False,
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        "consumer": {"workers": 2, "worker_type": "thread", "verbose": False},
     }
 JOB_STALE_MINUTES = int(env("JOB_STALE_MINUTES", "10"))
 JOB_MAX_ATTEMPTS = int(env("JOB_MAX_ATTEMPTS", "3"))

@@ -23,7 +23,7 @@ from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.http import AuthedRequest
 from velinimet.core.registry import RECORD_TYPES
-from velinimet.core.visibility import Level, can, can_read_type, get_for_user, level_for
+from velinimet.core.visibility import Action, Level, can, can_read_type, get_for_user, level_for
 
 from . import services, two_factor
 from .forms import (
@@ -490,7 +490,7 @@ def role_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_edit": may_edit,
             "rows": _matrix_rows(role, request.POST if request.method == "POST" else None),
             "actions": ["read", "create", "update", "delete", "assign", "export"],
-            "action_labels": [_("Read"), _("Create"), _("Update"), _("Delete"), _("Assign"), _("Export")],
+            "action_labels": [label for _value, label in Action.choices],
             "may_delete": not role.is_system and level_for(request.user, "accounts.role", "delete") > Level.NONE,
         },
     )

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .exceptions import DomainError
@@ -73,10 +73,12 @@ def job_run(job_id: str) -> None:
     )
     if not claimed:
         return
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.select_related("started_by").get(pk=job_id)
     progress = JobProgress(job)
+    language = getattr(job.started_by, "language", "") or settings.LANGUAGE_CODE
     try:
-        result = JOB_KINDS[job.kind].handler(job, progress) or {}
+        with translation.override(language):  # messages and results in the language of who started it
+            result = JOB_KINDS[job.kind].handler(job, progress) or {}
     except Exception as exc:  # the job row records any failure; the worker keeps running
         Job.objects.filter(pk=job.pk).update(
             state=Job.State.FAILED,

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .registry import RECORD_TYPES, RecordType, record_type_for_model
 
@@ -33,12 +34,12 @@ class Level(models.IntegerChoices):
 
 
 class Action(models.TextChoices):
-    READ = "read", _("Read")
-    CREATE = "create", _("Create")
-    UPDATE = "update", _("Update")
-    DELETE = "delete", _("Delete")
-    ASSIGN = "assign", _("Assign")
-    EXPORT = "export", _("Export")
+    READ = "read", pgettext_lazy("permission", "Read")
+    CREATE = "create", pgettext_lazy("permission", "Create")
+    UPDATE = "update", pgettext_lazy("permission", "Update")
+    DELETE = "delete", pgettext_lazy("permission", "Delete")
+    ASSIGN = "assign", pgettext_lazy("permission", "Assign")
+    EXPORT = "export", pgettext_lazy("permission", "Export")
 
 
 class AccessSubject(Protocol):

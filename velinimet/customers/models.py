@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -164,7 +165,7 @@ class Phone(ContactPoint):
     class Kind(models.TextChoices):
         MOBILE = "mobile", _("Mobile")
         WORK = "work", _("Work")
-        HOME = "home", _("Home")
+        HOME = "home", pgettext_lazy("phone or address type", "Home")
         FAX = "fax", _("Fax")
 
     person, company = _holder("phones")
@@ -201,7 +202,7 @@ class Address(ContactPoint):
     """A postal address: Turkish il/ilçe/mahalle or Azerbaijani şəhər/rayon/qəsəbə."""
 
     class Kind(models.TextChoices):
-        HOME = "home", _("Home")
+        HOME = "home", pgettext_lazy("phone or address type", "Home")
         WORK = "work", _("Work")
         BILLING = "billing", _("Billing")
         SHIPPING = "shipping", _("Shipping")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.tr import tckimlik
@@ -99,6 +100,7 @@ def test_identifier_validators_only_raise_invalid_value(raw: str) -> None:
             assert str(exc)
 
 
+@translation.override("en")
 def test_identifier_messages_say_what_is_wrong() -> None:
     with pytest.raises(InvalidValue, match="digits"):
         normalize_tckn("1234")
