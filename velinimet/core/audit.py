@@ -51,9 +51,10 @@ def record(
     note: str = "",
 ) -> AuditEntry:
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    saved = is_user and actor.pk is not None  # the command line acts as an unsaved "system" user
     return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_name=(actor.get_username() if is_user else "system")[:150],
+        actor=actor if saved else None,
+        actor_name=((actor.get_username() or "system") if is_user else "system")[:150],
         action=action,
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
