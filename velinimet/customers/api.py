@@ -267,12 +267,37 @@ class PersonKvkkMixin:
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class EmploymentSerializer(serializers.Serializer):
+    company = serializers.IntegerField()
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    is_primary = serializers.BooleanField(default=False)
+
+
 class PersonViewSet(PersonKvkkMixin, _RecordViewSet):
     """People. POST answers 409 with ``candidates`` when the person probably exists (add ``?force=true``)."""
 
     serializer_class = PersonSerializer
     record_type = "customers.person"
     kind = "person"
+
+    @extend_schema(request=EmploymentSerializer, responses={200: PersonSerializer})
+    @action(detail=True, methods=["post"], url_path="companies")
+    def link_company(self, request: Request, pk: str | None = None) -> Response:
+        """Link this person to a company with a title (a person may work at several companies)."""
+        from velinimet.core.visibility import get_for_user
+
+        person = get_for_user(person_list(request.user), request.user, pk, action=Action.UPDATE)
+        ser = EmploymentSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        company = self._visible_company(ser.validated_data["company"], "company")
+        services.employment_set(
+            actor=request.user,
+            person=person,
+            company=company,
+            title=ser.validated_data["title"],
+            is_primary=ser.validated_data["is_primary"],
+        )
+        return Response(self.get_serializer(person).data)
 
     @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer, 200: ConsentSerializer(many=True)})
     @action(detail=True, methods=["get", "post"])

@@ -643,3 +643,35 @@ def consents_current(person: Person) -> dict[str, Consent]:
     for consent in person.consents.order_by("-at", "-id"):
         current.setdefault(consent.channel, consent)
     return current
+
+
+# --- employments ----------------------------------------------------------------------------
+@transaction.atomic
+def employment_set(
+    *, actor: Any, person: Person, company: Company, title: str = "", is_primary: bool = False
+) -> Employment:
+    """Link a person to a company (or change their title there); a person may work at several companies."""
+    if not can(actor, person, Action.UPDATE):
+        raise NotAllowed(_("You may not change this record."))
+    if not can(actor, company, Action.READ) or company.deleted_at is not None:
+        raise NotAllowed(_("You may not link to that company."))
+    employment, created = Employment.objects.get_or_create(person=person, company=company)
+    before = audit.snapshot(employment)
+    employment.title = " ".join((title or "").split())[:100]
+    if is_primary or not person.employments.exclude(pk=employment.pk).filter(is_primary=True).exists():
+        person.employments.exclude(pk=employment.pk).update(is_primary=False)
+        employment.is_primary = True
+    employment.save()
+    if created:
+        audit.audit_create(actor=actor, instance=employment)
+    else:
+        audit.audit_update(actor=actor, instance=employment, before=before)
+    return employment
+
+
+@transaction.atomic
+def employment_remove(*, actor: Any, employment: Employment) -> None:
+    if not can(actor, employment.person, Action.UPDATE):
+        raise NotAllowed(_("You may not change this record."))
+    audit.audit_delete(actor=actor, instance=employment)
+    employment.delete()

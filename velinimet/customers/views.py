@@ -310,6 +310,9 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_delete": can(request.user, person, Action.DELETE),
             "merges": _merges("person", person.pk),
             "may_export": can(request.user, person, Action.EXPORT),
+            "linkable_companies": restrict(Company.objects.filter(deleted_at__isnull=True), request.user).order_by(
+                "search_key"
+            )[:300],
         },
     )
 
@@ -487,3 +490,43 @@ def person_erase_view(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("customers:person_detail", pk=pk)
     messages.success(request, _("The person's data is erased (anonymised)."))
     return redirect("customers:person_list")
+
+
+@login_required
+@require_POST
+def employment_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, pk, action=Action.UPDATE)
+    company = (
+        restrict(Company.objects.filter(deleted_at__isnull=True), request.user)
+        .filter(pk=request.POST.get("company") or 0)
+        .first()
+    )
+    if company is None:
+        messages.error(request, _("Choose a company."))
+    else:
+        try:
+            services.employment_set(
+                actor=request.user,
+                person=person,
+                company=company,
+                title=request.POST.get("title", ""),
+                is_primary=bool(request.POST.get("is_primary")),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Linked to %(company)s.") % {"company": company})
+    return redirect("customers:person_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def employment_remove(request: AuthedRequest, pk: int, employment_pk: int) -> HttpResponse:
+    from .models import Employment
+
+    person = get_person_for_user(request.user, pk, action=Action.UPDATE)
+    employment = Employment.objects.filter(pk=employment_pk, person=person).first()
+    if employment is not None:
+        services.employment_remove(actor=request.user, employment=employment)
+        messages.success(request, _("Link removed."))
+    return redirect("customers:person_detail", pk=pk)

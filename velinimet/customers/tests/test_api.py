@@ -178,3 +178,22 @@ def test_consents_endpoint_appends_history(cast: Any, api: Any) -> None:
     assert client.post(url, {"channel": "email", "status": "refused"}, format="json").status_code == 201
     assert [c["status"] for c in client.get(url).json()] == ["refused", "granted"]
     assert client.post(url, {"channel": "fax", "status": "granted"}, format="json").status_code == 400
+
+
+def test_a_person_can_work_at_several_companies(cast: Any, api: Any) -> None:
+    client = api(cast.rep_ist)
+    person = client.post("/api/v1/people/", SUKRU, format="json").json()
+    first = client.post("/api/v1/companies/", {"name": "Birinci A.Ş."}, format="json").json()
+    second = client.post("/api/v1/companies/", {"name": "İkinci Ltd."}, format="json").json()
+    client.post(
+        f"/api/v1/people/{person['id']}/companies/", {"company": first["id"], "title": "Danışman"}, format="json"
+    )
+    body = client.post(
+        f"/api/v1/people/{person['id']}/companies/",
+        {"company": second["id"], "title": "Ortak", "is_primary": True},
+        format="json",
+    ).json()
+    assert sorted(c["name"] for c in body["companies"]) == ["Birinci A.Ş.", "İkinci Ltd."]
+    hidden = api(cast.rep_baku).post("/api/v1/companies/", {"name": "Gizli MMC"}, format="json").json()
+    refused = client.post(f"/api/v1/people/{person['id']}/companies/", {"company": hidden["id"]}, format="json")
+    assert refused.status_code == 400
