@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import api_view
@@ -116,13 +117,13 @@ def search_view(request: Request) -> Response:
     """People, companies (and what later modules register) by name, phone, e-mail, numbers."""
     query = request.query_params.get("q", "").strip()
     if not query:
-        raise serializers.ValidationError({"q": ["Enter something to search for."]})
+        raise serializers.ValidationError({"q": [_("Enter something to search for.")]})
     if len(query) > 100:
-        raise serializers.ValidationError({"q": ["Use at most 100 characters."]})
+        raise serializers.ValidationError({"q": [_("Use at most 100 characters.")]})
     try:
         limit = max(1, min(50, int(request.query_params.get("limit", 10))))
     except ValueError as exc:
-        raise serializers.ValidationError({"limit": ["A whole number from 1 to 50."]}) from exc
+        raise serializers.ValidationError({"limit": [_("A whole number from 1 to 50.")]}) from exc
     results = []
     for _provider, hits in search(request.user, query, limit=limit):
         results += [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
@@ -62,8 +63,8 @@ class RecordSerializer(serializers.Serializer):
     custom = serializers.DictField(required=False)
     source = serializers.CharField(max_length=60, required=False, allow_blank=True)  # type: ignore[assignment]
     notes = serializers.CharField(required=False, allow_blank=True)
-    owner = serializers.IntegerField(source="owner_id", read_only=True)
-    team = serializers.IntegerField(source="team_id", read_only=True, allow_null=True)
+    owner = serializers.IntegerField(source="owner_id", required=False, help_text="user id; changing it assigns")
+    team = serializers.IntegerField(source="team_id", required=False, allow_null=True)
     version = serializers.IntegerField(
         required=False,
         help_text="Send back the version you read; a newer one on the server makes the update fail with 409.",
@@ -114,10 +115,7 @@ class PersonSerializer(RecordSerializer):
     companies = serializers.SerializerMethodField()
 
     def get_companies(self, person: Person) -> list[dict[str, Any]]:
-        return [
-            {"id": e.company_id, "name": str(e.company), "title": e.title}
-            for e in person.employments.select_related("company")
-        ]
+        return [{"id": e.company_id, "name": str(e.company), "title": e.title} for e in person.employments.all()]
 
 
 class CompanySerializer(RecordSerializer):
@@ -174,7 +172,10 @@ class _RecordViewSet(
         lister = person_list if self.kind == "person" else company_list
         params = self.request.query_params
         filters = ListFilters(tag=params.get("tag", ""), city=params.get("city", ""))
-        return lister(self.request.user, filters).prefetch_related("phones", "emails", "addresses", "cards", "tags")
+        related = ["phones", "emails", "addresses", "cards", "tags"]
+        if self.kind == "person":
+            related.append("employments__company")
+        return lister(self.request.user, filters).prefetch_related(*related)
 
     def _write_kwargs(self, ser: Any) -> dict[str, Any]:
         kwargs = ser.service_kwargs()
@@ -183,12 +184,30 @@ class _RecordViewSet(
             kwargs["parent"] = self._visible_company(parent_id, "parent") if parent_id else None
         if "company" in kwargs:
             kwargs["company"] = self._visible_company(kwargs["company"], "company")
+        if "owner_id" in kwargs:
+            from velinimet.accounts.models import User
+
+            owner = (
+                restrict(User.objects.filter(is_active=True), self.request.user)
+                .filter(pk=kwargs.pop("owner_id"))
+                .first()
+            )
+            if owner is None:
+                raise serializers.ValidationError({"owner": [_("No such user.")]})
+            kwargs["owner"] = owner
+        if "team_id" in kwargs:
+            from velinimet.accounts.selectors import team_list
+
+            team_id = kwargs.pop("team_id")
+            kwargs["team"] = team_list(self.request.user).filter(pk=team_id).first() if team_id else None
+            if team_id and kwargs["team"] is None:
+                raise serializers.ValidationError({"team": [_("No such team.")]})
         return kwargs
 
     def _visible_company(self, pk: int, field: str) -> Company:
         company = restrict(Company.objects.filter(pk=pk, deleted_at__isnull=True), self.request.user).first()
         if company is None:
-            raise serializers.ValidationError({field: ["No such company."]})
+            raise serializers.ValidationError({field: [_("No such company.")]})
         return company
 
     @extend_schema(
@@ -364,10 +383,10 @@ def call_lookup(request: Request) -> Response:
     """The person or company with this phone number (any format), as the caller's card; 404 if unknown."""
     number = request.query_params.get("number", "").strip()
     if not number:
-        raise serializers.ValidationError({"number": ["Give the caller's number."]})
+        raise serializers.ValidationError({"number": [_("Give the caller's number.")]})
     record = caller_lookup(request.user, number)
     if record is None:
-        raise NotFound("No customer has this number.")
+        raise NotFound(_("No customer has this number."))
     return Response(caller_card(record, request.user))
 
 
@@ -379,10 +398,8 @@ __all__ = ["Email"]
 def merge_undo_api(request: Request, pk: int) -> Response:
     """Undo merge ``pk``: the merged record comes back and its rows return to it."""
     from .merge import merge_undo
-    from .models import Merge
+    from .views import _visible_merge
 
-    merge = Merge.objects.filter(pk=pk).first()
-    if merge is None:
-        raise NotFound()
+    merge = _visible_merge(request.user, pk)
     survivor = merge_undo(actor=request.user, merge=merge)
     return Response({"survivor": survivor.pk, "restored": merge.merged_id})

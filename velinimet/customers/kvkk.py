@@ -19,7 +19,7 @@ from velinimet.core.models import AuditEntry
 from velinimet.core.visibility import Action, can
 
 from .exceptions import DomainError, NotAllowed
-from .models import Consent, IncomingCall, Person
+from .models import Consent, IncomingCall, Merge, Person
 
 ERASED = "[erased]"
 
@@ -80,6 +80,21 @@ def person_erase(*, actor: Any, person: Person, reason: str) -> Person:
             errors={"reason": [_("Give the reason for the erasure.")]},
         )
     person = Person.objects.select_for_update().get(pk=person.pk)
+    # The same human may live on in records merged into this one (in the trash): erase them too, and drop
+    # the merge records, whose saved "before" values would let an undo bring the data back.
+    merged_away = list(Person.objects.filter(merged_into=person).exclude(pk=person.pk))
+    for twin in merged_away:
+        _anonymise(twin)
+    ids = [person.pk, *[t.pk for t in merged_away]]
+    Merge.objects.filter(kind="person", survivor_id__in=ids).delete()
+    Merge.objects.filter(kind="person", merged_id__in=ids).delete()
+    _anonymise(person)
+    audit.record(actor=actor, action="delete", instance=person, note=f"KVKK erasure: {reason}"[:200])
+    return person
+
+
+def _anonymise(person: Person) -> None:
+    """Remove everything personal from ``person`` and from the audit entries about it."""
     for related in (person.phones, person.emails, person.addresses, person.cards):
         related.all().delete()
     person.tags.clear()
@@ -95,9 +110,12 @@ def person_erase(*, actor: Any, person: Person, reason: str) -> Person:
     person.deleted_at = person.deleted_at or timezone.now()
     person.save()
     ct = ContentType.objects.get_for_model(Person)
-    for entry in AuditEntry.objects.filter(content_type=ct, object_id=str(person.pk)):
+    consent_ct = ContentType.objects.get_for_model(Consent)
+    consent_ids = [str(pk) for pk in Consent.objects.filter(person=person).values_list("pk", flat=True)]
+    entries = AuditEntry.objects.filter(content_type=ct, object_id=str(person.pk)) | AuditEntry.objects.filter(
+        content_type=consent_ct, object_id__in=consent_ids
+    )
+    for entry in entries:
         entry.changes = {field: [ERASED, ERASED] for field in entry.changes}
         entry.object_repr = ERASED
         entry.save(update_fields=["changes", "object_repr"])
-    audit.record(actor=actor, action="delete", instance=person, note=f"KVKK erasure: {reason}"[:200])
-    return person

@@ -17,39 +17,11 @@ from velinimet.core.visibility import Action, can
 
 from .exceptions import DomainError, NotAllowed
 from .models import Company, Employment, Merge, Person
-from .services import company_search_key, person_search_key
+from .services import COMPANY_FIELDS, PERSON_FIELDS, company_search_key, person_search_key
 
 #: Scalar fields the user chooses between on the merge screen.
-PERSON_CHOICES = (
-    "first_name",
-    "last_name",
-    "title",
-    "birth_date",
-    "gender",
-    "preferred_language",
-    "preferred_channel",
-    "tckn",
-    "iban",
-    "source",
-    "notes",
-    "owner",
-    "team",
-)
-COMPANY_CHOICES = (
-    "name",
-    "short_name",
-    "parent",
-    "vkn",
-    "voen",
-    "tax_office",
-    "iban",
-    "website",
-    "industry",
-    "source",
-    "notes",
-    "owner",
-    "team",
-)
+PERSON_CHOICES = (*PERSON_FIELDS, "owner", "team")
+COMPANY_CHOICES = (*COMPANY_FIELDS, "owner", "team")
 
 
 @dataclass(frozen=True)
@@ -174,9 +146,16 @@ def _move_rows(kind: str, from_id: int, to_id: int) -> dict[str, list[int]]:
             rows = rows.exclude(**{f"{other_side}__in": taken})
         if model is Company and mover.field == "parent":
             rows = rows.exclude(pk=to_id)
+        same_value = {"customers.Phone": "e164", "customers.Email": "key", "customers.Address": None}
+        if same_value.get(mover.model):  # the survivor's own copy wins; the merged record keeps its duplicate
+            column = same_value[mover.model]
+            rows = rows.exclude(
+                **{f"{column}__in": model._default_manager.filter(**{f"{mover.field}_id": to_id}).values(column)}
+            )
         ids = list(rows.values_list("pk", flat=True))
         if ids:
-            model._default_manager.filter(pk__in=ids).update(**{f"{mover.field}_id": to_id})
+            extra = {"is_primary": False} if hasattr(model, "is_primary") and model is not Employment else {}
+            model._default_manager.filter(pk__in=ids).update(**{f"{mover.field}_id": to_id}, **extra)
             moved.setdefault(f"{mover.model}:{mover.field}", []).extend(ids)
     return moved
 

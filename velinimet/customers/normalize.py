@@ -36,7 +36,8 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> phonenumbers.PhoneNum
     text = (raw or "").strip()
     if not text:
         raise InvalidValue(_("Enter a phone number."))
-    if len(text) > 40 or re.search(r"[^\d\s()+\-./]", text.split("#")[0].split("x")[0].split("ext")[0]):
+    number_part = re.split(r"(?:ext|#|x)", text, maxsplit=1, flags=re.IGNORECASE)[0]
+    if len(text) > 40 or re.search(r"[^\d\s()+\-./]", number_part):
         raise InvalidValue(_("“%(value)s” is not a phone number.") % {"value": text[:40]})
     digits = phone_digits(text)
     candidates = [text]
@@ -102,7 +103,7 @@ def _stdnum(module: object, raw: str, label: str) -> str:
     except InvalidChecksum as exc:
         raise InvalidValue(_("%(label)s is not valid: its check digits do not match.") % {"label": label}) from exc
     except (InvalidFormat, InvalidComponent) as exc:
-        raise InvalidValue(_("%(label)s may contain digits only.") % {"label": label}) from exc
+        raise InvalidValue(_("%(label)s is not in the right format.") % {"label": label}) from exc
     except StdnumError as exc:
         raise InvalidValue(_("%(label)s is not valid.") % {"label": label}) from exc
 

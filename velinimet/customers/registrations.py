@@ -17,7 +17,7 @@ from velinimet.core.visibility import Level
 CUSTOMER_DEFAULTS: dict[str, dict[str, int]] = {
     "administrator": uniform(Level.ALL),
     "sales_manager": uniform(Level.TEAM_TREE),
-    "sales_rep": {"read": Level.TEAM, "create": Level.OWN, "update": Level.OWN, "assign": Level.OWN},
+    "sales_rep": {"read": Level.TEAM, "create": Level.OWN, "update": Level.OWN},
     "service_agent": {"read": Level.ALL, "create": Level.OWN, "update": Level.ALL},
     "marketing_specialist": {"read": Level.ALL, "create": Level.OWN, "update": Level.OWN, "export": Level.ALL},
     "field_technician": {"read": Level.TEAM, "update": Level.OWN},

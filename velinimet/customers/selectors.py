@@ -134,8 +134,20 @@ def company_360(company: Company, user: Any) -> dict[str, Any]:
     }
 
 
-def custom_field_values(record_type: str, values: dict[str, Any]) -> list[tuple[CustomField, Any]]:
-    return [(d, values.get(d.key)) for d in CustomField.objects.filter(record_type=record_type)]
+def custom_field_values(record_type: str, values: dict[str, Any]) -> list[tuple[CustomField, str]]:
+    """(definition, display text) for the 360° page."""
+    from django.utils.translation import gettext
+
+    def display(value: Any) -> str:
+        if value in (None, "", []):
+            return "—"
+        if value is True or value is False:
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    return [(d, display(values.get(d.key))) for d in CustomField.objects.filter(record_type=record_type)]
 
 
 def consent_in_force(person: Person) -> dict[str, Consent]:

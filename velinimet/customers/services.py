@@ -209,26 +209,32 @@ def _clean_contacts(
     return out
 
 
-def clean_custom(record_type: str, values: dict[str, Any] | None, errors: Errors, *, partial: bool = False) -> dict:
-    """Check custom field values against the administrator's definitions and convert them."""
+def clean_custom(
+    record_type: str, values: dict[str, Any] | None, errors: Errors, *, existing: dict[str, Any] | None = None
+) -> dict:
+    """Check the given custom values against the administrator's definitions and merge them into ``existing``.
+
+    Only the given keys are checked: values of a field that was removed since stay stored as they are.
+    An empty value clears the field.
+    """
     definitions = {d.key: d for d in CustomField.objects.filter(record_type=record_type)}
-    clean: dict[str, Any] = {}
+    merged: dict[str, Any] = dict(existing or {})
     for key, value in (values or {}).items():
         definition = definitions.get(key)
         if definition is None:
             errors.add(f"custom.{key}", _("Unknown custom field."))
             continue
         if value in (None, "", []):
+            merged.pop(key, None)
             continue
         try:
-            clean[key] = _custom_value(definition, value)
+            merged[key] = _custom_value(definition, value)
         except (TypeError, ValueError):
             errors.add(f"custom.{key}", _("Not a valid value for “%(label)s”.") % {"label": definition.label})
-    if not partial:
-        for key, definition in definitions.items():
-            if definition.required and key not in clean:
-                errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.label})
-    return clean
+    for key, definition in definitions.items():
+        if definition.required and merged.get(key) in (None, "", []) and f"custom.{key}" not in errors.errors:
+            errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.label})
+    return merged
 
 
 def _custom_value(definition: CustomField, value: Any) -> Any:
@@ -377,6 +383,64 @@ def _check_version(record: Person | Company, version: int | None) -> None:
         )
 
 
+def _record_update(
+    record: Person | Company,
+    *,
+    actor: Any,
+    version: int | None,
+    phones: Iterable[PhoneIn] | None,
+    emails: Iterable[EmailIn] | None,
+    addresses: Iterable[AddressIn] | None,
+    card_numbers: Iterable[str] | None,
+    tags: Iterable[str] | None,
+    custom: dict[str, Any] | None,
+    owner: Any,
+    team: Any,
+    fields: dict[str, Any],
+) -> Any:
+    """The update both people and companies share; preconditions: inside the caller's transaction."""
+    is_person = isinstance(record, Person)
+    if not can(actor, record, Action.UPDATE):
+        raise NotAllowed(_("You may not change this record."))
+    locked: Any = type(record).objects.select_for_update().get(pk=record.pk)
+    _check_version(locked, version)
+    errors = Errors()
+    values = _clean_scalars(fields, PERSON_FIELDS if is_person else COMPANY_FIELDS, errors)
+    required = "first_name" if is_person else "name"
+    if required in values and not values[required]:
+        errors.add(required, _("Enter a first name.") if is_person else _("Enter the company's name."))
+    if not is_person and values.get("parent") is not None and values["parent"].pk == locked.pk:
+        errors.add("parent", _("A company cannot be its own parent."))
+    if card_numbers is not None:
+        locked.cards.all().delete()  # re-adding the same numbers must not count as taken (rolled back on error)
+    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
+    kind = "person" if is_person else "company"
+    custom_values = clean_custom(kind, custom, errors, existing=locked.custom) if custom is not None else None
+    errors.check()
+    if owner is not None or team is not None:
+        _assign(actor, locked, owner, team)
+    before = {**audit.snapshot(locked), **contacts_snapshot(locked)}
+    for key, value in values.items():
+        setattr(locked, key, value)
+    if custom_values is not None:
+        locked.custom = custom_values
+    locked.search_key = person_search_key(locked) if is_person else company_search_key(locked)
+    locked.version += 1
+    locked.save()
+    replace = {
+        "phones": phones is not None,
+        "emails": emails is not None,
+        "addresses": addresses is not None,
+        "card_numbers": card_numbers is not None,
+    }
+    _write_contacts(locked, contacts, replace=replace)
+    if tags is not None:
+        locked.tags.set(_tags(tags))
+    after = {**audit.snapshot(locked), **contacts_snapshot(locked)}
+    audit.record(actor=actor, action="update", instance=locked, changes=audit.diff(before, after))
+    return locked
+
+
 @transaction.atomic
 def person_update(
     *,
@@ -394,48 +458,20 @@ def person_update(
     **fields: Any,
 ) -> Person:
     """Change a person. ``version`` (from when the user opened the record) refuses a lost update."""
-    if not can(actor, person, Action.UPDATE):
-        raise NotAllowed(_("You may not change this record."))
-    locked = Person.objects.select_for_update().get(pk=person.pk)
-    _check_version(locked, version)
-    errors = Errors()
-    values = _clean_scalars(fields, PERSON_FIELDS, errors)
-    if "first_name" in values and not values["first_name"]:
-        errors.add("first_name", _("Enter a first name."))
-    if card_numbers is not None:
-        locked.cards.all().delete()  # re-adding the same numbers must not count as taken
-    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
-    custom_values = clean_custom("person", {**locked.custom, **(custom or {})}, errors) if custom is not None else None
-    errors.check()
-    if owner is not None or team is not None:
-        _assign(actor, locked, owner, team)
-    before = {**audit.snapshot(locked), **contacts_snapshot(locked)}
-    for key, value in values.items():
-        setattr(locked, key, value)
-    if custom_values is not None:
-        locked.custom = custom_values
-    locked.search_key = person_search_key(locked)
-    locked.version += 1
-    locked.save()
-    _write_contacts(
-        locked,
-        contacts,
-        replace={
-            "phones": phones is not None,
-            "emails": emails is not None,
-            "addresses": addresses is not None,
-            "card_numbers": card_numbers is not None,
-        },
-    )
-    if tags is not None:
-        locked.tags.set(_tags(tags))
-    audit.record(
+    return _record_update(
+        person,
         actor=actor,
-        action="update",
-        instance=locked,
-        changes=audit.diff(before, {**audit.snapshot(locked), **contacts_snapshot(locked)}),
+        version=version,
+        phones=phones,
+        emails=emails,
+        addresses=addresses,
+        card_numbers=card_numbers,
+        tags=tags,
+        custom=custom,
+        owner=owner,
+        team=team,
+        fields=fields,
     )
-    return locked
 
 
 def _assign(actor: Any, record: Person | Company, owner: Any, team: Any) -> None:
@@ -553,50 +589,21 @@ def company_update(
     team: Any = None,
     **fields: Any,
 ) -> Company:
-    if not can(actor, company, Action.UPDATE):
-        raise NotAllowed(_("You may not change this record."))
-    locked = Company.objects.select_for_update().get(pk=company.pk)
-    _check_version(locked, version)
-    errors = Errors()
-    values = _clean_scalars(fields, COMPANY_FIELDS, errors)
-    if "name" in values and not values["name"]:
-        errors.add("name", _("Enter the company's name."))
-    if values.get("parent") is not None and values["parent"].pk == locked.pk:
-        errors.add("parent", _("A company cannot be its own parent."))
-    if card_numbers is not None:
-        locked.cards.all().delete()
-    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
-    custom_values = clean_custom("company", {**locked.custom, **(custom or {})}, errors) if custom is not None else None
-    errors.check()
-    if owner is not None or team is not None:
-        _assign(actor, locked, owner, team)
-    before = {**audit.snapshot(locked), **contacts_snapshot(locked)}
-    for key, value in values.items():
-        setattr(locked, key, value)
-    if custom_values is not None:
-        locked.custom = custom_values
-    locked.search_key = company_search_key(locked)
-    locked.version += 1
-    locked.save()
-    _write_contacts(
-        locked,
-        contacts,
-        replace={
-            "phones": phones is not None,
-            "emails": emails is not None,
-            "addresses": addresses is not None,
-            "card_numbers": card_numbers is not None,
-        },
-    )
-    if tags is not None:
-        locked.tags.set(_tags(tags))
-    audit.record(
+    """Change a company. ``version`` (from when the user opened the record) refuses a lost update."""
+    return _record_update(
+        company,
         actor=actor,
-        action="update",
-        instance=locked,
-        changes=audit.diff(before, {**audit.snapshot(locked), **contacts_snapshot(locked)}),
+        version=version,
+        phones=phones,
+        emails=emails,
+        addresses=addresses,
+        card_numbers=card_numbers,
+        tags=tags,
+        custom=custom,
+        owner=owner,
+        team=team,
+        fields=fields,
     )
-    return locked
 
 
 # --- consent --------------------------------------------------------------------------------

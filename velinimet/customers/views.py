@@ -249,8 +249,23 @@ def record_edit(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     record = KINDS[kind]["get"](request.user, pk, action=Action.UPDATE)
     slots = max(2, record.phones.count() + 1, record.emails.count() + 1)
     form = _form(kind, request, initial=KINDS[kind]["form"].initial_for(record), slots=slots)
+    for name in ("company", "company_title"):  # company links are managed on the 360° page
+        form.fields.pop(name, None)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
+        # The form edits the primary address; the others stay as they are.
+        kwargs["addresses"] += [
+            services.AddressIn(
+                kind=a.kind,
+                country=a.country,
+                city=a.city,
+                district=a.district,
+                neighbourhood=a.neighbourhood,
+                street=a.street,
+                postal_code=a.postal_code,
+            )
+            for a in record.addresses.order_by("-is_primary", "id")[1:]
+        ]
         try:
             KINDS[kind]["update"](
                 actor=request.user, **{kind: record}, version=form.cleaned_data.get("version"), **kwargs
@@ -439,17 +454,25 @@ def _merge_info(record: Any) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_POST
-def merge_undo_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    from .merge import merge_undo
+def _visible_merge(user: Any, pk: int) -> Any:
+    """The merge, if the user may change the record that survived it; otherwise 404."""
+    from django.http import Http404
+
     from .models import Merge
 
     merge = Merge.objects.filter(pk=pk).first()
     if merge is None:
-        from django.http import Http404
-
         raise Http404
+    KINDS[merge.kind]["get"](user, merge.survivor_id, action=Action.UPDATE)  # 404 hidden, 403 read-only
+    return merge
+
+
+@login_required
+@require_POST
+def merge_undo_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    from .merge import merge_undo
+
+    merge = _visible_merge(request.user, pk)
     try:
         survivor = merge_undo(actor=request.user, merge=merge)
     except DomainError as exc:

@@ -110,12 +110,20 @@ def test_unknown_job_kind_is_refused(cast: Any) -> None:
         jobs.job_start(actor=cast.admin, kind="nope", title="x")
 
 
-def _run_consumer(huey: Any, job_id: str, timeout: float = 15) -> Job:
+def _run_consumer(huey: Any, job_id: str, timeout: float = 60) -> Job:
     from huey.consumer import Consumer
 
     task = huey.task(name="velinimet.test.run_job")(jobs.job_run)
     task(job_id)  # enqueue through the real broker
-    consumer = Consumer(huey, workers=1, worker_type="thread", periodic=False, check_worker_health=False)
+    consumer = Consumer(
+        huey,
+        workers=1,
+        worker_type="thread",
+        periodic=False,
+        check_worker_health=False,
+        initial_delay=0.05,
+        max_delay=0.5,
+    )
     consumer.start()  # worker threads only; run() would install signal handlers
     deadline = time.monotonic() + timeout
     try:

@@ -154,7 +154,11 @@ def test_incoming_call_webhook_pops_up_for_the_extension_user(cast: Any, api: An
         "/api/v1/calls/incoming/", {"number": "05321234567", "extension": "201"}, format="json"
     )
     assert response.status_code == 202
-    assert response.json()["recognised"] == "Şükrü Öztürk"
+    assert response.json()["recognised"] is True  # but not who: the name stays on rep_ist's screen
+    spoof = api(cast.rep_ist).post(
+        "/api/v1/calls/incoming/", {"number": "05321234567", "extension": "201"}, format="json"
+    )
+    assert spoof.status_code == 403  # only an administrator's (phone system's) token may report calls
     browser = Client()
     browser.force_login(cast.rep_ist)
     assert 'id="screen-pop"' in browser.get("/").content.decode()
@@ -197,3 +201,14 @@ def test_a_person_can_work_at_several_companies(cast: Any, api: Any) -> None:
     hidden = api(cast.rep_baku).post("/api/v1/companies/", {"name": "Gizli MMC"}, format="json").json()
     refused = client.post(f"/api/v1/people/{person['id']}/companies/", {"company": hidden["id"]}, format="json")
     assert refused.status_code == 400
+
+
+def test_manager_assigns_through_the_api_rep_cannot(cast: Any, api: Any) -> None:
+    created = api(cast.rep_ist).post("/api/v1/people/", SUKRU, format="json").json()
+    url = f"/api/v1/people/{created['id']}/"
+    assert api(cast.rep_ist).patch(url, {"owner": cast.rep_baku.pk}, format="json").status_code in (400, 403)
+    moved = api(cast.manager).patch(url, {"owner": cast.rep_baku.pk}, format="json")
+    assert moved.status_code == 200, moved.json()
+    assert (moved.json()["owner"], moved.json()["team"]) == (cast.rep_baku.pk, cast.baku.pk)
+    assert api(cast.rep_ist).get(url).status_code == 404  # now the other team's
+    assert api(cast.manager).patch(url, {"owner": 99999}, format="json").status_code == 400

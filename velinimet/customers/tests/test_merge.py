@@ -171,3 +171,17 @@ def test_kvkk_export_and_erasure(cast: Any, api: Any, pair: tuple[Person, Person
     ):
         assert "Şükrü" not in str(entry.changes) and "kahve" not in str(entry.changes)
     assert AuditEntry.objects.filter(object_id=str(a.pk), note="KVKK erasure: Başvuru 2026/17").exists()
+
+
+def test_erasure_after_a_merge_cannot_be_undone_and_erases_the_twin(cast: Any, pair: tuple[Person, Person]) -> None:
+    from velinimet.customers.kvkk import person_erase
+    from velinimet.customers.models import Merge
+
+    a, b = pair
+    records_merge(actor=cast.manager, survivor=a, other=b, choices={"tckn": "other"})
+    person_erase(actor=cast.manager, person=a, reason="Başvuru 2026/18")
+    b.refresh_from_db()
+    assert b.first_name == "[erased]" and b.tckn == "" and not b.phones.exists()
+    assert not Merge.objects.exists()
+    consent_entries = AuditEntry.objects.filter(content_type__model="consent")
+    assert all("web" not in str(e.changes) for e in consent_entries)

@@ -26,8 +26,14 @@ class Command(BaseCommand):
             raise CommandError("--people and --companies must be zero or more.")
         if not people and not companies:
             raise CommandError("Nothing to do: give --people N and/or --companies N.")
-        if load_demo():
-            self.stdout.write("Empty database: loaded the demo users first (records need owners).")
+        from django.db.utils import DatabaseError
+
+        try:
+            loaded = load_demo()
+        except DatabaseError as exc:
+            raise CommandError(f"The database is not ready ({exc}). Run `velinimet migrate` first.") from exc
+        if loaded:
+            self.stdout.write("Empty database: loaded the demo data first (its users own the generated records).")
         rng = random.Random(opts["seed"])
         started = time.monotonic()
 
