@@ -553,3 +553,32 @@ def employment_remove(request: AuthedRequest, pk: int, employment_pk: int) -> Ht
         services.employment_remove(actor=request.user, employment=employment)
         messages.success(request, _("Link removed."))
     return redirect("customers:person_detail", pk=pk)
+
+
+# --- trash ----------------------------------------------------------------------------------
+@login_required
+def trash_view(request: AuthedRequest) -> HttpResponse:
+    """Deleted people or companies the user may delete (and so restore); merged and erased ones excluded."""
+    kind = request.GET.get("kind") or "person"
+    if kind not in KINDS:
+        kind = "person"
+    if level_for(request.user, KINDS[kind]["rt"], Action.DELETE) == Level.NONE:
+        raise PermissionDenied
+    model = KINDS[kind]["model"]
+    qs = model.objects.filter(deleted_at__isnull=False, merged_into__isnull=True).exclude(search_key="")
+    records = restrict(qs, request.user, Action.DELETE).order_by("-deleted_at")[:200]
+    return render(request, "customers/trash.html", {"kind": kind, "records": records})
+
+
+@login_required
+@require_POST
+def record_restore_view(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    from django.http import Http404
+
+    model = KINDS[kind]["model"]
+    record = restrict(model.objects.filter(pk=pk, deleted_at__isnull=False), request.user, Action.DELETE).first()
+    if record is None:
+        raise Http404
+    services.record_restore(actor=request.user, record=record)
+    messages.success(request, _("“%(name)s” restored.") % {"name": record})
+    return redirect(f"customers:{kind}_detail", pk=pk)

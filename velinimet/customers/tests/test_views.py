@@ -163,3 +163,15 @@ def test_custom_fields_admin_form_and_list_filter(cast: Any, api: Any) -> None:
         "/api/v1/custom-fields/", {"record_type": "person", "label": "Y", "kind": "choice"}, format="json"
     )
     assert bad.status_code == 400 and "choices" in bad.json()["errors"]
+
+
+def test_trash_lists_deleted_records_and_restores_them(cast: Any) -> None:
+    person = services.person_create(actor=cast.rep_ist, first_name="Çöpe", last_name="Giden", force=True)
+    services.record_delete(actor=cast.manager, record=person)
+    manager = client_for(cast.manager)
+    assert "Çöpe Giden" in manager.get("/customers/trash/?kind=person").content.decode()
+    assert client_for(cast.rep_ist).get("/customers/trash/").status_code == 403  # reps may not delete
+    assert manager.post(f"/customers/person/{person.pk}/restore/").status_code == 302
+    person.refresh_from_db()
+    assert person.deleted_at is None
+    assert client_for(cast.rep_baku).post(f"/customers/person/{person.pk}/restore/").status_code == 404
