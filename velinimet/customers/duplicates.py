@@ -15,7 +15,7 @@ from velinimet.core.visibility import restrict
 from .models import Address, Company, Email, Employment, Person, Phone
 
 if TYPE_CHECKING:
-    from .services import Contacts
+    from .validation import Contacts
 
 
 def _name_keys(record: Person | Company) -> set[str]:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Address, Channel, Company, Consent, CustomField, Person, Phone
-from .services import AddressIn, EmailIn, PhoneIn
+from .validation import AddressIn, EmailIn, PhoneIn
 
 DateInput = forms.DateInput(attrs={"type": "date"})
 

@@ -1,0 +1,265 @@
+"""Input shapes and validation shared by the customer services: everything is checked before anything is written.
+
+Each check adds to an ``Errors`` collector so a user sees every problem at once, keyed like the API's
+field errors (``phones.0.number``, ``custom.segment``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from velinimet.core.text import fold
+
+from . import normalize
+from .exceptions import DomainError
+from .models import Address, CardNumber, CustomField, Email, Person, Phone
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "title",
+    "birth_date",
+    "gender",
+    "preferred_language",
+    "preferred_channel",
+    "tckn",
+    "iban",
+    "source",
+    "notes",
+)
+COMPANY_FIELDS = (
+    "name",
+    "short_name",
+    "parent",
+    "vkn",
+    "voen",
+    "tax_office",
+    "iban",
+    "website",
+    "industry",
+    "source",
+    "notes",
+)
+
+
+@dataclass
+class PhoneIn:
+    number: str
+    kind: str = Phone.Kind.MOBILE
+    is_primary: bool = False
+
+
+@dataclass
+class EmailIn:
+    address: str
+    is_primary: bool = False
+
+
+@dataclass
+class AddressIn:
+    kind: str = Address.Kind.WORK
+    country: str = "TR"
+    city: str = ""
+    district: str = ""
+    neighbourhood: str = ""
+    street: str = ""
+    postal_code: str = ""
+    is_primary: bool = False
+
+
+@dataclass
+class Contacts:
+    """Validated child rows, ready to write."""
+
+    phones: list[Phone] = field(default_factory=list)
+    emails: list[Email] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    cards: list[CardNumber] = field(default_factory=list)
+
+
+class Errors:
+    """Collects field errors so the user sees every problem at once, not one per attempt."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+    def check(self) -> None:
+        if self.errors:
+            first = next(iter(self.errors.values()))[0]
+            raise DomainError(first, errors=self.errors)
+
+
+# --- field validation -----------------------------------------------------------------------
+IDENTIFIERS = {
+    "tckn": normalize.normalize_tckn,
+    "vkn": normalize.normalize_vkn,
+    "voen": normalize.normalize_voen,
+    "iban": normalize.normalize_iban,
+}
+
+
+def _clean_scalars(values: dict[str, Any], allowed: Sequence[str], errors: Errors) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in allowed:
+            errors.add(key, _("Unknown field."))
+            continue
+        if isinstance(value, str):
+            value = " ".join(value.split()) if key != "notes" else value.strip()
+        if key in IDENTIFIERS and value:
+            try:
+                value = IDENTIFIERS[key](value)
+            except normalize.InvalidValue as exc:
+                errors.add(key, str(exc))
+                continue
+        if key == "gender" and value and value not in Person.Gender.values:
+            errors.add(key, _("Choose female, male or other."))
+        if key == "birth_date" and value:
+            if isinstance(value, str):
+                try:
+                    value = datetime.date.fromisoformat(value)
+                except ValueError:
+                    errors.add(key, _("Enter a date as YYYY-MM-DD."))
+                    continue
+            if value > timezone.localdate() or value.year < 1900:
+                errors.add(key, _("Enter a real birth date."))
+        clean[key] = value
+    return clean
+
+
+def _clean_contacts(
+    phones: Iterable[PhoneIn] | None,
+    emails: Iterable[EmailIn] | None,
+    addresses: Iterable[AddressIn] | None,
+    cards: Iterable[str] | None,
+    errors: Errors,
+) -> Contacts:
+    out = Contacts()
+    seen: set[str] = set()
+    for i, phone in enumerate(phones or []):
+        if phone.kind not in Phone.Kind.values:
+            errors.add(f"phones.{i}.kind", _("Choose mobile, work, home or fax."))
+        try:
+            e164, national = normalize.normalize_phone(phone.number)
+        except normalize.InvalidValue as exc:
+            errors.add(f"phones.{i}.number", str(exc))
+            continue
+        if e164 not in seen:
+            seen.add(e164)
+            out.phones.append(Phone(kind=phone.kind, e164=e164, national=national, is_primary=phone.is_primary))
+    for i, email in enumerate(emails or []):
+        try:
+            address, key = normalize.normalize_email(email.address)
+        except normalize.InvalidValue as exc:
+            errors.add(f"emails.{i}.address", str(exc))
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.emails.append(Email(address=address, key=key, is_primary=email.is_primary))
+    for i, addr in enumerate(addresses or []):
+        if addr.kind not in Address.Kind.values:
+            errors.add(f"addresses.{i}.kind", _("Choose home, work, billing or shipping."))
+        country = (addr.country or "TR").upper()
+        postal = "".join(addr.postal_code.split()).upper()
+        if postal and country == "TR" and not (postal.isdigit() and len(postal) == 5):
+            errors.add(f"addresses.{i}.postal_code", _("A Turkish postal code has 5 digits."))
+        if postal and country == "AZ":
+            digits = postal.removeprefix("AZ")
+            if not (digits.isdigit() and len(digits) == 4):
+                errors.add(f"addresses.{i}.postal_code", _("An Azerbaijani postal code looks like AZ1000."))
+            postal = "AZ" + digits
+        out.addresses.append(
+            Address(
+                kind=addr.kind,
+                country=country,
+                city=addr.city.strip(),
+                district=addr.district.strip(),
+                neighbourhood=addr.neighbourhood.strip(),
+                street=addr.street.strip(),
+                postal_code=postal,
+                city_key=fold(addr.city),
+                is_primary=addr.is_primary,
+            )
+        )
+    for i, number in enumerate(cards or []):
+        number = "".join(str(number).split())
+        if not number:
+            continue
+        if len(number) > 30 or not number.replace("-", "").isalnum():
+            errors.add(f"card_numbers.{i}", _("A card number has letters and digits only."))
+        elif CardNumber.objects.filter(number=number).exists():
+            errors.add(
+                f"card_numbers.{i}", _("Card %(number)s already belongs to another customer.") % {"number": number}
+            )
+        else:
+            out.cards.append(CardNumber(number=number))
+    for rows in (out.phones, out.emails, out.addresses):
+        if rows and not any(r.is_primary for r in rows):
+            rows[0].is_primary = True
+    return out
+
+
+def clean_custom(
+    record_type: str, values: dict[str, Any] | None, errors: Errors, *, existing: dict[str, Any] | None = None
+) -> dict:
+    """Check the given custom values against the administrator's definitions and merge them into ``existing``.
+
+    Only the given keys are checked: values of a field that was removed since stay stored as they are.
+    An empty value clears the field.
+    """
+    definitions = {d.key: d for d in CustomField.objects.filter(record_type=record_type)}
+    merged: dict[str, Any] = dict(existing or {})
+    for key, value in (values or {}).items():
+        definition = definitions.get(key)
+        if definition is None:
+            errors.add(f"custom.{key}", _("Unknown custom field."))
+            continue
+        if value in (None, "", []):
+            merged.pop(key, None)
+            continue
+        try:
+            merged[key] = _custom_value(definition, value)
+        except (TypeError, ValueError):
+            errors.add(f"custom.{key}", _("Not a valid value for “%(label)s”.") % {"label": definition.label})
+    for key, definition in definitions.items():
+        if definition.required and merged.get(key) in (None, "", []) and f"custom.{key}" not in errors.errors:
+            errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.label})
+    return merged
+
+
+def _custom_value(definition: CustomField, value: Any) -> Any:
+    kind = definition.kind
+    if kind == CustomField.Kind.TEXT:
+        return str(value)[:1000]
+    if kind == CustomField.Kind.NUMBER:
+        number = float(str(value).replace(",", "."))
+        return int(number) if number.is_integer() else number
+    if kind == CustomField.Kind.DATE:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    if kind == CustomField.Kind.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in {"true", "1", "yes", "on", "evet", "bəli"}:
+            return True
+        if str(value).lower() in {"false", "0", "no", "off", "hayır", "xeyr"}:
+            return False
+        raise ValueError(value)
+    if kind == CustomField.Kind.CHOICE:
+        if value not in definition.choices:
+            raise ValueError(value)
+        return value
+    if kind == CustomField.Kind.MULTI:
+        items = value if isinstance(value, list) else [value]
+        if any(item not in definition.choices for item in items):
+            raise ValueError(value)
+        return list(dict.fromkeys(items))
+    raise ValueError(kind)
