@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Address, Channel, Company, Consent, CustomField, Person, Phone
-from .validation import AddressIn, EmailIn, PhoneIn
+from .validation import PERSON_FIELDS, AddressIn, EmailIn, PhoneIn
 
 DateInput = forms.DateInput(attrs={"type": "date"})
 
@@ -169,37 +169,18 @@ class PersonForm(CustomerForm):
     iban = forms.CharField(label=_("IBAN"), max_length=40, required=False)
 
     field_order = ["first_name", "last_name", "title", "company", "company_title"]
+    SCALARS = tuple(f for f in PERSON_FIELDS if f not in ("source", "notes"))
 
     def service_kwargs(self) -> dict[str, Any]:
         kwargs = super().service_kwargs()
-        for key in (
-            "first_name",
-            "last_name",
-            "title",
-            "birth_date",
-            "gender",
-            "preferred_language",
-            "preferred_channel",
-            "tckn",
-            "iban",
-        ):
+        for key in self.SCALARS:
             kwargs[key] = self.cleaned_data.get(key) or ("" if key != "birth_date" else None)
         return kwargs
 
     @classmethod
     def initial_for(cls, record: Any) -> dict[str, Any]:
         initial = super().initial_for(record)
-        for key in (
-            "first_name",
-            "last_name",
-            "title",
-            "birth_date",
-            "gender",
-            "preferred_language",
-            "preferred_channel",
-            "tckn",
-            "iban",
-        ):
+        for key in cls.SCALARS:
             initial[key] = getattr(record, key)
         return initial
 

@@ -153,16 +153,16 @@ def _record_update(
     record: Person | Company,
     *,
     actor: Any,
-    version: int | None,
-    phones: Iterable[PhoneIn] | None,
-    emails: Iterable[EmailIn] | None,
-    addresses: Iterable[AddressIn] | None,
-    card_numbers: Iterable[str] | None,
-    tags: Iterable[str] | None,
-    custom: dict[str, Any] | None,
-    owner: Any,
-    team: Any,
-    fields: dict[str, Any],
+    version: int | None = None,
+    phones: Iterable[PhoneIn] | None = None,
+    emails: Iterable[EmailIn] | None = None,
+    addresses: Iterable[AddressIn] | None = None,
+    card_numbers: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    custom: dict[str, Any] | None = None,
+    owner: Any = None,
+    team: Any = None,
+    **fields: Any,
 ) -> Any:
     """The update both people and companies share; preconditions: inside the caller's transaction."""
     is_person = isinstance(record, Person)
@@ -208,36 +208,9 @@ def _record_update(
 
 
 @transaction.atomic
-def person_update(
-    *,
-    actor: Any,
-    person: Person,
-    version: int | None = None,
-    phones: Iterable[PhoneIn] | None = None,
-    emails: Iterable[EmailIn] | None = None,
-    addresses: Iterable[AddressIn] | None = None,
-    card_numbers: Iterable[str] | None = None,
-    tags: Iterable[str] | None = None,
-    custom: dict[str, Any] | None = None,
-    owner: Any = None,
-    team: Any = None,
-    **fields: Any,
-) -> Person:
-    """Change a person. ``version`` (from when the user opened the record) refuses a lost update."""
-    return _record_update(
-        person,
-        actor=actor,
-        version=version,
-        phones=phones,
-        emails=emails,
-        addresses=addresses,
-        card_numbers=card_numbers,
-        tags=tags,
-        custom=custom,
-        owner=owner,
-        team=team,
-        fields=fields,
-    )
+def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+    """Change a person; ``changes`` as for ``_record_update`` (``version`` refuses a lost update)."""
+    return _record_update(person, actor=actor, **changes)
 
 
 def _assign(actor: Any, record: Person | Company, owner: Any, team: Any) -> None:
@@ -340,36 +313,9 @@ def company_create(
 
 
 @transaction.atomic
-def company_update(
-    *,
-    actor: Any,
-    company: Company,
-    version: int | None = None,
-    phones: Iterable[PhoneIn] | None = None,
-    emails: Iterable[EmailIn] | None = None,
-    addresses: Iterable[AddressIn] | None = None,
-    card_numbers: Iterable[str] | None = None,
-    tags: Iterable[str] | None = None,
-    custom: dict[str, Any] | None = None,
-    owner: Any = None,
-    team: Any = None,
-    **fields: Any,
-) -> Company:
-    """Change a company. ``version`` (from when the user opened the record) refuses a lost update."""
-    return _record_update(
-        company,
-        actor=actor,
-        version=version,
-        phones=phones,
-        emails=emails,
-        addresses=addresses,
-        card_numbers=card_numbers,
-        tags=tags,
-        custom=custom,
-        owner=owner,
-        team=team,
-        fields=fields,
-    )
+def company_update(*, actor: Any, company: Company, **changes: Any) -> Company:
+    """Change a company; ``changes`` as for ``_record_update`` (``version`` refuses a lost update)."""
+    return _record_update(company, actor=actor, **changes)
 
 
 # --- consent --------------------------------------------------------------------------------
