@@ -14,3 +14,13 @@ def run_job(job_id: str) -> None:
 @db_periodic_task(crontab(minute="*"))
 def requeue_stale_jobs() -> None:
     jobs_requeue_stale()
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def optimize_database() -> None:
+    """Keep SQLite's query planner statistics fresh (PostgreSQL's autovacuum does this by itself)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")

@@ -48,7 +48,8 @@ class CustomerRecord(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, db_index=True)
+    # No index: almost every row has NULL here, and an index on it lures SQLite away from better ones.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -79,7 +80,11 @@ class Company(CustomerRecord):
     class Meta:
         verbose_name = _("company")
         verbose_name_plural = _("companies")
-        indexes = [models.Index(fields=["owner", "-id"]), models.Index(fields=["team", "-id"])]
+        indexes = [
+            models.Index(fields=["owner", "-id"]),
+            models.Index(fields=["team", "-id"]),
+            models.Index(fields=["-created_at", "-id"], name="company_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.name
@@ -109,7 +114,11 @@ class Person(CustomerRecord):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["owner", "-id"]), models.Index(fields=["team", "-id"])]
+        indexes = [
+            models.Index(fields=["owner", "-id"]),
+            models.Index(fields=["team", "-id"]),
+            models.Index(fields=["-created_at", "-id"], name="person_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
-from velinimet.core.fulltext import contains_all, word_prefix_q
+from velinimet.core.fulltext import MIN_TRIGRAM, contains_all, fts_candidates, uses_candidate_chunks, word_prefix_q
 from velinimet.core.search import SearchHit
 from velinimet.core.text import fold
 from velinimet.core.visibility import restrict
@@ -23,57 +23,90 @@ from .normalize import phone_lookup_keys
 SCORE_IDENTIFIER, SCORE_EXACT, SCORE_PREFIX, SCORE_CONTAINS = 4, 3, 2, 1
 
 
-def _identifier_q(model: type[Person] | type[Company], query: str) -> Q | None:
-    """Exact matches on phone, e-mail, numbers; None when the query cannot be one of them."""
+def _identifier_ids(model: type[Person] | type[Company], query: str) -> list[int] | None:
+    """Ids of exact matches on phone, e-mail, numbers; None when the query cannot be one of them.
+
+    Each lookup is its own query on its own index: an OR across tables would make the engine scan the
+    whole people table (measured: 0.3 s at a million rows, against 1 ms this way).
+    """
     holder = "person" if model is Person else "company"
     text = query.strip()
     compact = "".join(text.split()).upper()
-    q = Q(pk__in=[])
-    found = False
-    digits = sum(ch.isdigit() for ch in text)
-    if digits >= 7:
+    lookups: list[Any] = []
+    if sum(ch.isdigit() for ch in text) >= 7:
         numbers = phone_lookup_keys(text)
         if numbers:
-            q |= Q(pk__in=Phone.objects.filter(e164__in=numbers).values(holder))
-            found = True
+            lookups.append(Phone.objects.filter(e164__in=numbers).values_list(holder, flat=True))
     if "@" in text:
         key = text.lower()
-        q |= Q(pk__in=Email.objects.filter(key__gte=key, key__lt=key + "\uffff").values(holder))
-        found = True
+        lookups.append(Email.objects.filter(key__gte=key, key__lt=key + "\uffff").values_list(holder, flat=True)[:50])
     if compact.replace("-", "").isalnum() and any(ch.isdigit() for ch in compact):
-        q |= Q(customer_number=compact) | Q(iban=compact)
-        q |= Q(pk__in=CardNumber.objects.filter(number=compact).values(holder))
-        q |= Q(tckn=compact) if model is Person else (Q(vkn=compact) | Q(voen=compact))
-        found = True
-    return q if found else None
+        fields = ["customer_number", "iban", "tckn"] if model is Person else ["customer_number", "iban", "vkn", "voen"]
+        lookups += [model.objects.filter(**{f: compact}).values_list("pk", flat=True) for f in fields]
+        lookups.append(CardNumber.objects.filter(number=compact).values_list(holder, flat=True))
+    if not lookups:
+        return None
+    return list({pk for lookup in lookups for pk in lookup if pk is not None})
 
 
-def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, QuerySet[Any]]]:
-    base = model.objects.filter(deleted_at__isnull=True).order_by()
-    tiers: list[tuple[int, QuerySet[Any]]] = []
-    identifier = _identifier_q(model, query)
-    if identifier is not None:
-        tiers.append((SCORE_IDENTIFIER, base.filter(identifier)))
-    key = fold(query)
-    words = key.split()
+MAX_CHUNKS = 5  # at most 5,000 newest candidates per tier on SQLite before giving up on more hits
+
+
+def _base(model: type[Person] | type[Company]) -> QuerySet[Any]:
+    return model.objects.filter(deleted_at__isnull=True).order_by()
+
+
+def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, QuerySet[Any] | None]]:
+    """(score, queryset) per tier; ``None`` marks a substring tier answered in candidate chunks."""
+    base = _base(model)
+    tiers: list[tuple[int, QuerySet[Any] | None]] = []
+    identifier_ids = _identifier_ids(model, query)
+    if identifier_ids is not None:
+        tiers.append((SCORE_IDENTIFIER, base.filter(pk__in=identifier_ids)))
+    words = fold(query).split()
     if words:
+        key = " ".join(words)
         tiers.append((SCORE_EXACT, base.filter(search_key=key)))
-        candidates = contains_all(base, words)
-        tiers.append((SCORE_PREFIX, candidates.filter(word_prefix_q(words))))
-        tiers.append((SCORE_CONTAINS, candidates))
+        if all(len(w) < MIN_TRIGRAM for w in words):
+            # One or two letters: no trigram to search with; the start of the name, on its b-tree index.
+            tiers.append((SCORE_PREFIX, base.filter(search_key__gte=key, search_key__lt=key + "\uffff")))
+        elif uses_candidate_chunks(base):
+            tiers += [(SCORE_PREFIX, None), (SCORE_CONTAINS, None)]
+        else:
+            candidates = contains_all(base, words)
+            tiers.append((SCORE_PREFIX, candidates.filter(word_prefix_q(words))))
+            tiers.append((SCORE_CONTAINS, candidates))
     return tiers
 
 
 def search_records(user: Any, model: type[Person] | type[Company], query: str, limit: int) -> list[tuple[int, Any]]:
     """(score, record) pairs the user may see, best first, at most ``limit``."""
     found: dict[int, tuple[int, Any]] = {}
+    words = fold(query).split()
+    has_digits = any(ch.isdigit() for ch in query)
     for score, qs in _tiers(model, query):
-        remaining = limit - len(found)
-        if remaining <= 0:
-            break
-        rows = restrict(qs, user).exclude(pk__in=list(found))[:remaining]
-        for record in rows:
-            found.setdefault(record.pk, (score, record))
+        if len(found) >= limit or (found and has_digits and score < SCORE_IDENTIFIER):
+            break  # "0532 123 45 67" found as a phone is not also looked for in names
+        if qs is not None:
+            for record in restrict(qs, user).exclude(pk__in=list(found))[: limit - len(found)]:
+                found.setdefault(record.pk, (score, record))
+            continue
+        before = None
+        long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
+        for _chunk in range(MAX_CHUNKS):
+            ids = fts_candidates(_base(model), long_words, before=before)
+            if not ids:
+                break
+            qs = _base(model).filter(pk__in=ids).exclude(pk__in=list(found))
+            for short in (w for w in words if len(w) < MIN_TRIGRAM):
+                qs = qs.filter(search_key__contains=short)
+            if score == SCORE_PREFIX:
+                qs = qs.filter(word_prefix_q(words))
+            for record in restrict(qs, user)[: limit - len(found)]:
+                found.setdefault(record.pk, (score, record))
+            if len(found) >= limit or len(ids) < 1000:
+                break
+            before = ids[-1]
     return sorted(found.values(), key=lambda pair: (-pair[0], pair[1].search_key))
 
 
