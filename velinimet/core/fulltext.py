@@ -2,7 +2,9 @@
 
 SQLite: an FTS5 table ``<table>_fts`` (trigram tokenizer, external content = the model's ``search_key``),
 kept in step by triggers. PostgreSQL: a pg_trgm GIN index on ``search_key`` serves ``LIKE '%w%'``.
-Both are created by the app's migration (see ``fulltext_migration_sql``).
+Both are created by the app's migration (``fulltext_operation``). On SQLite, a migration that alters
+the table rebuilds it and drops its triggers: repeat ``fulltext_operation(table)`` after such a migration
+(it is idempotent and rebuilds the index).
 """
 
 from __future__ import annotations
@@ -73,14 +75,14 @@ def fulltext_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
     if vendor == "sqlite":
         fts = f"{table}_fts"
         forward = [
-            f"CREATE VIRTUAL TABLE {fts} USING fts5(search_key, content='{table}', content_rowid='id', "
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_key, content='{table}', content_rowid='id', "
             "tokenize='trigram', detail='none')",
             f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
-            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
             f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
-            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
             f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); END",
-            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF search_key ON {table} BEGIN "
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_key ON {table} BEGIN "
             f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); "
             f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
         ]
