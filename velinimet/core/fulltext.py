@@ -62,6 +62,17 @@ def fts_candidates(
         return [row[0] for row in cursor.fetchall()]
 
 
+def key_prefix_filter(queryset: QuerySet[Any], key: str) -> QuerySet[Any]:
+    """Rows whose whole key starts with ``key``, on a b-tree index in both engines.
+
+    SQLite's LIKE cannot use an ordinary index, so it gets a range; PostgreSQL's range would follow the
+    column's collation (which ignores spaces), so it gets LIKE 'key%' on the text_pattern_ops index.
+    """
+    if connections[queryset.db].vendor == "sqlite":
+        return queryset.filter(search_key__gte=key, search_key__lt=key + "\uffff")
+    return queryset.filter(search_key__startswith=key)
+
+
 def word_prefix_q(words: list[str]) -> Q:
     """Every word starts one of the key's words: "ozt" matches "sukru ozturk"."""
     q = Q()

@@ -12,7 +12,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from velinimet.core.fulltext import MIN_TRIGRAM, contains_all, fts_candidates, uses_candidate_chunks, word_prefix_q
+from velinimet.core.fulltext import (
+    MIN_TRIGRAM,
+    contains_all,
+    fts_candidates,
+    key_prefix_filter,
+    uses_candidate_chunks,
+    word_prefix_q,
+)
 from velinimet.core.search import SearchHit
 from velinimet.core.text import fold
 from velinimet.core.visibility import restrict
@@ -69,7 +76,7 @@ def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, Q
         tiers.append((SCORE_EXACT, base.filter(search_key=key)))
         if all(len(w) < MIN_TRIGRAM for w in words):
             # One or two letters: no trigram to search with; the start of the name, on its b-tree index.
-            tiers.append((SCORE_PREFIX, base.filter(search_key__gte=key, search_key__lt=key + "\uffff")))
+            tiers.append((SCORE_PREFIX, key_prefix_filter(base, key)))
         elif uses_candidate_chunks(base):
             tiers += [(SCORE_PREFIX, None), (SCORE_CONTAINS, None)]
         else:
