@@ -15,7 +15,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
-from .common import RawEngine, capture, compare, run_interleaved, summary, timed_ms
+from .common import RawEngine, capture, compare, run_interleaved, short_sql, summary, timed_ms
 from .queries import Sample, phone_formats
 
 LOOKUP_TARGET_P99_MS = 5.0
@@ -102,7 +102,7 @@ def bench_lookup(raw: RawEngine, user: Any, samples: list[Sample], count: int, r
     bare = [timed_ms(lambda e=e: raw.execute(sql, (e,)))[0] for e in e164s * 3]
     result["raw_indexed_e164_lookup"] = summary(bare)
     example = caps[0]
-    result["example_sql"] = [s.sql[:300] for s in example.reads]
+    result["example_sql"] = [short_sql(s.sql, 160) for s in example.reads]
     return result
 
 
@@ -223,8 +223,8 @@ def bench_lists(raw: RawEngine, user: Any, page: int, iterations: int, budget_s:
         worst = max(cap.reads, key=lambda s: min(raw.time_ms([s]) for _ in range(3)))
         result["worst_statement"] = {
             "raw_ms": round(min(raw.time_ms([worst]) for _ in range(3)), 2),
-            "sql": worst.sql[:500],
-            "plan": raw.explain(worst)[:500],
+            "sql": short_sql(worst.sql),
+            "plan": raw.explain(worst)[:400],
         }
         out["cases"][name] = result
     return out

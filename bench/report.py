@@ -34,7 +34,7 @@ def _render(header: list[str], rows: list[list[str]]) -> str:
 
 
 def rows(report: dict[str, Any]) -> list[list[str]]:
-    res = report["results"]
+    res = {k: v for k, v in report["results"].items() if "error" not in v}
     out: list[list[str]] = []
     if "search" in res:
         for who, r in res["search"]["by_user"].items():
@@ -57,7 +57,10 @@ def table(report: dict[str, Any]) -> str:
         f"{report['db']}: {report['rows']['people']:,} people, {report['rows']['companies']:,} companies",
         _render(header, rows(report)),
     ]
-    res = report["results"]
+    res = {k: v for k, v in report["results"].items() if "error" not in v}
+    for key, value in report["results"].items():
+        if "error" in value:
+            parts.append(f"{key}: FAILED {value['error']}")
     if "search" in res:
         cats: dict[str, list[str]] = {}
         users = list(res["search"]["by_user"])
@@ -71,6 +74,9 @@ def table(report: dict[str, Any]) -> str:
         parts.append("\nsearch by query kind, app p50 / p95 ms (raw p50 / p95):")
         parts.append(_render(["kind", "n", *users], list(cats.values())))
         for who in users:
+            missing = res["search"]["by_user"][who].get("no_hits")
+            if missing:
+                parts.append(f"found nothing for {who}: " + ", ".join(missing))
             slow = res["search"]["by_user"][who]["slowest"][:3]
             parts.append(f"slowest for {who}: " + ", ".join(f"{s['query']!r} {s['app_ms']} ms" for s in slow))
     seeding = report.get("seeding", {})
@@ -81,6 +87,8 @@ def table(report: dict[str, Any]) -> str:
         if seeding.get("companies_per_s"):
             line.append(f"({seeding['companies_per_s']} companies/s)")
         for label, r in ins.items():
+            if not isinstance(r, dict):
+                continue
             rate = r.get("rows_per_s")
             ratio = f", app/raw {app_rate / rate:.3f}" if app_rate and rate else ""
             line.append(f"| raw executemany {label}: {rate} rows/s{ratio}")

@@ -20,6 +20,7 @@ import random
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import RawEngine, fmt_ms  # noqa: E402
-from bench.database import Target, counts, drop, recreate, seed  # noqa: E402
+from bench.database import Target, counts, drop, recreate, seed, velinimet  # noqa: E402
 
 MEASUREMENTS = ("search", "lookup", "detail", "lists", "inserts")
 
@@ -48,6 +49,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--budget", type=float, default=40.0, help="seconds per page case at most (>= 20 samples)")
     p.add_argument("--deep-page", type=int, default=5000)
     p.add_argument("--only", default=",".join(MEASUREMENTS), help="comma-separated subset of " + ",".join(MEASUREMENTS))
+    p.add_argument(
+        "--seed-only", action="store_true", help="seed, print the rates and stop (measure later with --reuse)"
+    )
+    p.add_argument("--insert-rows", type=int, default=1_000_000, help="rows for the raw insert comparison at most")
+    p.add_argument("--merge", action="store_true", help="keep the other figures already in the JSON file")
     p.add_argument("--drop", action="store_true", help="drop the database and data folder at the end")
     p.add_argument("--out", type=Path, help="default bench/results/<db>-<people>.json")
     return p.parse_args(argv)
@@ -96,14 +102,23 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {"db": args.db, "people": args.people, "companies": args.companies, "seed": args.seed}
     started = time.monotonic()
 
+    seeding_file = data_dir / "bench-seeding.json"
     if args.reuse:
-        report["seeding"] = {"reused": True}
+        velinimet(target, "migrate", "-v0")  # the code may be newer than the data: bring the schema up to date
+        # the rates measured when this data was seeded, if bench/run.py seeded it
+        earlier = json.loads(seeding_file.read_text()) if seeding_file.exists() else {}
+        report["seeding"] = {"reused": True, **earlier}
     else:
         print(f"seeding {args.people:,} people and {args.companies:,} companies into {target.raw_target} ...")
         recreate(target)
         report["seeding"] = seed(target, args.people, args.companies, args.seed)
+        report["seeding"]["loadavg"] = os.getloadavg()[0]
+        seeding_file.write_text(json.dumps(report["seeding"]) + "\n")
     report["rows"] = counts(target)
     print(f"data: {report['rows']['people']:,} people, {report['rows']['companies']:,} companies")
+    if args.seed_only:
+        print(json.dumps(report["seeding"]))
+        return 0
 
     target.activate()
     import django
@@ -114,53 +129,60 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("django.request").setLevel(logging.ERROR)  # 404s of unknown callers are expected
     report["machine"] = machine(target)
     raw = RawEngine(target.vendor, target.raw_target)
+    if target.db == "postgres":
+        # What autovacuum does on its own a minute or so after a bulk load: fresh planner statistics
+        # and a visibility map. Without it the planner guesses row counts and picks sequential scans.
+        started_vacuum = time.monotonic()
+        raw.execute("VACUUM (ANALYZE)")
+        report["vacuum_analyze_s"] = round(time.monotonic() - started_vacuum, 1)
     rng = random.Random(args.seed)
     the_users = users()
     manager = the_users["sales manager (team tree)"]
 
+    from bench.inserts import bench_inserts
+    from bench.pages import bench_detail, bench_lists, bench_lookup
     from bench.queries import company_names, sample_people, search_queries
+    from bench.report import table
+    from bench.search import bench_search
 
     samples = sample_people(max(300, args.queries), rng)
+    out = args.out or ROOT / "bench" / "results" / f"{args.db}-{args.people}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {}
-    gc.collect()
-    if "search" in only:
-        from bench.search import bench_search
-
-        print("1. global search ...")
-        queries = search_queries(samples, company_names(200, rng), args.queries, rng)
-        results["search"] = bench_search(raw, the_users, queries, args.rounds)
-    if "lookup" in only:
-        from bench.pages import bench_lookup
-
-        print("2. caller lookup ...")
-        results["lookup"] = bench_lookup(raw, manager, samples, args.queries, rng)
-    if "detail" in only:
-        from bench.pages import bench_detail
-
-        print("3. 360 page ...")
-        results["detail"] = bench_detail(raw, manager, args.iterations, args.budget)
-    if "lists" in only:
-        from bench.pages import bench_lists
-
-        print("4. list pages ...")
-        results["lists"] = bench_lists(raw, manager, args.deep_page, args.iterations, args.budget)
-    if "inserts" in only:
-        from bench.inserts import bench_inserts
-
-        print("5. raw inserts ...")
-        results["inserts"] = bench_inserts(raw, report["rows"]["people"])
-    raw.close()
+    if args.merge and out.exists():
+        results = json.loads(out.read_text()).get("results", {})
     report["results"] = results
-    report["elapsed_s"] = round(time.monotonic() - started)
-    report["machine"]["loadavg_end"] = os.getloadavg()[0]
+    steps = {
+        "search": ("1. global search", lambda: bench_search(raw, the_users, queries(), args.rounds)),
+        "lookup": ("2. caller lookup", lambda: bench_lookup(raw, manager, samples, args.queries, rng)),
+        "detail": ("3. 360 page", lambda: bench_detail(raw, manager, args.iterations, args.budget)),
+        "lists": ("4. list pages", lambda: bench_lists(raw, manager, args.deep_page, args.iterations, args.budget)),
+        "inserts": ("5. raw inserts", lambda: bench_inserts(raw, min(report["rows"]["people"], args.insert_rows))),
+    }
 
-    from bench.report import table
+    def queries() -> list[tuple[str, str]]:
+        return search_queries(samples, company_names(200, rng), args.queries, rng)
+
+    for key, (label, step) in steps.items():
+        if key not in only:
+            continue
+        print(f"{label} ...", flush=True)
+        gc.collect()
+        step_started = time.monotonic()
+        try:
+            results[key] = step()
+        except Exception as exc:  # one broken page must not cost the other figures
+            traceback.print_exc()
+            results[key] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+        results[key]["elapsed_s"] = round(time.monotonic() - step_started)
+        report["elapsed_s"] = round(time.monotonic() - started)
+        out.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str) + "\n")
+    raw.close()
+    report["machine"]["loadavg_end"] = os.getloadavg()[0]
+    out.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str) + "\n")
 
     print()
     print(table(report))
-    out = args.out or ROOT / "bench" / "results" / f"{args.db}-{args.people}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str) + "\n")
     print(f"\nwritten to {out} ({report['elapsed_s']} s)")
     if args.drop:
         drop(target)

@@ -6,7 +6,7 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
-from .common import Captured, RawEngine, compare, run_interleaved, summary, timed_ms
+from .common import Captured, RawEngine, compare, run_interleaved, short_sql, summary, timed_ms
 
 TARGET_P95_MS = 20.0
 
@@ -29,9 +29,9 @@ def slowest_statement(raw: RawEngine, cap: Captured) -> dict[str, Any]:
         return {}
     return {
         "raw_ms": round(ms, 2),
-        "sql": stmt.sql[:600],
+        "sql": short_sql(stmt.sql),
         "params": [str(p)[:60] for p in (stmt.params or [])][:12],
-        "plan": raw.explain(stmt)[:600],
+        "plan": raw.explain(stmt)[:400],
     }
 
 
@@ -61,7 +61,7 @@ def bench_search(raw: RawEngine, users: dict[str, Any], queries: list[tuple[str,
         # the slowest: re-time the 15 worst-looking queries 5 times each (a single sample may be noise)
         suspects = sorted(per_query, key=lambda i: -min(per_query[i]))[:15]
         retimed = {i: statistics.median(timed_ms(lambda i=i: call(queries[i]))[0] for _ in range(5)) for i in suspects}
-        worst = sorted(retimed, key=lambda i: -retimed[i])[:5]
+        worst = sorted(retimed, key=lambda i: -retimed[i])[:3]
         result = compare(app_ms, raw_ms)
         result["statements_per_search"] = summary([float(len(c.reads)) for c in captures])
         result["by_category"] = {
@@ -82,6 +82,7 @@ def bench_search(raw: RawEngine, users: dict[str, Any], queries: list[tuple[str,
             for i in worst
         ]
         result["queries_with_hits"] = sum(1 for _cat, q in queries if found.get(q))
+        result["no_hits"] = sorted({f"{cat}: {q}" for cat, q in queries if not found.get(q)})[:10]
         out["by_user"][label] = result
     # one example of what the ORM sends, for the docs
     sample = next((q for q in queries if q[0] == "full name"), queries[0])
@@ -90,6 +91,6 @@ def bench_search(raw: RawEngine, users: dict[str, Any], queries: list[tuple[str,
 
     with capture() as cap:
         search(_fresh(user), sample[1], limit=10)
-    out["example"] = {"query": sample[1], "sql": [s.sql[:400] for s in cap.reads][:12]}
+    out["example"] = {"query": sample[1], "sql": [short_sql(s.sql, 160) for s in cap.reads]}
     out["example_time_ms"] = round(timed_ms(lambda: search(_fresh(user), sample[1], limit=10))[0], 2)
     return out

@@ -156,7 +156,9 @@ def caller_lookup(user: Any, number: str) -> Any:
         return None
     for model, holder in ((Person, "person"), (Company, "company")):
         ids = Phone.objects.filter(e164__in=keys, **{f"{holder}__isnull": False}).values(holder)
-        record = restrict(model.objects.filter(pk__in=ids, deleted_at__isnull=True), user).first()
+        record = (
+            restrict(model.objects.filter(pk__in=ids, deleted_at__isnull=True), user).select_related("owner").first()
+        )
         if record is not None:
             return record
     return None

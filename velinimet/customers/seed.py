@@ -8,7 +8,6 @@ keys, valid TCKN/VKN; a test checks the generator against the real normalisers) 
 from __future__ import annotations
 
 import datetime
-import json
 import random
 from collections.abc import Callable
 from typing import Any
@@ -61,17 +60,16 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     defaults: dict[str, Any] = {}
     for f in fields:
         default = f.get_default()
-        if isinstance(f, models.JSONField):
-            default = json.dumps(default if default is not None else {})
         defaults[f.attname] = default
     columns = [str(f.column) for f in fields]
-    names = [f.attname for f in fields]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - identifiers from the model
         connection.ops.quote_name(str(model._meta.db_table)),
         ", ".join(connection.ops.quote_name(c) for c in columns),
         ", ".join(["%s"] * len(columns)),
     )
-    values = [[row.get(name, defaults[name]) for name in names] for row in rows]
+    # Values go through each field's own conversion, so they are stored exactly as the ORM stores them
+    # (SQLite keeps datetimes as naive UTC text; a raw aware datetime would not compare equal).
+    values = [[f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection) for f in fields] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
 
@@ -84,7 +82,7 @@ def _record_common(owner: Any, number: int, rng: random.Random, now: datetime.da
         "source": rng.choice(SOURCES),
         "created_at": now,
         "updated_at": now,
-        "custom": "{}",
+        "custom": {},
         "version": 1,
     }
 
