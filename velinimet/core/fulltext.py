@@ -112,6 +112,76 @@ def fulltext_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
     return [], []
 
 
+def word_prefix_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
+    """(forward, backward) SQL for a word-prefix index on ``table.search_key``, for one- and two-letter
+    searches that trigrams cannot serve: FTS5 word tokens with prefix indexes (SQLite), a GIN index on
+    the 'simple' text-search vector (PostgreSQL)."""
+    if vendor == "sqlite":
+        fts = f"{table}_words"
+        forward = [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_key, content='{table}', content_rowid='id', "
+            "tokenize='unicode61', prefix='1 2', detail='none')",
+            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_key ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); "
+            f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
+        ]
+        backward = [f"DROP TRIGGER IF EXISTS {fts}_{s}" for s in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {fts}"]
+        return forward, backward
+    if vendor == "postgresql":
+        index = f"{table}_search_words"
+        return (
+            [f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (to_tsvector('simple', search_key))"],
+            [f"DROP INDEX IF EXISTS {index}"],
+        )
+    return [], []
+
+
+def word_prefix_candidates(queryset: QuerySet[Any], words: list[str], *, cap: int = 1000) -> QuerySet[Any]:
+    """Rows in which every word starts a word of the key, from the word-prefix index, newest first.
+
+    Folded words are [a-z0-9] and other scripts' letters only, so they are safe inside MATCH and tsquery.
+    """
+    vendor = connections[queryset.db].vendor
+    words = [w for w in words if w.isalnum()]
+    if not words:
+        return queryset.none()
+    if vendor == "sqlite":
+        table = f"{queryset.model._meta.db_table}_words"
+        expr = " AND ".join(f'"{w}"*' for w in words)
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s", [expr, cap]
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return queryset.filter(pk__in=ids)
+    if vendor == "postgresql":
+        tsquery = " & ".join(f"{w}:*" for w in words)
+        return queryset.extra(  # noqa: S610 - a fixed expression; the query text is a parameter
+            where=["to_tsvector('simple', search_key) @@ to_tsquery('simple', %s)"], params=[tsquery]
+        )
+    return queryset.filter(word_prefix_q(words))
+
+
+def word_prefix_operation(table: str) -> Any:
+    """A migration operation creating the word-prefix index of ``word_prefix_sql``."""
+    from django.db import migrations
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        for sql in word_prefix_sql(schema_editor.connection.vendor, table)[0]:
+            schema_editor.execute(sql)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        for sql in word_prefix_sql(schema_editor.connection.vendor, table)[1]:
+            schema_editor.execute(sql)
+
+    return migrations.RunPython(forward, backward)
+
+
 def fulltext_operation(table: str) -> Any:
     """A migration operation that creates the engine's substring index on ``table.search_key``."""
     from django.db import migrations

@@ -18,7 +18,7 @@ from velinimet.core.fulltext import (
     fts_candidates,
     key_prefix_filter,
     uses_candidate_chunks,
-    word_prefix_q,
+    word_prefix_candidates,
 )
 from velinimet.core.search import SearchHit
 from velinimet.core.text import fold
@@ -74,15 +74,10 @@ def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, Q
     if words:
         key = " ".join(words)
         tiers.append((SCORE_EXACT, base.filter(search_key=key)))
-        if all(len(w) < MIN_TRIGRAM for w in words):
-            # One or two letters: no trigram to search with; the start of the name, on its b-tree index.
-            tiers.append((SCORE_PREFIX, key_prefix_filter(base, key)))
-        elif uses_candidate_chunks(base):
-            tiers += [(SCORE_PREFIX, None), (SCORE_CONTAINS, None)]
-        else:
-            candidates = contains_all(base, words)
-            tiers.append((SCORE_PREFIX, candidates.filter(word_prefix_q(words))))
-            tiers.append((SCORE_CONTAINS, candidates))
+        tiers.append((SCORE_PREFIX, key_prefix_filter(base, key)))  # the name starts with it: b-tree
+        tiers.append((SCORE_PREFIX, word_prefix_candidates(base, words)))  # every word starts a word
+        if any(len(w) >= MIN_TRIGRAM for w in words):  # inside words: trigrams need three letters
+            tiers.append((SCORE_CONTAINS, None if uses_candidate_chunks(base) else contains_all(base, words)))
     return tiers
 
 
@@ -107,8 +102,6 @@ def search_records(user: Any, model: type[Person] | type[Company], query: str, l
             qs = _base(model).filter(pk__in=ids).exclude(pk__in=list(found))
             for short in (w for w in words if len(w) < MIN_TRIGRAM):
                 qs = qs.filter(search_key__contains=short)
-            if score == SCORE_PREFIX:
-                qs = qs.filter(word_prefix_q(words))
             for record in restrict(qs, user)[: limit - len(found)]:
                 found.setdefault(record.pk, (score, record))
             if len(found) >= limit or len(ids) < 1000:

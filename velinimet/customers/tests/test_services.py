@@ -227,3 +227,17 @@ def test_card_numbers_are_unique_and_searchable(cast: Any) -> None:
     with pytest.raises(DomainError):
         services.person_create(actor=cast.rep_ist, first_name="B", card_numbers=["VLM-0001"], force=True)
     assert [h.title for _p, hits in search(cast.rep_ist, "VLM-0001") for h in hits] == ["Şükrü Öztürk"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("po", "Şükrü Polat"), ("uc", "Ayşe Uçar"), ("ş", "Şükrü Polat"), ("a u", "Ayşe Uçar"), ("PO", "Şükrü Polat")],
+)
+def test_one_and_two_letter_searches_match_the_start_of_any_word(cast: Any, query: str, expected: str) -> None:
+    make_person(cast.admin, "Şükrü", "Polat")
+    make_person(cast.admin, "Ayşe", "Uçar")
+    make_person(cast.admin, "Kaplan", "Opuz")  # "po" inside a word does not count
+    titles = [h.title for p, hits in search(cast.admin, query) for h in hits if p.type == "person"]
+    assert expected in titles
+    if query.lower() == "po":
+        assert "Kaplan Opuz" not in titles
