@@ -55,8 +55,8 @@ def load_demo_customers() -> None:
             person=person,
             channel=rng.choice(["email", "sms", "call"]),
             status="granted" if rng.random() < 0.8 else "refused",
-            source="web form",
-            evidence="Demo: checkbox on the web form",
+            source="web formu",
+            evidence="Web formundaki onay kutusu işaretlendi",
             kvkk_text_version="2026-01",
         )
     services.consent_record(
@@ -65,6 +65,6 @@ def load_demo_customers() -> None:
         channel="email",
         status="granted",
         source="fuar",
-        evidence="Signed form at the fair",
+        evidence="Fuarda imzalanan başvuru formu",
         kvkk_text_version="2026-01",
     )
