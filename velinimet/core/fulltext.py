@@ -160,10 +160,20 @@ def word_prefix_candidates(queryset: QuerySet[Any], words: list[str], *, cap: in
             ids = [row[0] for row in cursor.fetchall()]
         return queryset.filter(pk__in=ids)
     if vendor == "postgresql":
+        # PostgreSQL under-estimates how rare a prefix is and, with a LIMIT, picks a sequential scan
+        # (950 ms for a prefix nobody has at a million rows); the GIN index answers in 2-30 ms.
+        from django.db import transaction
+
         tsquery = " & ".join(f"{w}:*" for w in words)
-        return queryset.extra(  # noqa: S610 - a fixed expression; the query text is a parameter
-            where=["to_tsvector('simple', search_key) @@ to_tsquery('simple', %s)"], params=[tsquery]
-        )
+        table = queryset.model._meta.db_table
+        with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE to_tsvector('simple', search_key) @@ to_tsquery('simple', %s) LIMIT %s",
+                [tsquery, cap],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return queryset.filter(pk__in=ids)
     return queryset.filter(word_prefix_q(words))
 
 
