@@ -19,6 +19,7 @@ from velinimet.core.fulltext import (
     key_prefix_filter,
     uses_candidate_chunks,
     word_prefix_candidates,
+    word_prefix_q,
 )
 from velinimet.core.search import SearchHit
 from velinimet.core.text import fold
@@ -75,7 +76,10 @@ def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, Q
         key = " ".join(words)
         tiers.append((SCORE_EXACT, base.filter(search_key=key)))
         tiers.append((SCORE_PREFIX, key_prefix_filter(base, key)))  # the name starts with it: b-tree
-        tiers.append((SCORE_PREFIX, word_prefix_candidates(base, words)))  # every word starts a word
+        if uses_candidate_chunks(base) or any(len(w) < MIN_TRIGRAM for w in words):
+            tiers.append((SCORE_PREFIX, word_prefix_candidates(base, words)))  # every word starts a word
+        else:  # PostgreSQL with 3+ letters: the trigram index narrows, the word test filters (cheaper)
+            tiers.append((SCORE_PREFIX, contains_all(base, words).filter(word_prefix_q(words))))
         if any(len(w) >= MIN_TRIGRAM for w in words):  # inside words: trigrams need three letters
             tiers.append((SCORE_CONTAINS, None if uses_candidate_chunks(base) else contains_all(base, words)))
     return tiers
