@@ -9,6 +9,7 @@ the table rebuilds it and drops its triggers: repeat ``fulltext_operation(table)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
@@ -81,24 +82,30 @@ def word_prefix_q(words: list[str]) -> Q:
     return q
 
 
+def _fts5_sql(table: str, suffix: str, options: str) -> tuple[list[str], list[str]]:
+    """An external-content FTS5 table ``<table>_<suffix>`` over ``search_key``, kept in step by triggers
+    (so rows written without the ORM, such as ``velinimet seed``'s, are indexed too)."""
+    fts = f"{table}_{suffix}"
+    forward = [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_key, content='{table}', content_rowid='id', "
+        f"{options})",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_key ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); "
+        f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
+    ]
+    backward = [f"DROP TRIGGER IF EXISTS {fts}_{s}" for s in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {fts}"]
+    return forward, backward
+
+
 def fulltext_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
     """(forward, backward) SQL that indexes ``table.search_key`` for ``contains_all``."""
     if vendor == "sqlite":
-        fts = f"{table}_fts"
-        forward = [
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_key, content='{table}', content_rowid='id', "
-            "tokenize='trigram', detail='none')",
-            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
-            f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); END",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_key ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); "
-            f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
-        ]
-        backward = [f"DROP TRIGGER IF EXISTS {fts}_{s}" for s in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {fts}"]
-        return forward, backward
+        return _fts5_sql(table, "fts", "tokenize='trigram', detail='none'")
     if vendor == "postgresql":
         index = f"{table}_search_trgm"
         return (
@@ -117,21 +124,7 @@ def word_prefix_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
     searches that trigrams cannot serve: FTS5 word tokens with prefix indexes (SQLite), a GIN index on
     the 'simple' text-search vector (PostgreSQL)."""
     if vendor == "sqlite":
-        fts = f"{table}_words"
-        forward = [
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_key, content='{table}', content_rowid='id', "
-            "tokenize='unicode61', prefix='1 2', detail='none')",
-            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
-            f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); END",
-            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_key ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); "
-            f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
-        ]
-        backward = [f"DROP TRIGGER IF EXISTS {fts}_{s}" for s in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {fts}"]
-        return forward, backward
+        return _fts5_sql(table, "words", "tokenize='unicode61', prefix='1 2', detail='none'")
     if vendor == "postgresql":
         index = f"{table}_search_words"
         return (
@@ -177,31 +170,25 @@ def word_prefix_candidates(queryset: QuerySet[Any], words: list[str], *, cap: in
     return queryset.filter(word_prefix_q(words))
 
 
-def word_prefix_operation(table: str) -> Any:
-    """A migration operation creating the word-prefix index of ``word_prefix_sql``."""
+def _sql_operation(sql: Callable[[str, str], tuple[list[str], list[str]]], table: str) -> Any:
+    """A migration operation running ``sql(vendor, table)``'s forward or backward statements."""
     from django.db import migrations
 
-    def forward(apps: Any, schema_editor: Any) -> None:
-        for sql in word_prefix_sql(schema_editor.connection.vendor, table)[0]:
-            schema_editor.execute(sql)
+    def run(direction: int) -> Callable[[Any, Any], None]:
+        def apply(apps: Any, schema_editor: Any) -> None:
+            for statement in sql(schema_editor.connection.vendor, table)[direction]:
+                schema_editor.execute(statement)
 
-    def backward(apps: Any, schema_editor: Any) -> None:
-        for sql in word_prefix_sql(schema_editor.connection.vendor, table)[1]:
-            schema_editor.execute(sql)
+        return apply
 
-    return migrations.RunPython(forward, backward)
+    return migrations.RunPython(run(0), run(1))
 
 
 def fulltext_operation(table: str) -> Any:
     """A migration operation that creates the engine's substring index on ``table.search_key``."""
-    from django.db import migrations
+    return _sql_operation(fulltext_sql, table)
 
-    def forward(apps: Any, schema_editor: Any) -> None:
-        for sql in fulltext_sql(schema_editor.connection.vendor, table)[0]:
-            schema_editor.execute(sql)
 
-    def backward(apps: Any, schema_editor: Any) -> None:
-        for sql in fulltext_sql(schema_editor.connection.vendor, table)[1]:
-            schema_editor.execute(sql)
-
-    return migrations.RunPython(forward, backward)
+def word_prefix_operation(table: str) -> Any:
+    """A migration operation creating the word-prefix index of ``word_prefix_sql``."""
+    return _sql_operation(word_prefix_sql, table)

@@ -398,8 +398,8 @@ __all__ = ["Email"]
 def merge_undo_api(request: Request, pk: int) -> Response:
     """Undo merge ``pk``: the merged record comes back and its rows return to it."""
     from .merge import merge_undo
-    from .views import _visible_merge
+    from .selectors import get_merge_for_user
 
-    merge = _visible_merge(request.user, pk)
+    merge = get_merge_for_user(request.user, pk)
     survivor = merge_undo(actor=request.user, merge=merge)
     return Response({"survivor": survivor.pk, "restored": merge.merged_id})

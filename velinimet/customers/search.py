@@ -114,36 +114,27 @@ def search_records(user: Any, model: type[Person] | type[Company], query: str, l
     return sorted(found.values(), key=lambda pair: (-pair[0], pair[1].search_key))
 
 
-def search_people(user: Any, query: str, limit: int) -> list[SearchHit]:
-    hits = []
-    for score, person in search_records(user, Person, query, limit):
-        hits.append(
-            SearchHit(
-                type="person",
-                id=person.pk,
-                title=str(person),
-                score=score,
-                subtitle=person.customer_number,
-                url=reverse("customers:person_detail", args=[person.pk]),
-            )
+def _hits(user: Any, model: type[Person] | type[Company], query: str, limit: int) -> list[SearchHit]:
+    kind = "person" if model is Person else "company"
+    return [
+        SearchHit(
+            type=kind,
+            id=record.pk,
+            title=str(record),
+            score=score,
+            subtitle=record.customer_number,
+            url=reverse(f"customers:{kind}_detail", args=[record.pk]),
         )
-    return hits
+        for score, record in search_records(user, model, query, limit)
+    ]
+
+
+def search_people(user: Any, query: str, limit: int) -> list[SearchHit]:
+    return _hits(user, Person, query, limit)
 
 
 def search_companies(user: Any, query: str, limit: int) -> list[SearchHit]:
-    hits = []
-    for score, company in search_records(user, Company, query, limit):
-        hits.append(
-            SearchHit(
-                type="company",
-                id=company.pk,
-                title=str(company),
-                score=score,
-                subtitle=company.customer_number,
-                url=reverse("customers:company_detail", args=[company.pk]),
-            )
-        )
-    return hits
+    return _hits(user, Company, query, limit)
 
 
 def caller_lookup(user: Any, number: str) -> Any:

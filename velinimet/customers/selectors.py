@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from velinimet.core.visibility import Action, get_for_user, restrict
 
-from .models import Company, Consent, CustomField, Employment, Person
+from .models import Company, Consent, CustomField, Employment, Merge, Person
 
 SORTS = {
     "name": ("search_key", "id"),
@@ -29,6 +29,18 @@ def get_person_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Per
 def get_company_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Company:
     qs = Company.objects.filter(deleted_at__isnull=True).select_related("owner", "team", "parent")
     return get_for_user(qs, user, pk, action=action)
+
+
+def get_merge_for_user(user: Any, pk: Any) -> Merge:
+    """A merge, for a user who may change the record that survived it: 404 if hidden, 403 if read-only."""
+    from django.http import Http404
+
+    merge = Merge.objects.filter(pk=pk).first()
+    if merge is None:
+        raise Http404
+    getter = get_person_for_user if merge.kind == "person" else get_company_for_user
+    getter(user, merge.survivor_id, action=Action.UPDATE)
+    return merge
 
 
 @dataclass

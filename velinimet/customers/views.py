@@ -33,6 +33,7 @@ from .selectors import (
     company_list,
     consent_in_force,
     get_company_for_user,
+    get_merge_for_user,
     get_person_for_user,
     keyset_page,
     person_360,
@@ -454,25 +455,12 @@ def _merge_info(record: Any) -> dict[str, Any]:
     }
 
 
-def _visible_merge(user: Any, pk: int) -> Any:
-    """The merge, if the user may change the record that survived it; otherwise 404."""
-    from django.http import Http404
-
-    from .models import Merge
-
-    merge = Merge.objects.filter(pk=pk).first()
-    if merge is None:
-        raise Http404
-    KINDS[merge.kind]["get"](user, merge.survivor_id, action=Action.UPDATE)  # 404 hidden, 403 read-only
-    return merge
-
-
 @login_required
 @require_POST
 def merge_undo_view(request: AuthedRequest, pk: int) -> HttpResponse:
     from .merge import merge_undo
 
-    merge = _visible_merge(request.user, pk)
+    merge = get_merge_for_user(request.user, pk)
     try:
         survivor = merge_undo(actor=request.user, merge=merge)
     except DomainError as exc:
