@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from velinimet.accounts import api as accounts_api
+from velinimet.activities import api as activities_api
 from velinimet.core import api as core_api
 from velinimet.customers import api as customers_api
 from velinimet.customers import calls as customers_calls
@@ -18,6 +19,7 @@ router.register("roles", accounts_api.RoleViewSet, basename="role")
 router.register("tokens", accounts_api.ApiTokenViewSet, basename="token")
 router.register("people", customers_api.PersonViewSet, basename="person")
 router.register("companies", customers_api.CompanyViewSet, basename="company")
+router.register("activities", activities_api.ActivityViewSet, basename="activity")
 router.register("custom-fields", customers_custom_fields.CustomFieldViewSet, basename="custom-field")
 router.register("jobs", core_api.JobViewSet, basename="job")
 router.register("audit", core_api.AuditEntryViewSet, basename="audit")

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "velinimet.core",
     "velinimet.accounts",
     "velinimet.customers",
+    "velinimet.activities",
 ]
 
 MIDDLEWARE = [

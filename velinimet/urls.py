@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("velinimet.accounts.urls")),
     path("", include("velinimet.core.urls")),
     path("customers/", include("velinimet.customers.urls")),
+    path("activities/", include("velinimet.activities.urls")),
 ]
 
 handler404 = "velinimet.core.views.not_found"

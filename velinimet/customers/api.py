@@ -370,6 +370,10 @@ def caller_card(record: Person | Company, user: Any) -> dict[str, Any]:
         emails=[e.address for e in record.emails.all()],
         tags=[t.name for t in record.tags.all()],
     )
+    from .sections import CARD_FACTS
+
+    for facts in CARD_FACTS:
+        card.update(facts(user, record))
     return card
 
 

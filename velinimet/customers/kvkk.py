@@ -7,6 +7,8 @@ about the person lose their old values; the erasure itself is logged (what, when
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +24,23 @@ from .exceptions import DomainError, NotAllowed
 from .models import Consent, IncomingCall, Merge, Person
 
 ERASED = "[erased]"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Personal data another module keeps about a person: what the KVKK export shows and how erasure removes it."""
+
+    key: str
+    export: Callable[[Person], list[dict[str, Any]]]
+    erase: Callable[[Person], None]
+
+
+PERSONAL_DATA: dict[str, PersonalData] = {}
+
+
+def register_personal_data(item: PersonalData) -> None:
+    """Activities, orders, cases… call this so a person's export and erasure cover their rows too."""
+    PERSONAL_DATA[item.key] = item
 
 
 def _jsonable(value: Any) -> Any:
@@ -64,6 +83,8 @@ def person_data_export(*, actor: Any, person: Person) -> dict[str, Any]:
             for e in AuditEntry.objects.filter(content_type=ct, object_id=str(person.pk))
         ],
     }
+    for item in PERSONAL_DATA.values():
+        data[item.key] = item.export(person)
     audit.record(actor=actor, action="other", instance=person, note="KVKK data export")
     return data
 
@@ -101,6 +122,8 @@ def _anonymise(person: Person) -> None:
     person.employments.all().delete()
     Consent.objects.filter(person=person).update(evidence="", source=ERASED)
     IncomingCall.objects.filter(person=person).update(number=ERASED, person=None)
+    for item in PERSONAL_DATA.values():
+        item.erase(person)
     person.first_name, person.last_name = ERASED, ""
     person.title = person.tckn = person.iban = person.notes = person.gender = person.source = ""
     person.birth_date = None

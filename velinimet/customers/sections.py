@@ -39,3 +39,12 @@ def sections_for(user: Any, record: Any, kind: str) -> list[tuple[Section, dict[
             continue
         out.append((section, section.context(user, record)))
     return out
+
+
+#: Extra facts on the caller's card (``/api/v1/calls/lookup/``): each returns keys to add, given (user, record).
+CARD_FACTS: list[Callable[[Any, Any], dict[str, Any]]] = []
+
+
+def register_card_facts(facts: Callable[[Any, Any], dict[str, Any]]) -> None:
+    if facts not in CARD_FACTS:
+        CARD_FACTS.append(facts)

@@ -25,7 +25,7 @@ BATCH = 5000
 TITLES = ["Satın Alma Müdürü", "Genel Müdür", "Muhasebe", "Satış Uzmanı", "Direktor", ""]
 
 
-def _owners() -> list[Any]:
+def seed_owners() -> list[Any]:
     from velinimet.accounts.models import User
 
     owners = list(User.objects.filter(is_active=True).exclude(role__slug__in=["read_only", "analyst"]))
@@ -52,7 +52,7 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """executemany over ``rows``; columns missing from a row take the field's default."""
     if not rows:
         return
@@ -88,7 +88,7 @@ def _record_common(owner: Any, number: int, rng: random.Random, now: datetime.da
 
 
 def seed_companies(count: int, rng: random.Random, progress: Callable[[int], None] | None = None) -> list[int]:
-    owners, tags, all_ids = _owners(), _tags(), []
+    owners, tags, all_ids = seed_owners(), _tags(), []
     made = 0
     while made < count:
         n = min(BATCH, count - made)
@@ -110,9 +110,9 @@ def seed_companies(count: int, rng: random.Random, progress: Callable[[int], Non
                         "tax_office": f"{fake.city} V.D." if fake.country == "TR" else "",
                     }
                 )
-            _insert(Company, rows)
+            insert_rows(Company, rows)
             _children(ids, fakes, "company_id")
-            _insert(
+            insert_rows(
                 Company.tags.through,
                 [{"company_id": pk, "tag_id": rng.choice(tags).pk} for pk in ids if rng.random() < 0.3],
             )
@@ -126,7 +126,7 @@ def seed_companies(count: int, rng: random.Random, progress: Callable[[int], Non
 def seed_people(
     count: int, rng: random.Random, company_ids: list[int] | None = None, progress: Callable[[int], None] | None = None
 ) -> int:
-    owners, tags = _owners(), _tags()
+    owners, tags = seed_owners(), _tags()
     made = 0
     while made < count:
         n = min(BATCH, count - made)
@@ -155,14 +155,14 @@ def seed_people(
                         "preferred_language": "az" if fake.country == "AZ" else "tr",
                     }
                 )
-            _insert(Person, rows)
+            insert_rows(Person, rows)
             _children(ids, fakes, "person_id")
-            _insert(
+            insert_rows(
                 Person.tags.through,
                 [{"person_id": pk, "tag_id": rng.choice(tags).pk} for pk in ids if rng.random() < 0.2],
             )
             if company_ids:
-                _insert(
+                insert_rows(
                     Employment,
                     [
                         {
@@ -183,21 +183,21 @@ def seed_people(
 
 def _children(ids: list[int], fakes: list[Any], link: str) -> None:
     kind = "mobile" if link == "person_id" else "work"
-    _insert(
+    insert_rows(
         Phone,
         [
             {link: pk, "kind": kind, "e164": f.phone_e164, "national": f.phone_display, "is_primary": True}
             for pk, f in zip(ids, fakes, strict=True)
         ],
     )
-    _insert(
+    insert_rows(
         Email,
         [
             {link: pk, "address": f.email, "key": f.email.lower(), "is_primary": True}
             for pk, f in zip(ids, fakes, strict=True)
         ],
     )
-    _insert(
+    insert_rows(
         Address,
         [
             {

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from velinimet.core.selectors import keyset
 from velinimet.core.visibility import Action, get_for_user, restrict
 
 from .models import Company, Consent, CustomField, Employment, Merge, Person
@@ -88,36 +89,8 @@ def company_list(user: Any, filters: ListFilters | None = None) -> QuerySet[Comp
 
 
 def keyset_page(qs: QuerySet[Any], sort: str, after: str | None, size: int = 50) -> tuple[list[Any], str | None]:
-    """One page after the cursor ``after`` (``"<sort value>|<id>"``); page 5,000 costs what page 1 costs."""
-    fields = SORTS.get(sort, SORTS["-created"])
-    key_field, id_field = fields[0].lstrip("-"), fields[1].lstrip("-")
-    descending = fields[0].startswith("-")
-    qs = qs.order_by(*fields)
-    if after:
-        raw_value, _sep, raw_id = after.rpartition("|")
-        try:
-            last_id = int(raw_id)
-            value: Any = raw_value
-            if key_field == "created_at":
-                value = datetime.datetime.fromisoformat(raw_value)
-        except ValueError:
-            last_id, value = 0, None
-        if value is not None:
-            op = "lt" if descending else "gt"
-            # (key, id) beyond the cursor, written so the first condition is an index range: the OR alone
-            # would make the engine walk the index from the start (page 5,000 measured 3x page 1).
-            qs = qs.filter(
-                Q(**{f"{key_field}__{op}e": value})
-                & (Q(**{f"{key_field}__{op}": value}) | Q(**{f"{id_field}__{op}": last_id}))
-            )
-    rows = list(qs[: size + 1])
-    cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        value = getattr(last, key_field)
-        cursor = f"{value.isoformat() if hasattr(value, 'isoformat') else value}|{last.pk}"
-    return rows, cursor
+    """One page of a people/companies list sorted by ``sort`` (see ``SORTS``), after the cursor ``after``."""
+    return keyset(qs, SORTS.get(sort, SORTS["-created"]), after, size)
 
 
 def person_360(person: Person) -> dict[str, Any]:

@@ -138,7 +138,8 @@ def person_create(
     return person
 
 
-def _check_version(record: Person | Company, version: int | None) -> None:
+def check_version(record: Any, version: int | None) -> None:
+    """Refuse a save based on an older ``version`` of ``record`` (optimistic locking)."""
     if version is not None and int(version) != record.version:
         raise EditConflict(
             _(
@@ -169,7 +170,7 @@ def _record_update(
     if not can(actor, record, Action.UPDATE):
         raise NotAllowed(_("You may not change this record."))
     locked: Any = type(record).objects.select_for_update().get(pk=record.pk)
-    _check_version(locked, version)
+    check_version(locked, version)
     errors = Errors()
     values = _clean_scalars(fields, PERSON_FIELDS if is_person else COMPANY_FIELDS, errors)
     required = "first_name" if is_person else "name"

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 
 from velinimet.accounts.models import Role, Team, User
+from velinimet.activities.models import Activity
 from velinimet.core import audit
 from velinimet.core.models import AuditEntry, Job
 from velinimet.core.registry import RECORD_TYPES
@@ -100,6 +101,14 @@ SURFACES = [
         lambda: [(c.pk, c.owner_id, c.team_id) for c in Company.objects.all()],
     ),
     Surface(
+        "activities.activity",
+        "/api/v1/activities/",
+        "/api/v1/activities/{pk}/",
+        None,
+        None,
+        lambda: [(a.pk, a.owner_id, a.team_id) for a in Activity.objects.all()],
+    ),
+    Surface(
         "accounts.user",
         "/api/v1/users/",
         "/api/v1/users/{pk}/",
@@ -169,7 +178,7 @@ def world(cast: Any) -> dict[str, User]:
     outsider = User.objects.create(username="outsider", role=Role.objects.get(slug="sales_rep"), team=lonely)
     for user in [*users.values(), cast.rep_baku, outsider]:
         job = Job.objects.create(kind="core.audit_export", title=f"job of {user.username}", started_by=user)
-        Person.objects.create(
+        person = Person.objects.create(
             first_name=user.username,
             owner=user,
             team=user.team,
@@ -180,6 +189,9 @@ def world(cast: Any) -> dict[str, User]:
             name=user.username, owner=user, team=user.team, customer_number=f"C{user.pk}", search_key=user.username
         )
         audit.record(actor=user, action="other", instance=job, note="test")
+        Activity.objects.create(
+            person=person, subject=user.username, occurred_at=job.created_at, owner=user, team=user.team
+        )
     return users
 
 

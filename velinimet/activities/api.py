@@ -1,0 +1,118 @@
+"""/api/v1/activities/: the timeline over the API (list per customer, log, change, delete)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from velinimet.core.rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
+from velinimet.core.visibility import restrict
+from velinimet.customers.models import Company, Person
+
+from . import services
+from .models import Activity, Direction, Kind
+from .selectors import ORDER, activity_list
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(source="person_id", required=False, allow_null=True)
+    company = serializers.IntegerField(source="company_id", required=False, allow_null=True)
+    owner = serializers.IntegerField(source="owner_id", read_only=True)
+    owner_name = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False, allow_blank=True)
+    occurred_at = serializers.DateTimeField(required=False)
+    version = serializers.IntegerField(required=False, help_text="the version you read; a stale one is refused")
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id", "kind", "direction", "subject", "body", "occurred_at", "duration_minutes",
+            "person", "company", "owner", "owner_name", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def get_owner_name(self, activity: Activity) -> str:
+        return str(activity.owner)
+
+
+class ActivityPagination(CursorPagination):
+    ordering = ORDER
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("person", int, description="only this person's timeline"),
+            OpenApiParameter("company", int, description="only this company's timeline"),
+            OpenApiParameter("kind", str, description="only this kind: " + ", ".join(Kind.values)),
+        ]
+    ),
+    create=extend_schema(responses={201: ActivitySerializer, 400: ErrorSerializer, 403: ErrorSerializer}),
+)
+class ActivityViewSet(
+    VisibleViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Activities (calls, visits, e-mails, SMS, post, social, service, events, tasks, notes), newest first."""
+
+    serializer_class = ActivitySerializer
+    pagination_class = ActivityPagination
+    record_type = services.RECORD_TYPE
+
+    def get_queryset(self) -> Any:
+        qs = activity_list(self.request.user)
+        params = self.request.query_params
+        for key in ("person", "company"):
+            if params.get(key):
+                try:
+                    qs = qs.filter(**{f"{key}_id": int(params[key])})
+                except ValueError as exc:
+                    raise serializers.ValidationError({key: [_("Give a number.")]}) from exc
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        return qs
+
+    def _customer(self, model: type[Person] | type[Company], pk: Any, field: str) -> Any:
+        if pk is None:
+            return None
+        record = restrict(model.objects.filter(pk=pk, deleted_at__isnull=True), self.request.user).first()
+        if record is None:
+            raise serializers.ValidationError({field: [_("No such customer.")]})
+        return record
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        data.pop("version", None)
+        person = self._customer(Person, data.pop("person_id", None), "person")
+        company = self._customer(Company, data.pop("company_id", None), "company")
+        activity = services.activity_log(actor=request.user, person=person, company=company, **data)
+        return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        activity = self.get_object()
+        ser = self.get_serializer(activity, data=request.data, partial=kwargs.get("partial", False))
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        for key in ("person_id", "company_id"):
+            if key in data and data.pop(key) != getattr(activity, key):
+                raise serializers.ValidationError(
+                    {key[:-3]: [_("An activity stays with its customer: delete it and log it again there.")]}
+                )
+        activity = services.activity_update(actor=request.user, activity=activity, **data)
+        return Response(self.get_serializer(activity).data)
+
+    def perform_destroy(self, instance: Activity) -> None:
+        services.activity_delete(actor=self.request.user, activity=instance)

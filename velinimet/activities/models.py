@@ -1,0 +1,83 @@
+"""The activity timeline: every call, visit, e-mail, SMS, parcel, social post, service visit, event and task
+with a customer, newest first on the 360° page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    CALL = "call", _("Phone call")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    POST = "post", _("Post / cargo")
+    SOCIAL = "social", _("Social media")
+    SERVICE = "service", _("On-site service")
+    EVENT = "event", _("Event invitation")
+    TASK = "task", _("Task")
+    NOTE = "note", _("Note")
+
+
+class Direction(models.TextChoices):
+    NONE = "", _("—")
+    INCOMING = "in", _("Incoming")
+    OUTGOING = "out", _("Outgoing")
+
+
+class Activity(models.Model):
+    """One conversation or piece of work with a person and/or a company."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, blank=True, default="")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("details"), blank=True)
+    occurred_at = models.DateTimeField(_("date"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    person = models.ForeignKey(
+        "customers.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    company = models.ForeignKey(
+        "customers.Company",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            # The timeline of one customer, newest first, walked by keyset (occurred_at, id).
+            models.Index(fields=["person", "-occurred_at", "-id"], name="activity_person_timeline"),
+            models.Index(fields=["company", "-occurred_at", "-id"], name="activity_company_timeline"),
+            models.Index(fields=["owner", "-occurred_at"], name="activity_owner_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(company__isnull=False), name="activity_has_customer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

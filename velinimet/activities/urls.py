@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "activities"
+
+urlpatterns = [
+    path("<str:kind>/<int:pk>/", views.timeline_page, name="timeline"),
+    path("<str:kind>/<int:pk>/new/", views.activity_log_view, name="log"),
+    path("<int:pk>/edit/", views.activity_edit_view, name="edit"),
+    path("<int:pk>/delete/", views.activity_delete_view, name="delete"),
+]
