@@ -42,7 +42,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityPagination(CursorPagination):
-    ordering = ORDER
+    ordering = ORDER  # type: ignore[assignment]  # DRF takes a tuple too
 
 
 @extend_schema_view(

@@ -83,7 +83,7 @@ def activity_log_view(request: AuthedRequest, kind: str, pk: int) -> HttpRespons
 def activity_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, action=Action.UPDATE)
     kind = "person" if activity.person_id else "company"
-    record = activity.person or activity.company
+    record: Any = activity.person or activity.company
     if request.method == "POST":
         form = ActivityForm(request.POST)
         if form.is_valid():
@@ -111,7 +111,7 @@ def activity_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def activity_delete_view(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, action=Action.DELETE)
     kind = "person" if activity.person_id else "company"
-    record_id = activity.person_id or activity.company_id
+    record_id: Any = activity.person_id or activity.company_id
     services.activity_delete(actor=request.user, activity=activity)
     messages.success(request, _("Activity deleted."))
     return redirect(_customer_url(kind, record_id))

@@ -35,7 +35,9 @@ def job_list(user: Any) -> QuerySet[Job]:
     return restrict(Job.objects.select_related("started_by"), user)
 
 
-def keyset(qs: QuerySet[Any], fields: tuple[str, str], after: str | None, size: int = 50) -> tuple[list[Any], str | None]:
+def keyset(
+    qs: QuerySet[Any], fields: tuple[str, str], after: str | None, size: int = 50
+) -> tuple[list[Any], str | None]:
     """One page of ``qs`` ordered by ``fields`` (a sort key, then the id, same direction) after the cursor
     ``after`` (``"<key value>|<id>"``, as returned for the previous page); page 5,000 costs what page 1 costs.
     An unreadable cursor gives the first page."""

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from velinimet.core.selectors import keyset
 from velinimet.core.visibility import Action, get_for_user, restrict
