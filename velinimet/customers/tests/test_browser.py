@@ -7,16 +7,18 @@ typed itself, or messages read through Django's translation machinery (``tr`` be
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import urllib.request
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from velinimet.activities.services import activity_log
 from velinimet.customers import services
 from velinimet.customers.models import Channel, Consent, Person
 
@@ -169,13 +171,33 @@ def test_duplicate_warning_lists_the_existing_person_and_force_saves(cast: Any, 
 
 # --- 3. merge and undo ----------------------------------------------------------------------
 def test_merge_keeps_both_timelines_on_the_survivor_and_can_be_undone(cast: Any, page: Page, login: Any) -> None:
-    # Activities do not exist yet: the "timeline" of a customer is, for now, its consents and its
-    # contact points (phones) plus tags. When activities arrive they must follow the merge too.
+    # Each twin has its own timeline (an activity logged through the 360° page for B), its own consents,
+    # phones and tags; after the merge the survivor shows all of them, and an undo gives B's back.
     a = make_person(cast.rep_ist, "Şükrü", "Öztürk", "0532 123 45 67", tags=["VIP"], tckn=TCKN_A)
     b = make_person(cast.rep_ist, "Sukru", "Ozturk", "0533 765 43 21", tags=["Fuar 2026"], tckn=TCKN_B)
     services.consent_record(actor=cast.rep_ist, person=a, channel="sms", status="granted", source="Mağaza Kadıköy")
     services.consent_record(actor=cast.rep_ist, person=b, channel="email", status="refused", source="Web formu B")
+    activity_log(
+        actor=cast.rep_ist,
+        person=a,
+        kind="visit",
+        subject="Kadıköy mağazasında görüşme",
+        occurred_at=timezone.now() - datetime.timedelta(days=2),
+    )
     login("rep_ist")
+
+    page.goto(url(page, f"/customers/people/{b.pk}/"))
+    timeline = page.locator("main #timeline")
+    timeline.locator("details summary").click()
+    log_form = timeline.locator("details form")
+    log_form.locator("select[name=kind]").select_option("call")
+    log_form.locator("select[name=direction]").select_option("in")
+    log_form.locator("input[name=subject]").fill("Fiyat listesi istedi")
+    log_form.locator("textarea[name=body]").fill("2027 listesi e-postayla gidecek")
+    log_form.locator("button[type=submit]").click()
+    expect(page).to_have_url(url(page, f"/customers/people/{b.pk}/#timeline"))
+    expect(page.locator("main #timeline li.activity")).to_have_count(1)
+    expect(page.locator("main #timeline li.activity")).to_contain_text("Fiyat listesi istedi")
 
     page.goto(url(page, f"/customers/merge/person/{a.pk}/{b.pk}/"))
     form = page.locator("main form.panel")
@@ -198,6 +220,8 @@ def test_merge_keeps_both_timelines_on_the_survivor_and_can_be_undone(cast: Any,
     expect(consents.filter(has_text="Web formu B").locator(".badge.state-failed")).to_have_count(1)
     expect(main).to_contain_text(TCKN_B)
     expect(main).not_to_contain_text(TCKN_A)
+    entries = main.locator("#timeline li.activity strong")  # both timelines, newest first
+    expect(entries).to_have_text(["Fiyat listesi istedi", "Kadıköy mağazasında görüşme"])
     a.refresh_from_db()
     assert a.tckn == TCKN_B and set(a.phones.values_list("e164", flat=True)) == {"+905321234567", "+905337654321"}
 
@@ -232,6 +256,9 @@ def test_merge_keeps_both_timelines_on_the_survivor_and_can_be_undone(cast: Any,
     expect(main.locator("header.record-head p .badge")).to_have_text(["Fuar 2026"])
     expect(main.locator("#consents table tbody tr")).to_have_count(1)
     expect(main.locator("#consents table tbody tr")).to_contain_text("Web formu B")
+    expect(main.locator("#timeline li.activity strong")).to_have_text(["Fiyat listesi istedi"])
+    page.goto(url(page, f"/customers/people/{a.pk}/"))
+    expect(page.locator("main #timeline li.activity strong")).to_have_text(["Kadıköy mağazasında görüşme"])
     assert page.console_errors == []  # type: ignore[attr-defined]  # 11. CSP
 
 

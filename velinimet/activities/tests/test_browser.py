@@ -1,0 +1,55 @@
+"""The timeline in a real headless Chromium: page back with htmx, open and change an activity."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from velinimet.activities.models import Activity
+from velinimet.activities.services import activity_log
+from velinimet.customers import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_timeline_pages_back_with_htmx_and_an_activity_can_be_changed(cast: Any, page: Page, login: Any) -> None:
+    person = services.person_create(actor=cast.rep_ist, first_name="Leyla", last_name="Əliyeva")
+    now = timezone.now()
+    for i in range(45):
+        activity_log(
+            actor=cast.rep_ist,
+            person=person,
+            kind="call",
+            subject=f"Zəng {i:02d}",
+            occurred_at=now - datetime.timedelta(hours=i),
+        )
+    login("rep_ist")
+    page.goto(page.base_url + f"/customers/people/{person.pk}/")  # type: ignore[attr-defined]
+    items = page.locator("main #timeline li.activity")
+    expect(items).to_have_count(20)
+    expect(items.first).to_contain_text("Zəng 00")
+    older = page.locator("main #timeline a[hx-get]")
+    older.click()
+    expect(items).to_have_count(40)
+    older.click()
+    expect(items).to_have_count(45)
+    expect(items.last).to_contain_text("Zəng 44")
+    expect(page.locator("main #timeline a[hx-get]")).to_have_count(0)
+    subjects = items.locator("strong").all_inner_texts()
+    assert subjects == [f"Zəng {i:02d}" for i in range(45)]  # no gap, no repeat across pages
+
+    items.filter(has_text="Zəng 03").locator("a[href*='/edit/']").click()
+    form = page.locator("main form.panel")
+    expect(form.locator("input[name=subject]")).to_have_value("Zəng 03")
+    form.locator("input[name=subject]").fill("Zəng 03 — sifariş verdi")
+    form.locator("input[name=duration_minutes]").fill("12")
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(page.base_url + f"/customers/people/{person.pk}/#timeline")  # type: ignore[attr-defined]
+    expect(items.filter(has_text="Zəng 03 — sifariş verdi")).to_have_count(1)
+    changed = Activity.objects.get(subject="Zəng 03 — sifariş verdi")
+    assert changed.duration_minutes == 12 and changed.version == 2
+    assert page.console_errors == []  # type: ignore[attr-defined]
