@@ -10,6 +10,7 @@ from velinimet.core import api as core_api
 from velinimet.customers import api as customers_api
 from velinimet.customers import calls as customers_calls
 from velinimet.customers import custom_fields as customers_custom_fields
+from velinimet.customers import import_api as customers_import
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -29,6 +30,8 @@ urlpatterns = [
     path("me/preferences/", accounts_api.me_update, name="me-preferences"),
     path("search/", core_api.search_view, name="search"),
     path("merges/<int:pk>/undo/", customers_api.merge_undo_api, name="merge-undo"),
+    path("imports/", customers_import.import_create, name="import-create"),
+    path("imports/<uuid:pk>/run/", customers_import.import_run_for_real, name="import-run"),
     path("calls/lookup/", customers_api.call_lookup, name="call-lookup"),
     path("calls/incoming/", customers_calls.incoming_call_webhook, name="call-incoming"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -24,7 +24,13 @@ def main(argv: list[str] | None = None) -> None:
         if not argv:
             sys.exit(2)
         return
-    aliases = {"api-token": "api_token", "demo": "demo", "serve": "serve", "worker": "run_huey"}
+    aliases = {
+        "api-token": "api_token",
+        "demo": "demo",
+        "import": "import_customers",
+        "serve": "serve",
+        "worker": "run_huey",
+    }
     command = aliases.get(argv[0], argv[0])
     from django.core.management import execute_from_command_line
 

@@ -220,6 +220,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Request bodies above this many bytes are refused before any parsing (413).
 MAX_REQUEST_BODY = int(env("MAX_REQUEST_BODY", str(10 * 1024 * 1024)))
+#: Uploads of import files may be larger than other requests.
+MAX_IMPORT_BODY = int(env("MAX_IMPORT_BODY", str(100 * 1024 * 1024)))
+IMPORT_PATHS = ("/customers/import/", "/api/v1/imports/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
 
 # --- internationalisation -------------------------------------------------------------------

@@ -18,10 +18,11 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.MAX_REQUEST_BODY:
+        limit = settings.MAX_IMPORT_BODY if request.path in settings.IMPORT_PATHS else settings.MAX_REQUEST_BODY
+        if length > limit:
             message = _("The request is too large (%(size)s bytes; the limit is %(limit)s).") % {
                 "size": length,
-                "limit": settings.MAX_REQUEST_BODY,
+                "limit": limit,
             }
             if request.path.startswith("/api/"):
                 return JsonResponse({"message": message, "code": "request_too_large", "errors": {}}, status=413)

@@ -96,5 +96,12 @@ def _jobs() -> None:
 
     register_job_kind(JobKind("customers.find_duplicates", _("Duplicate finder"), handler))
 
+    def import_handler(job, progress):  # type: ignore[no-untyped-def]
+        from .importer import import_run
+
+        return import_run(job, progress)
+
+    register_job_kind(JobKind("customers.import", _("Customer import"), import_handler))
+
 
 _jobs()

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import calls, custom_fields, views
+from . import calls, custom_fields, import_views, views
 
 
 class KindConverter:
@@ -35,6 +35,9 @@ urlpatterns = [
     path("trash/", views.trash_view, name="trash"),
     path("<kind:kind>/<int:pk>/restore/", views.record_restore_view, name="record_restore"),
     path("duplicates/", views.duplicates_view, name="duplicates"),
+    path("import/", import_views.import_view, name="import"),
+    path("import/<uuid:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<uuid:pk>/run/", import_views.import_confirm, name="import_confirm"),
     path("merge/<kind:kind>/<int:a>/<int:b>/", views.merge_view, name="merge"),
     path("merges/<int:pk>/undo/", views.merge_undo_view, name="merge_undo"),
     path("calls/pop/", calls.screen_pop, name="screen_pop"),

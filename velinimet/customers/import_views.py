@@ -1,0 +1,79 @@
+"""Pages of the CSV import: upload, the trial run's report, then the real import and its report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from velinimet.core.exceptions import DomainError
+from velinimet.core.forms import apply_domain_error
+from velinimet.core.http import AuthedRequest
+from velinimet.core.models import Job
+from velinimet.core.visibility import get_for_user
+
+from .importer import COLUMNS, import_start
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=[("person", _("People")), ("company", _("Companies"))]
+    )
+    file = forms.FileField(label=_("CSV file"), help_text=_("The first line names the columns. UTF-8 or Windows-1254."))
+
+
+@login_required
+def import_view(request: AuthedRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", "person")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_start(
+                actor=request.user, kind=form.cleaned_data["kind"], data=form.cleaned_data["file"].read(), trial=True
+            )
+        except DomainError as exc:
+            apply_domain_error(form, DomainError(exc.message, errors={"file": [exc.message]}))
+        else:
+            return redirect("customers:import_detail", pk=job.pk)
+    recent = Job.objects.filter(kind="customers.import", started_by=request.user).order_by("-created_at")[:10]
+    columns = sorted(COLUMNS.items())
+    return render(request, "customers/import.html", {"form": form, "recent": recent, "columns": columns})
+
+
+def _import_job(request: AuthedRequest, pk: Any) -> Job:
+    job = get_for_user(Job.objects.filter(kind="customers.import"), request.user, pk)
+    return job
+
+
+@login_required
+def import_detail(request: AuthedRequest, pk: Any) -> HttpResponse:
+    job = _import_job(request, pk)
+    template = "customers/import_detail.html#report" if request.htmx else "customers/import_detail.html"
+    return render(request, template, {"job": job, "result": job.result or {}})
+
+
+@login_required
+@require_POST
+def import_confirm(request: AuthedRequest, pk: Any) -> HttpResponse:
+    """Import the file a trial run checked: duplicates skipped, or (when asked) created too."""
+    trial = _import_job(request, pk)
+    if not trial.params.get("trial") or trial.state != Job.State.SUCCEEDED or trial.started_by_id != request.user.pk:
+        raise Http404
+    try:
+        job = import_start(
+            actor=request.user,
+            kind=trial.params["kind"],
+            file=trial.params["file"],
+            trial=False,
+            duplicates=request.POST.get("duplicates", "skip"),
+        )
+    except DomainError as exc:
+        from django.contrib import messages
+
+        messages.error(request, exc.message)
+        return redirect("customers:import_detail", pk=trial.pk)
+    return redirect("customers:import_detail", pk=job.pk)

@@ -1,0 +1,437 @@
+"""Import people or companies from a CSV file, with the same checks and duplicate warnings as the forms.
+
+First a *trial run* (nothing is kept) tells, line by line, what would be created, what looks like a duplicate
+(of a record already here, or of an earlier line of the same file) and what is wrong; then the real import
+creates the good lines and skips duplicates unless asked to create them too. Both run as background jobs
+with progress. Every line goes through ``person_create`` / ``company_create``: one set of rules.
+
+The real import commits every ``CHUNK`` lines together with the job's progress, so a worker that dies
+midway resumes after the last committed line instead of importing lines twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from velinimet.core.exceptions import DomainError, NotAllowed
+from velinimet.core.jobs import JobProgress, job_start
+from velinimet.core.models import Job
+from velinimet.core.text import fold
+from velinimet.core.visibility import Action, Level, level_for, restrict
+
+from . import normalize, services
+from .exceptions import DuplicateFound
+from .models import Company
+
+CHUNK = 200
+MAX_LISTED = 1000  # problem lines listed in the job's result; the downloadable CSV has every one
+KINDS = {"person": "customers.person", "company": "customers.company"}
+DUPLICATE_MODES = ("skip", "create")
+
+#: Column names people use, in Turkish, Azerbaijani and English; matched after fold() (case, İ/ı, accents).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "first_name": ("first name", "firstname", "given name", "ad", "adi", "isim"),
+    "last_name": ("last name", "lastname", "surname", "family name", "soyad", "soyadi", "soyisim"),
+    "full_name": ("full name", "ad soyad", "adi soyadi", "isim soyisim", "musteri adi", "name surname"),
+    "name": ("name", "company name", "legal name", "firma adi", "sirket adi", "ticari unvan", "sirketin adi"),
+    "short_name": ("short name", "kisa ad", "qisa ad"),
+    "company": ("company", "firma", "sirket", "employer", "isyeri"),
+    "title": ("title", "job title", "gorev", "pozisyon", "vezife"),
+    "phone": ("phone", "telefon", "tel", "cep", "cep telefonu", "gsm", "mobile", "mobil", "telefon nomresi"),
+    "work_phone": ("work phone", "is telefonu", "is tel", "sabit telefon", "is telefonu nomresi"),
+    "email": ("email", "e mail", "e posta", "eposta", "mail", "elektron poct"),
+    "country": ("country", "ulke", "olke"),
+    "city": ("city", "il", "sehir", "seher"),
+    "district": ("district", "ilce", "rayon"),
+    "neighbourhood": ("neighbourhood", "neighborhood", "mahalle", "qesebe"),
+    "street": ("street", "address", "adres", "sokak", "cadde", "kuce"),
+    "postal_code": ("postal code", "zip", "posta kodu", "poct indeksi", "indeks"),
+    "tckn": ("tckn", "tc", "tc no", "tc kimlik", "tc kimlik no", "kimlik no"),
+    "vkn": ("vkn", "vergi no", "vergi numarasi", "vergi kimlik no"),
+    "voen": ("voen",),
+    "tax_office": ("tax office", "vergi dairesi"),
+    "iban": ("iban",),
+    "birth_date": ("birth date", "birthday", "date of birth", "dogum tarihi", "dogum tarixi"),
+    "tags": ("tags", "tag", "etiket", "etiketler", "teq", "teqler"),
+    "notes": ("notes", "note", "not", "notlar", "aciklama", "qeyd", "qeydler"),
+    "source": ("source", "kaynak", "menbe"),
+    "website": ("website", "web", "web sitesi", "internet sitesi", "sayt"),
+    "industry": ("industry", "sektor"),
+}
+PERSON_ONLY = {"first_name", "last_name", "full_name", "company", "title", "tckn", "birth_date"}
+COMPANY_ONLY = {"name", "short_name", "vkn", "voen", "tax_office", "website", "industry"}
+SPLIT = re.compile(r"\s*[;,/|]\s*")  # several phones, e-mails or tags in one cell
+COUNTRIES = {
+    "turkiye": "TR", "turkey": "TR", "turkiye cumhuriyeti": "TR",
+    "azerbaycan": "AZ", "azerbaijan": "AZ", "azerbaycan respublikasi": "AZ",
+}  # fmt: skip
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be read (not CSV, no name column, empty)."""
+
+    code = "import_file"
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    mapping: dict[int, str]  # column index -> field
+    ignored: list[str]  # headers nobody understood
+
+
+# --- reading the file -------------------------------------------------------------------------
+def _decode(data: bytes) -> str:
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportFileError(_("This is an Excel workbook. Save it as “CSV UTF-8” and upload that file."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Turkish or Azerbaijani Windows saves CSV in Windows-1254.
+        return data.decode("cp1254", errors="replace")
+
+
+def read_table(data: bytes, kind: str) -> Table:
+    """Parse ``data`` (CSV with , ; tab or | between cells) and map its header row to fields."""
+    text = _decode(data)
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    sample = text[:20000]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The file is not valid CSV (line %(line)s: %(error)s).") % {"line": reader.line_num, "error": exc}
+        ) from exc
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    headers = [h.strip() for h in rows[0]]
+    allowed = set(COLUMNS) - (COMPANY_ONLY if kind == "person" else PERSON_ONLY)
+    aliases = {fold(alias): field for field, names in COLUMNS.items() if field in allowed for alias in names}
+    aliases.update({fold(field): field for field in allowed})
+    mapping: dict[int, str] = {}
+    ignored = []
+    for index, header in enumerate(headers):
+        field = aliases.get(" ".join(fold(header).split()))
+        if field and field not in mapping.values():
+            mapping[index] = field
+        elif header:
+            ignored.append(header)
+    needed = {"first_name", "full_name"} if kind == "person" else {"name"}
+    if not needed & set(mapping.values()):
+        example = "Ad; Soyad; Telefon; E-posta; İl" if kind == "person" else "Firma adı; VKN; Telefon; İl"
+        raise ImportFileError(
+            _("The first line must name the columns, including the name (for example: %(example)s).")
+            % {"example": example}
+        )
+    if len(rows) == 1:
+        raise ImportFileError(_("The file has column names but no data lines."))
+    return Table(headers=headers, rows=rows[1:], mapping=mapping, ignored=ignored)
+
+
+# --- one line -> service arguments ------------------------------------------------------------
+def _parse_date(text: str) -> datetime.date | str:
+    """31.12.1980, 31/12/1980, 31-12-1980 or 1980-12-31; anything else goes on as typed, for the service's
+    validation to report next to the line's other problems."""
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return text
+
+
+def line_arguments(values: dict[str, str], kind: str) -> dict[str, Any]:
+    """The keyword arguments of person_create / company_create for one line's cells."""
+    args: dict[str, Any] = {}
+    if kind == "person":
+        first, last = values.get("first_name", ""), values.get("last_name", "")
+        if not first and values.get("full_name"):
+            names = values["full_name"].split()
+            first, last = " ".join(names[:-1]) or names[0], names[-1] if len(names) > 1 else ""
+        args.update(first_name=first, last_name=last)
+        for field in ("title", "tckn", "company"):
+            if values.get(field):
+                args[field] = values[field]
+        if values.get("birth_date"):
+            args["birth_date"] = _parse_date(values["birth_date"])
+    else:
+        args["name"] = values.get("name", "")
+        for field in ("short_name", "vkn", "voen", "tax_office", "website", "industry"):
+            if values.get(field):
+                args[field] = values[field]
+    for field in ("iban", "notes", "source"):
+        if values.get(field):
+            args[field] = values[field]
+    phone_kind = "mobile" if kind == "person" else "work"
+    args["phones"] = [services.PhoneIn(n, phone_kind) for n in SPLIT.split(values.get("phone", "")) if n] + [
+        services.PhoneIn(n, "work") for n in SPLIT.split(values.get("work_phone", "")) if n
+    ]
+    args["emails"] = [services.EmailIn(e) for e in SPLIT.split(values.get("email", "")) if e]
+    parts = {f: values.get(f, "") for f in ("city", "district", "neighbourhood", "street", "postal_code")}
+    if any(parts.values()):
+        args["addresses"] = [
+            services.AddressIn(
+                kind="home" if kind == "person" else "work",
+                country=_country(values, args["phones"]),
+                city=parts["city"],
+                district=parts["district"],
+                neighbourhood=parts["neighbourhood"],
+                street=parts["street"],
+                postal_code=parts["postal_code"],
+            )
+        ]
+    args["tags"] = [t for t in SPLIT.split(values.get("tags", "")) if t]
+    return args
+
+
+def _country(values: dict[str, str], phones: list[services.PhoneIn]) -> str:
+    """The country column if there is one, else Azerbaijan for a +994 number, else Türkiye."""
+    if values.get("country"):
+        code = COUNTRIES.get(fold(values["country"])) or values["country"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            message = _("Unknown country “%(value)s”: write TR, AZ or another two-letter code.") % {
+                "value": values["country"]
+            }
+            raise DomainError(message, errors={"country": [message]})
+        return code
+    first = next((k for p in phones for k in normalize.phone_lookup_keys(p.number)), "")
+    return "AZ" if first.startswith("+994") else "TR"
+
+
+def _file_keys(args: dict[str, Any], kind: str) -> list[tuple[str, str]]:
+    """What makes two lines of one file the same customer: e-mail, phone, identifiers, name + city."""
+    keys: list[tuple[str, str]] = []
+    for email in args.get("emails", []):
+        keys.append((_("same e-mail"), email.address.strip().lower()))
+    for phone in args.get("phones", []):
+        keys.extend((_("same phone"), k) for k in normalize.phone_lookup_keys(phone.number))
+    for field in ("tckn", "vkn", "voen"):
+        if args.get(field):
+            keys.append((_("same %(label)s") % {"label": field.upper()}, re.sub(r"\D", "", args[field])))
+    name = fold(f"{args.get('first_name', '')} {args.get('last_name', '')}" if kind == "person" else args["name"])
+    for address in args.get("addresses", []):
+        if name and address.city:
+            keys.append((_("same name in the same city"), f"{name}|{fold(address.city)}"))
+    if name and kind == "person" and args.get("company"):
+        keys.append((_("same name at the same company"), f"{name}|{fold(args['company'])}"))
+    return keys
+
+
+# --- starting and running ---------------------------------------------------------------------
+def import_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_start(
+    *, actor: Any, kind: str, data: bytes | None = None, file: str | None = None, trial: bool, duplicates: str = "skip"
+) -> Job:
+    """Queue an import of ``data`` (a new upload) or of the ``file`` a trial run already stored."""
+    if kind not in KINDS:
+        raise DomainError(_("Choose people or companies."), errors={"kind": [_("Choose people or companies.")]})
+    if level_for(actor, KINDS[kind], Action.CREATE) == Level.NONE:
+        raise NotAllowed(_("You may not create these records."))
+    if duplicates not in DUPLICATE_MODES:
+        raise DomainError(_("Choose whether to skip or create likely duplicates."))
+    if data is not None:
+        table = read_table(data, kind)  # a file nobody can read is refused now, not in the job
+        file = f"{uuid.uuid4().hex}.csv"
+        (import_dir() / file).write_bytes(data)
+        total = len(table.rows)
+    elif not file or not re.fullmatch(r"[0-9a-f]{32}\.csv", file) or not (import_dir() / file).is_file():
+        raise DomainError(_("The uploaded file is no longer here; upload it again."))
+    else:
+        total = len(read_table((import_dir() / file).read_bytes(), kind).rows)
+    label = _("people") if kind == "person" else _("companies")
+    title = (_("Trial import of %(n)s %(what)s") if trial else _("Import of %(n)s %(what)s")) % {
+        "n": total,
+        "what": label,
+    }
+    params = {"kind": kind, "file": file, "trial": trial, "duplicates": duplicates}
+    return job_start(actor=actor, kind="customers.import", title=title, params=params)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _create(actor: Any, kind: str, args: dict[str, Any], force: bool, result: dict[str, Any]) -> Any:
+    if kind == "company":
+        return services.company_create(actor=actor, force=force, **args)
+    company_name = args.pop("company", "")
+    if company_name:
+        # The employer by its exact (folded) name among the companies this user sees; made if missing.
+        company = restrict(Company.objects.filter(search_key=fold(company_name), deleted_at__isnull=True), actor)
+        args["company"] = company.order_by("pk").first()
+        if args["company"] is None:
+            args["company"] = services.company_create(actor=actor, name=company_name, force=True)
+            result["companies_created"] += 1
+    return services.person_create(actor=actor, force=force, **args)
+
+
+def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:
+    actor = get_user_model().objects.get(pk=job.started_by_id or 0)
+    kind, trial, force = job.params["kind"], job.params["trial"], job.params.get("duplicates") == "create"
+    table = read_table((import_dir() / job.params["file"]).read_bytes(), kind)
+    result: dict[str, Any] = job.result or {
+        "kind": kind,
+        "trial": trial,
+        "duplicates_mode": job.params.get("duplicates", "skip"),
+        "lines": len(table.rows),
+        "created": 0,
+        "companies_created": 0,
+        "duplicate_count": 0,
+        "error_count": 0,
+        "duplicates": [],
+        "errors": [],
+        "columns": {table.headers[i]: f for i, f in table.mapping.items()},
+        "ignored_columns": table.ignored,
+    }
+    start = 0 if trial else job.done  # a resumed real import goes on after its last committed chunk
+    progress.update(
+        done=start, total=len(table.rows), message=_("Checking lines") if trial else _("Importing"), force=True
+    )
+    seen: dict[tuple[str, str], int] = {}
+    problems = _problems(result)
+    for line_no, values in _lines(table, 0, start):  # lines already imported feed the in-file duplicate check
+        if line_no not in problems:
+            _remember(seen, line_no, values, kind)
+    for chunk_start in range(start, len(table.rows), CHUNK):
+        chunk_end = min(chunk_start + CHUNK, len(table.rows))
+        try:
+            with transaction.atomic():
+                for line_no, values in _lines(table, chunk_start, chunk_end):
+                    problem = _import_line(actor, kind, line_no, values, force, seen, result)
+                    if problem:
+                        problems[line_no] = problem
+                if trial:
+                    raise _Rollback
+                Job.objects.filter(pk=job.pk).update(done=chunk_end, result=result)
+        except _Rollback:
+            pass
+        progress.update(done=chunk_end)
+    progress.update(done=len(table.rows), message=_("Done"), force=True)
+    job.result_file = _problem_file(job, table, problems) or ""
+    return result
+
+
+def _lines(table: Table, start: int, end: int) -> Iterator[tuple[int, dict[str, str]]]:
+    for index in range(start, end):
+        row = table.rows[index]
+        values = {field: row[i].strip() for i, field in table.mapping.items() if i < len(row) and row[i].strip()}
+        yield index + 2, values  # line 1 is the header
+
+
+def _remember(seen: dict[tuple[str, str], int], line_no: int, values: dict[str, str], kind: str) -> None:
+    try:
+        args = line_arguments(values, kind)
+    except DomainError:
+        return
+    for key in _file_keys(args, kind):
+        seen.setdefault(key, line_no)
+
+
+def _title(values: dict[str, str], kind: str) -> str:
+    if kind == "company":
+        return values.get("name", "")
+    return values.get("full_name") or f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
+
+
+def _import_line(
+    actor: Any,
+    kind: str,
+    line_no: int,
+    values: dict[str, str],
+    force: bool,
+    seen: dict[tuple[str, str], int],
+    result: dict[str, Any],
+) -> str | None:
+    """Create one line's record; returns what was wrong with it, or None when it was created."""
+    title = _title(values, kind)
+    try:
+        args = line_arguments(values, kind)
+        earlier = [] if force else _earlier_lines(seen, args, kind)
+        if earlier:
+            raise DuplicateFound(earlier)
+        with transaction.atomic():  # a line that fails leaves nothing behind (not even its new company)
+            _create(actor, kind, dict(args), force, result)
+    except DuplicateFound as exc:
+        result["duplicate_count"] += 1
+        if len(result["duplicates"]) < MAX_LISTED:
+            result["duplicates"].append({"line": line_no, "title": title, "candidates": exc.candidates[:5]})
+        reasons = "; ".join(f"{c['title']}: {', '.join(c['reasons'])}" for c in exc.candidates[:5])
+        return _("possible duplicate") + " — " + reasons
+    except DomainError as exc:
+        result["error_count"] += 1
+        messages = [m for ms in exc.errors.values() for m in ms] or [exc.message]
+        if len(result["errors"]) < MAX_LISTED:
+            result["errors"].append({"line": line_no, "title": title, "messages": messages})
+        return "; ".join(messages)
+    result["created"] += 1
+    _remember(seen, line_no, values, kind)
+    return None
+
+
+def _earlier_lines(seen: dict[tuple[str, str], int], args: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """Candidates for the earlier lines of this file that the line repeats (by line number, with reasons)."""
+    lines: dict[int, list[str]] = {}
+    for reason, key in _file_keys(args, kind):
+        if (reason, key) in seen:
+            lines.setdefault(seen[(reason, key)], []).append(reason)
+    return [
+        {
+            "type": kind,
+            "id": None,
+            "url": None,
+            "title": _("line %(line)s of this file") % {"line": line},
+            "line": line,
+            "customer_number": None,
+            "reasons": reasons,
+            "visible": True,
+        }
+        for line, reasons in sorted(lines.items())
+    ]
+
+
+def _problems(result: dict[str, Any]) -> dict[int, str]:
+    """Problems a resumed import already found (as far as the job kept them)."""
+    problems = {item["line"]: "; ".join(item["messages"]) for item in result["errors"]}
+    for item in result["duplicates"]:
+        problems[item["line"]] = _("possible duplicate")
+    return problems
+
+
+def _problem_file(job: Job, table: Table, problems: dict[int, str]) -> str | None:
+    """A CSV of the lines not imported, with a "problem" column, to fix and upload again."""
+    if not problems:
+        return None
+    export_dir = settings.EXPORT_DIR
+    export_dir.mkdir(parents=True, exist_ok=True)
+    name = f"import-problems-{job.pk}.csv"
+    with (export_dir / name).open("w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow([*table.headers, _("problem")])
+        for line_no in sorted(problems):
+            writer.writerow([*table.rows[line_no - 2], problems[line_no]])
+    return name

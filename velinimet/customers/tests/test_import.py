@@ -1,0 +1,239 @@
+"""CSV import: reading real-world files, the trial run, duplicates (in the database and within the file),
+errors per line, the real import, resuming, the pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from velinimet.core.exceptions import DomainError
+from velinimet.core.models import Job
+from velinimet.customers import services
+from velinimet.customers.importer import ImportFileError, import_start, read_table
+from velinimet.customers.models import Company, Person
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = (
+    "Adı;Soyadı;Cep Telefonu;E-posta;İl;Firma;Etiketler;Doğum Tarihi;Renk\n"
+    "Şükrü;Öztürk;0532 123 45 67;sukru@example.com.tr;İstanbul;Anadolu Gıda;VIP, bayi;01.02.1980;mavi\n"
+    "Ayşe;Kaya;+90 (533) 222 33 44;ayse@example.com;Ankara;;;;\n"
+    "Leyla;Əliyeva;+994 50 123 45 67;leyla@example.az;Bakı;Anadolu Gıda;;;\n"
+    "Ahmet;Demir;12345;ahmet@;İzmir;;;31.02.1990;\n"
+    "Sukru;Ozturk;0532 999 88 77;sukru2@example.com;İstanbul;;;;\n"
+    "Ayse;Kaya;0533 222 33 44;;;;;;\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(monkeypatch: Any) -> None:
+    """Jobs start on commit; the test's transaction never commits, so run them as soon as they are queued."""
+    from types import SimpleNamespace
+
+    from velinimet.core import jobs
+
+    monkeypatch.setattr(jobs, "transaction", SimpleNamespace(on_commit=lambda fn: fn()))
+
+
+def _run(actor: Any, data: bytes | str, kind: str = "person", **kwargs: Any) -> Job:
+    raw = data.encode() if isinstance(data, str) else data
+    job = import_start(actor=actor, kind=kind, data=raw, trial=kwargs.pop("trial", True), **kwargs)
+    job.refresh_from_db()  # the test settings run tasks immediately
+    return job
+
+
+def test_trial_run_reports_every_line_and_saves_nothing(cast: Any) -> None:
+    services.person_create(
+        actor=cast.rep_ist, first_name="Leyla", last_name="Əliyeva", emails=[services.EmailIn("leyla@example.az")]
+    )
+    job = _run(cast.rep_ist, PEOPLE)
+    assert job.state == Job.State.SUCCEEDED, job.error
+    result = job.result
+    assert result["trial"] and result["lines"] == 6
+    assert result["created"] == 2  # Şükrü and Ayşe
+    errors = {e["line"]: e["messages"] for e in result["errors"]}
+    assert set(errors) == {5}  # Ahmet: bad phone, bad e-mail, impossible date
+    assert len(errors[5]) >= 2
+    dups = {d["line"]: d for d in result["duplicates"]}
+    assert set(dups) == {4, 6, 7}
+    assert dups[4]["candidates"][0]["url"].startswith("/customers/people/")  # Leyla is already here
+    assert dups[6]["candidates"][0]["line"] == 2  # same name in the same city as line 2
+    assert dups[7]["candidates"][0]["line"] == 3  # same phone as line 3
+    assert result["ignored_columns"] == ["Renk"]
+    assert Person.objects.count() == 1 and not Company.objects.exists()
+    assert job.result_file  # the lines with problems, to fix and upload again
+
+
+def test_real_import_creates_the_good_lines_and_links_companies(cast: Any, tmp_path: Any) -> None:
+    trial = _run(cast.rep_ist, PEOPLE)
+    job = import_start(actor=cast.rep_ist, kind="person", file=trial.params["file"], trial=False)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert job.result["created"] == 3 and not job.result["trial"]
+    sukru = Person.objects.get(search_key="sukru ozturk")
+    assert sukru.phones.get().e164 == "+905321234567" and sukru.emails.get().address == "sukru@example.com.tr"
+    assert sorted(t.name for t in sukru.tags.all()) == ["VIP", "bayi"]
+    assert str(sukru.birth_date) == "1980-02-01" and sukru.owner == cast.rep_ist
+    assert sukru.addresses.get().city == "İstanbul"
+    leyla = Person.objects.get(last_name="Əliyeva")
+    assert leyla.phones.get().e164 == "+994501234567"
+    assert leyla.addresses.get().country == "AZ"  # no country column: taken from the +994 number
+    company = Company.objects.get()
+    assert company.name == "Anadolu Gıda" and job.result["companies_created"] == 1
+    assert set(company.employments.values_list("person__first_name", flat=True)) == {"Şükrü", "Leyla"}
+    problems = (settings.EXPORT_DIR / job.result_file).read_text(encoding="utf-8-sig")
+    assert "Ahmet" in problems and "Sukru" in problems and "Şükrü" not in problems
+
+
+def test_duplicates_can_be_created_on_purpose(cast: Any) -> None:
+    services.person_create(
+        actor=cast.rep_ist, first_name="Ayşe", last_name="Kaya", phones=[services.PhoneIn("0533 222 33 44")]
+    )
+    job = _run(cast.rep_ist, "Ad Soyad,Telefon\nAyşe Kaya,05332223344\n", trial=False, duplicates="create")
+    assert job.result["created"] == 1 and job.result["duplicate_count"] == 0
+    assert Person.objects.filter(search_key="ayse kaya").count() == 2
+
+
+def test_files_from_excel_on_windows_and_other_shapes_are_read() -> None:
+    cp1254 = "Firma Adı;VKN;Şehir\nIşık Tekstil A.Ş.;1234567890;İzmir\n".encode("cp1254")
+    table = read_table(cp1254, "company")
+    assert table.rows == [["Işık Tekstil A.Ş.", "1234567890", "İzmir"]]
+    assert set(table.mapping.values()) == {"name", "vkn", "city"}
+    tabbed = read_table("\ufeffFULL NAME\tE-MAIL\nJohn Smith\tjohn@example.com\n".encode(), "person")
+    assert set(table.mapping.values()) and set(tabbed.mapping.values()) == {"full_name", "email"}
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"", "empty"),
+        (b"PK\x03\x04rest-of-a-zip", "Excel"),
+        (b"Telefon;E-posta\n0532 123 45 67;a@b.com\n", "name"),
+        (b"Ad;Soyad\n", "no data"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_clear_message(cast: Any, data: bytes, fragment: str) -> None:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ImportFileError) as exc:
+        import_start(actor=cast.rep_ist, kind="person", data=data, trial=True)
+    assert fragment in exc.value.message
+    assert not Job.objects.exists()
+
+
+def test_a_user_who_may_not_create_cannot_import(cast: Any) -> None:
+    from velinimet.core.exceptions import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        import_start(actor=cast.reader, kind="person", data=PEOPLE.encode(), trial=True)
+    with pytest.raises(DomainError):
+        import_start(actor=cast.rep_ist, kind="person", file="../../etc/passwd", trial=False)
+
+
+def test_a_resumed_import_does_not_import_lines_twice(cast: Any) -> None:
+    from velinimet.core.jobs import job_run
+    from velinimet.customers import importer
+
+    lines = "".join(f"Kişi{i};Test;0532 100 {i // 100:02d} {i % 100:02d}\n" for i in range(450))
+    data = ("Ad;Soyad;Telefon\n" + lines).encode()
+    trial = _run(cast.rep_ist, data)
+    assert trial.result["created"] == 450
+    original = importer._import_line
+    calls = {"n": 0}
+
+    def crash_after_300(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 301:
+            raise RuntimeError("worker killed")
+        return original(*args, **kwargs)
+
+    importer._import_line = crash_after_300  # type: ignore[assignment]
+    try:
+        job = import_start(
+            actor=cast.rep_ist, kind="person", file=trial.params["file"], trial=False, duplicates="create"
+        )
+    finally:
+        importer._import_line = original  # type: ignore[assignment]
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and job.done == importer.CHUNK  # the first chunk was committed
+    assert Person.objects.count() == importer.CHUNK  # the chunk that broke was rolled back
+    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED)  # what the stale-job sweeper does
+    job_run(str(job.pk))
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED and Person.objects.count() == 450
+    assert job.result["created"] == 450
+
+
+def test_import_pages_trial_then_import(cast: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    client.force_login(cast.rep_ist)
+    assert client.get("/customers/import/").status_code == 200
+    bad = client.post("/customers/import/", {"kind": "person", "file": SimpleUploadedFile("x.csv", b"Renk\nmavi\n")})
+    assert bad.status_code == 200 and 'class="errorlist' in bad.content.decode()
+    upload = SimpleUploadedFile("people.csv", PEOPLE.encode(), content_type="text/csv")
+    response = client.post("/customers/import/", {"kind": "person", "file": upload})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-count="created">3<' in page and "import-confirm" in page
+    trial = Job.objects.get()
+    other = Client()
+    other.force_login(cast.rep_baku)
+    assert other.get(response["Location"]).status_code == 404
+    run = client.post(f"/customers/import/{trial.pk}/run/", {"duplicates": "skip"})
+    assert run.status_code == 302
+    assert Person.objects.count() == 3
+    report = client.get(run["Location"]).content.decode()
+    assert 'data-count="created">3<' in report and "import-confirm" not in report
+    assert client.post(f"/customers/import/{Job.objects.filter(params__trial=False).get().pk}/run/").status_code == 404
+
+
+def test_import_api(cast: Any, api: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = api(cast.rep_ist)
+    answer = client.post(
+        "/api/v1/imports/",
+        {"kind": "company", "file": SimpleUploadedFile("c.csv", "Firma adı,VKN\nIşık Tekstil,1234567890\n".encode())},
+        format="multipart",
+    )
+    assert answer.status_code == 202, answer.content
+    job = client.get(answer.json()["url"]).json()
+    assert job["state"] == "succeeded" and job["result"]["created"] == 1 and not Company.objects.exists()
+    run = client.post(f"/api/v1/imports/{answer.json()['job']}/run/", {}, format="json")
+    assert run.status_code == 202 and Company.objects.get().vkn == "1234567890"
+    bad = client.post(
+        "/api/v1/imports/", {"kind": "person", "file": SimpleUploadedFile("x.csv", b"")}, format="multipart"
+    )
+    assert bad.status_code == 400 and bad.json()["message"]
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=12), min_size=1, max_size=5), min_size=0, max_size=6))
+def test_read_table_never_crashes_on_any_text(rows: list[list[str]]) -> None:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows([["Ad", "Telefon"], *rows])
+    try:
+        table = read_table(out.getvalue().encode(), "person")
+    except ImportFileError:
+        return
+    assert "first_name" in table.mapping.values()
+    assert all(isinstance(cell, str) for row in table.rows for cell in row)
+
+
+def test_country_column_names_and_codes(cast: Any) -> None:
+    data = "Ad,Ülke,Şəhər,Posta kodu\nElvin,Azərbaycan,Gəncə,AZ2000\nHans,Almanya,Berlin,10115\nEmre,TR,Bursa,16000\n"
+    job = _run(cast.rep_ist, data, trial=False)
+    assert job.result["created"] == 2
+    assert [e["line"] for e in job.result["errors"]] == [3]
+    assert Person.objects.get(first_name="Elvin").addresses.get().postal_code == "AZ2000"
