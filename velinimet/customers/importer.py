@@ -25,6 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.jobs import JobProgress, job_start
@@ -263,13 +264,20 @@ def import_start(
         raise DomainError(_("The uploaded file is no longer here; upload it again."))
     else:
         total = len(read_table((import_dir() / file).read_bytes(), kind).rows)
-    label = _("people") if kind == "person" else _("companies")
-    title = (_("Trial import of %(n)s %(what)s") if trial else _("Import of %(n)s %(what)s")) % {
-        "n": total,
-        "what": label,
-    }
     params = {"kind": kind, "file": file, "trial": trial, "duplicates": duplicates}
-    return job_start(actor=actor, kind="customers.import", title=title, params=params)
+    return job_start(actor=actor, kind="customers.import", title=_title_for(kind, trial, total), params=params)
+
+
+def _title_for(kind: str, trial: bool, n: int) -> str:
+    if kind == "person" and trial:
+        text = ngettext("Trial import of %(n)s person", "Trial import of %(n)s people", n)
+    elif kind == "person":
+        text = ngettext("Import of %(n)s person", "Import of %(n)s people", n)
+    elif trial:
+        text = ngettext("Trial import of %(n)s company", "Trial import of %(n)s companies", n)
+    else:
+        text = ngettext("Import of %(n)s company", "Import of %(n)s companies", n)
+    return text % {"n": n}
 
 
 class _Rollback(Exception):
