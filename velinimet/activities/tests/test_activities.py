@@ -203,3 +203,16 @@ def test_caller_card_shows_the_last_visible_activity(cast: Any, ahmet: Person, a
     _log(cast.rep_ist, ahmet, "Son ziyaret", days_ago=1, kind="visit")
     card = api(cast.rep_ist).get("/api/v1/calls/lookup/", {"number": "+90 532 765 4321"}).json()
     assert card["last_activity"]["subject"] == "Son ziyaret" and card["last_activity"]["kind"] == "visit"
+
+
+def test_seeded_activities_are_valid_rows_on_the_timeline(cast: Any, ahmet: Person) -> None:
+    import random
+
+    from velinimet.activities.models import Direction, Kind
+    from velinimet.activities.seed import seed_activities
+
+    assert seed_activities(30, random.Random(1), person_ids=[ahmet.pk]) == 30
+    rows = list(Activity.objects.all())
+    assert all(a.kind in Kind.values and a.direction in Direction.values and a.subject for a in rows)
+    assert all(a.occurred_at <= timezone.now() and a.owner_id for a in rows)
+    assert len(timeline(cast.admin, "person", ahmet.pk, size=50)["items"]) == 30
