@@ -17,7 +17,7 @@ from velinimet.core.http import AuthedRequest
 from velinimet.core.models import Job
 from velinimet.core.visibility import get_for_user
 
-from .importer import COLUMNS, import_start
+from .importer import column_help, import_start
 
 
 class ImportForm(forms.Form):
@@ -40,8 +40,9 @@ def import_view(request: AuthedRequest) -> HttpResponse:
         else:
             return redirect("customers:import_detail", pk=job.pk)
     recent = Job.objects.filter(kind="customers.import", started_by=request.user).order_by("-created_at")[:10]
-    columns = sorted(COLUMNS.items())
-    return render(request, "customers/import.html", {"form": form, "recent": recent, "columns": columns})
+    context = {"form": form, "recent": recent, "people_columns": column_help("person")}
+    context["company_columns"] = column_help("company")
+    return render(request, "customers/import.html", context)
 
 
 def _import_job(request: AuthedRequest, pk: Any) -> Job:

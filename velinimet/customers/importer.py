@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.jobs import JobProgress, job_start
@@ -44,33 +44,63 @@ DUPLICATE_MODES = ("skip", "create")
 
 #: Column names people use, in Turkish, Azerbaijani and English; matched after fold() (case, İ/ı, accents).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "first_name": ("first name", "firstname", "given name", "ad", "adi", "isim"),
-    "last_name": ("last name", "lastname", "surname", "family name", "soyad", "soyadi", "soyisim"),
-    "full_name": ("full name", "ad soyad", "adi soyadi", "isim soyisim", "musteri adi", "name surname"),
-    "name": ("name", "company name", "legal name", "firma adi", "sirket adi", "ticari unvan", "sirketin adi"),
-    "short_name": ("short name", "kisa ad", "qisa ad"),
-    "company": ("company", "firma", "sirket", "employer", "isyeri"),
-    "title": ("title", "job title", "gorev", "pozisyon", "vezife"),
-    "phone": ("phone", "telefon", "tel", "cep", "cep telefonu", "gsm", "mobile", "mobil", "telefon nomresi"),
-    "work_phone": ("work phone", "is telefonu", "is tel", "sabit telefon", "is telefonu nomresi"),
-    "email": ("email", "e mail", "e posta", "eposta", "mail", "elektron poct"),
-    "country": ("country", "ulke", "olke"),
-    "city": ("city", "il", "sehir", "seher"),
-    "district": ("district", "ilce", "rayon"),
-    "neighbourhood": ("neighbourhood", "neighborhood", "mahalle", "qesebe"),
-    "street": ("street", "address", "adres", "sokak", "cadde", "kuce"),
-    "postal_code": ("postal code", "zip", "posta kodu", "poct indeksi", "indeks"),
-    "tckn": ("tckn", "tc", "tc no", "tc kimlik", "tc kimlik no", "kimlik no"),
-    "vkn": ("vkn", "vergi no", "vergi numarasi", "vergi kimlik no"),
-    "voen": ("voen",),
-    "tax_office": ("tax office", "vergi dairesi"),
-    "iban": ("iban",),
-    "birth_date": ("birth date", "birthday", "date of birth", "dogum tarihi", "dogum tarixi"),
-    "tags": ("tags", "tag", "etiket", "etiketler", "teq", "teqler"),
-    "notes": ("notes", "note", "not", "notlar", "aciklama", "qeyd", "qeydler"),
-    "source": ("source", "kaynak", "menbe"),
-    "website": ("website", "web", "web sitesi", "internet sitesi", "sayt"),
-    "industry": ("industry", "sektor"),
+    "first_name": ("Adı", "Ad", "İsim", "First name", "Given name"),
+    "last_name": ("Soyadı", "Soyad", "Soyisim", "Last name", "Surname", "Family name"),
+    "full_name": ("Ad Soyad", "Adı Soyadı", "İsim Soyisim", "Müşteri adı", "Müşteri", "Full name", "Name"),
+    "name": ("Firma adı", "Şirket adı", "Şirkətin adı", "Ticari ünvan", "Company name", "Legal name", "Name"),
+    "short_name": ("Kısa ad", "Qısa ad", "Short name"),
+    "company": ("Firma", "Şirket", "Şirkət", "İşyeri", "Company", "Employer"),
+    "title": ("Görev", "Pozisyon", "Vəzifə", "Title", "Job title"),
+    "phone": ("Telefon", "Tel", "Cep", "Cep telefonu", "GSM", "Mobil", "Telefon nömrəsi", "Phone", "Mobile"),
+    "work_phone": ("İş telefonu", "İş tel", "Sabit telefon", "İş telefonu nömrəsi", "Work phone"),
+    "email": ("E-posta", "Eposta", "E-poçt", "Elektron poçt", "E-mail", "Email", "Mail"),
+    "country": ("Ülke", "Ölkə", "Country"),
+    "city": ("İl", "Şehir", "Şəhər", "City"),
+    "district": ("İlçe", "Rayon", "District"),
+    "neighbourhood": ("Mahalle", "Qəsəbə", "Neighbourhood", "Neighborhood"),
+    "street": ("Adres", "Sokak", "Cadde", "Küçə", "Street", "Address"),
+    "postal_code": ("Posta kodu", "Poçt indeksi", "İndeks", "Postal code", "Zip"),
+    "tckn": ("TCKN", "TC", "TC no", "TC kimlik", "TC kimlik no", "Kimlik no"),
+    "vkn": ("VKN", "Vergi no", "Vergi numarası", "Vergi kimlik no"),
+    "voen": ("VÖEN",),
+    "tax_office": ("Vergi dairesi", "Tax office"),
+    "iban": ("IBAN",),
+    "birth_date": ("Doğum tarihi", "Doğum tarixi", "Birth date", "Date of birth", "Birthday"),
+    "tags": ("Etiketler", "Etiket", "Teqlər", "Teq", "Tags", "Tag"),
+    "notes": ("Notlar", "Not", "Açıklama", "Qeyd", "Qeydlər", "Notes", "Note"),
+    "source": ("Kaynak", "Mənbə", "Source"),
+    "website": ("Web sitesi", "İnternet sitesi", "Sayt", "Website", "Web"),
+    "industry": ("Sektör", "Sahə", "Industry"),
+}
+#: What each field is, for the import page's list of columns.
+FIELD_LABELS = {
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "full_name": gettext_lazy("Full name (the last word is the last name)"),
+    "name": gettext_lazy("Company name"),
+    "short_name": gettext_lazy("Short name"),
+    "company": gettext_lazy("Company (linked; created if missing)"),
+    "title": gettext_lazy("Title"),
+    "phone": gettext_lazy("Phone"),
+    "work_phone": gettext_lazy("Work phone"),
+    "email": gettext_lazy("E-mail"),
+    "country": gettext_lazy("Country"),
+    "city": gettext_lazy("City"),
+    "district": gettext_lazy("District"),
+    "neighbourhood": gettext_lazy("Neighbourhood"),
+    "street": gettext_lazy("Street"),
+    "postal_code": gettext_lazy("Postal code"),
+    "tckn": gettext_lazy("TCKN"),
+    "vkn": gettext_lazy("VKN"),
+    "voen": gettext_lazy("VÖEN"),
+    "tax_office": gettext_lazy("Tax office"),
+    "iban": gettext_lazy("IBAN"),
+    "birth_date": gettext_lazy("Birth date"),
+    "tags": gettext_lazy("Tags"),
+    "notes": gettext_lazy("Notes"),
+    "source": gettext_lazy("Source"),
+    "website": gettext_lazy("Website"),
+    "industry": gettext_lazy("Industry"),
 }
 PERSON_ONLY = {"first_name", "last_name", "full_name", "company", "title", "tckn", "birth_date"}
 COMPANY_ONLY = {"name", "short_name", "vkn", "voen", "tax_office", "website", "industry"}
@@ -128,7 +158,7 @@ def read_table(data: bytes, kind: str) -> Table:
     headers = [h.strip() for h in rows[0]]
     allowed = set(COLUMNS) - (COMPANY_ONLY if kind == "person" else PERSON_ONLY)
     aliases = {fold(alias): field for field, names in COLUMNS.items() if field in allowed for alias in names}
-    aliases.update({fold(field): field for field in allowed})
+    aliases.update({fold(field): field for field in allowed})  # the field keys themselves (first_name…)
     mapping: dict[int, str] = {}
     ignored = []
     for index, header in enumerate(headers):
@@ -443,3 +473,9 @@ def _problem_file(job: Job, table: Table, problems: dict[int, str]) -> str | Non
         for line_no in sorted(problems):
             writer.writerow([*table.rows[line_no - 2], problems[line_no]])
     return name
+
+
+def column_help(kind: str) -> list[tuple[Any, tuple[str, ...]]]:
+    """(what, column names) for the fields a file of ``kind`` may have, in a sensible order."""
+    skip = COMPANY_ONLY if kind == "person" else PERSON_ONLY
+    return [(FIELD_LABELS[field], names) for field, names in COLUMNS.items() if field not in skip]
