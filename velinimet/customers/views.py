@@ -33,7 +33,6 @@ from .selectors import (
     company_list,
     consent_in_force,
     get_company_for_user,
-    get_merge_for_user,
     get_person_for_user,
     keyset_page,
     person_360,
@@ -62,14 +61,14 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
-def _require_read(user: Any, kind: str) -> None:
+def require_read(user: Any, kind: str) -> None:
     if level_for(user, KINDS[kind]["rt"], Action.READ) == Level.NONE:
         raise PermissionDenied
 
 
 # --- lists ----------------------------------------------------------------------------------
 def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
-    _require_read(request.user, kind)
+    require_read(request.user, kind)
     form = ListFilterForm(request.GET or None)
     from velinimet.accounts.selectors import team_list
 
@@ -355,218 +354,3 @@ def _merges(kind: str, pk: int) -> list[Any]:
     from .models import Merge
 
     return list(Merge.objects.filter(kind=kind, survivor_id=pk, undone_at__isnull=True)[:10])
-
-
-@login_required
-@require_POST
-def consent_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, pk, action=Action.UPDATE)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consent_record(actor=request.user, person=person, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Consent recorded."))
-    else:
-        messages.error(request, _("Choose a channel and a decision."))
-    return redirect("customers:person_detail", pk=pk)
-
-
-# --- duplicates and merge -------------------------------------------------------------------
-@login_required
-def duplicates_view(request: AuthedRequest) -> HttpResponse:
-    """Start the duplicate finder and show the newest finished result of this user."""
-    from velinimet.core.models import Job
-
-    from .finder import duplicates_find_start
-
-    kind = request.GET.get("kind") or "person"
-    if kind not in KINDS:
-        kind = "person"
-    _require_read(request.user, kind)
-    if request.method == "POST":
-        started = duplicates_find_start(actor=request.user, kind=kind)
-        messages.success(request, _("The duplicate finder has started."))
-        return redirect("core:job_detail", pk=started.pk)
-    job: Any = (
-        Job.objects.filter(
-            kind="customers.find_duplicates", started_by=request.user, state=Job.State.SUCCEEDED, params__kind=kind
-        )
-        .order_by("-finished_at")
-        .first()
-    )
-    pairs = []
-    if job is not None:
-        model = KINDS[kind]["model"]
-        wanted = [p for p in job.result.get("pairs", [])][:200]
-        ids = {i for p in wanted for i in (p["a"], p["b"])}
-        records = {r.pk: r for r in restrict(model.objects.filter(pk__in=ids, deleted_at__isnull=True), request.user)}
-        pairs = [
-            (records[p["a"]], records[p["b"]], p["reasons"]) for p in wanted if p["a"] in records and p["b"] in records
-        ]
-    return render(request, "customers/duplicates.html", {"kind": kind, "job": job, "pairs": pairs})
-
-
-@login_required
-def merge_view(request: AuthedRequest, kind: str, a: int, b: int) -> HttpResponse:
-    from .merge import merge_preview, records_merge
-
-    getter = KINDS[kind]["get"]
-    first, second = getter(request.user, a, action=Action.UPDATE), getter(request.user, b, action=Action.UPDATE)
-    survivor, other = (second, first) if request.POST.get("survivor") == str(second.pk) else (first, second)
-    if request.method == "POST":
-        choices = {key[7:]: str(value) for key, value in request.POST.items() if key.startswith("choice:")}
-        # radios name the record whose value wins; translate to survivor/other
-        choices = {f: ("other" if v == str(other.pk) else "survivor") for f, v in choices.items()}
-        try:
-            merge = records_merge(actor=request.user, survivor=survivor, other=other, choices=choices)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Merged. %(other)s now lives on in %(survivor)s.")
-                % {"other": other.customer_number, "survivor": survivor},
-            )
-            request.session["last_merge"] = merge.pk
-            return redirect(f"customers:{kind}_detail", pk=survivor.pk)
-    return render(
-        request,
-        "customers/merge.html",
-        {
-            "kind": kind,
-            "first": first,
-            "second": second,
-            "rows": merge_preview(first, second),
-            "first_info": _merge_info(first),
-            "second_info": _merge_info(second),
-        },
-    )
-
-
-def _merge_info(record: Any) -> dict[str, Any]:
-    return {
-        "phones": [p.national for p in record.phones.all()],
-        "emails": [e.address for e in record.emails.all()],
-        "addresses": [str(a) for a in record.addresses.all()],
-        "tags": [t.name for t in record.tags.all()],
-    }
-
-
-@login_required
-@require_POST
-def merge_undo_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    from .merge import merge_undo
-
-    merge = get_merge_for_user(request.user, pk)
-    try:
-        survivor = merge_undo(actor=request.user, merge=merge)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("core:home")
-    request.session.pop("last_merge", None)
-    messages.success(request, _("The merge is undone."))
-    return redirect(f"customers:{merge.kind}_detail", pk=survivor.pk)
-
-
-# --- KVKK -----------------------------------------------------------------------------------
-@login_required
-def person_kvkk_export(request: AuthedRequest, pk: int) -> HttpResponse:
-    import json
-
-    from .kvkk import person_data_export
-
-    person = get_person_for_user(request.user, pk)
-    try:
-        data = person_data_export(actor=request.user, person=person)
-    except DomainError as exc:
-        raise PermissionDenied(exc.message) from exc
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="kvkk-{person.customer_number}.json"'
-    return response
-
-
-@login_required
-@require_POST
-def person_erase_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    from .kvkk import person_erase
-
-    person = get_person_for_user(request.user, pk, action=Action.DELETE)
-    try:
-        person_erase(actor=request.user, person=person, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("customers:person_detail", pk=pk)
-    messages.success(request, _("The person's data is erased (anonymised)."))
-    return redirect("customers:person_list")
-
-
-@login_required
-@require_POST
-def employment_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, pk, action=Action.UPDATE)
-    company = (
-        restrict(Company.objects.filter(deleted_at__isnull=True), request.user)
-        .filter(pk=request.POST.get("company") or 0)
-        .first()
-    )
-    if company is None:
-        messages.error(request, _("Choose a company."))
-    else:
-        try:
-            services.employment_set(
-                actor=request.user,
-                person=person,
-                company=company,
-                title=request.POST.get("title", ""),
-                is_primary=bool(request.POST.get("is_primary")),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Linked to %(company)s.") % {"company": company})
-    return redirect("customers:person_detail", pk=pk)
-
-
-@login_required
-@require_POST
-def employment_remove(request: AuthedRequest, pk: int, employment_pk: int) -> HttpResponse:
-    from .models import Employment
-
-    person = get_person_for_user(request.user, pk, action=Action.UPDATE)
-    employment = Employment.objects.filter(pk=employment_pk, person=person).first()
-    if employment is not None:
-        services.employment_remove(actor=request.user, employment=employment)
-        messages.success(request, _("Link removed."))
-    return redirect("customers:person_detail", pk=pk)
-
-
-# --- trash ----------------------------------------------------------------------------------
-@login_required
-def trash_view(request: AuthedRequest) -> HttpResponse:
-    """Deleted people or companies the user may delete (and so restore); merged and erased ones excluded."""
-    kind = request.GET.get("kind") or "person"
-    if kind not in KINDS:
-        kind = "person"
-    if level_for(request.user, KINDS[kind]["rt"], Action.DELETE) == Level.NONE:
-        raise PermissionDenied
-    model = KINDS[kind]["model"]
-    qs = model.objects.filter(deleted_at__isnull=False, merged_into__isnull=True).exclude(search_key="")
-    records = restrict(qs, request.user, Action.DELETE).order_by("-deleted_at")[:200]
-    return render(request, "customers/trash.html", {"kind": kind, "records": records})
-
-
-@login_required
-@require_POST
-def record_restore_view(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
-    from django.http import Http404
-
-    model = KINDS[kind]["model"]
-    record = restrict(model.objects.filter(pk=pk, deleted_at__isnull=False), request.user, Action.DELETE).first()
-    if record is None:
-        raise Http404
-    services.record_restore(actor=request.user, record=record)
-    messages.success(request, _("“%(name)s” restored.") % {"name": record})
-    return redirect(f"customers:{kind}_detail", pk=pk)
