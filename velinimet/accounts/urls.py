@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import admin_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,16 +13,16 @@ urlpatterns = [
     path("settings/account/tokens/", views.tokens, name="tokens"),
     path("settings/account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("settings/two-factor/", views.two_factor_view, name="two_factor"),
-    path("settings/users/", views.user_list_view, name="user_list"),
-    path("settings/users/new/", views.user_create, name="user_create"),
-    path("settings/users/<int:pk>/", views.user_edit, name="user_edit"),
-    path("settings/users/<int:pk>/password/", views.user_password_reset, name="user_password_reset"),
-    path("settings/teams/", views.team_list_view, name="team_list"),
-    path("settings/teams/new/", views.team_create, name="team_create"),
-    path("settings/teams/<int:pk>/", views.team_edit, name="team_edit"),
-    path("settings/teams/<int:pk>/delete/", views.team_delete, name="team_delete"),
-    path("settings/roles/", views.role_list_view, name="role_list"),
-    path("settings/roles/new/", views.role_create, name="role_create"),
-    path("settings/roles/<int:pk>/", views.role_edit, name="role_edit"),
-    path("settings/roles/<int:pk>/delete/", views.role_delete, name="role_delete"),
+    path("settings/users/", admin_views.user_list_view, name="user_list"),
+    path("settings/users/new/", admin_views.user_create, name="user_create"),
+    path("settings/users/<int:pk>/", admin_views.user_edit, name="user_edit"),
+    path("settings/users/<int:pk>/password/", admin_views.user_password_reset, name="user_password_reset"),
+    path("settings/teams/", admin_views.team_list_view, name="team_list"),
+    path("settings/teams/new/", admin_views.team_create, name="team_create"),
+    path("settings/teams/<int:pk>/", admin_views.team_edit, name="team_edit"),
+    path("settings/teams/<int:pk>/delete/", admin_views.team_delete, name="team_delete"),
+    path("settings/roles/", admin_views.role_list_view, name="role_list"),
+    path("settings/roles/new/", admin_views.role_create, name="role_create"),
+    path("settings/roles/<int:pk>/", admin_views.role_edit, name="role_edit"),
+    path("settings/roles/<int:pk>/delete/", admin_views.role_delete, name="role_delete"),
 ]
