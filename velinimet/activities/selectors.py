@@ -28,7 +28,8 @@ def timeline(user: Any, kind: str, record_id: int, after: str | None = None, siz
 
     Walked by keyset on (occurred_at, id) along the ``activity_<kind>_timeline`` index: the 500th page of a
     customer with 10,000 activities costs what the first costs."""
-    qs = restrict(Activity.objects.select_related("owner"), user).filter(**{f"{kind}_id": record_id})
+    related = ("owner", "person") if kind == "company" else ("owner",)
+    qs = restrict(Activity.objects.select_related(*related), user).filter(**{f"{kind}_id": record_id})
     items, cursor = keyset(qs, ORDER, after, size)
     return {"items": items, "cursor": cursor}
 

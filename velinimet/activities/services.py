@@ -96,6 +96,11 @@ def activity_log(
     errors.check()
     _customer_readable(actor, person)
     _customer_readable(actor, company)
+    if person is not None and company is None:
+        # An activity with a person is also one with the company they work for: the company's timeline
+        # then shows its people's calls and visits too.
+        primary = person.employments.filter(is_primary=True).select_related("company").first()
+        company = primary.company if primary and primary.company.deleted_at is None else None
     owner = owner or actor
     team = getattr(owner, "team", None)
     if not can_create(actor, RECORD_TYPE, owner_id=owner.pk, team_id=team.pk if team else None):

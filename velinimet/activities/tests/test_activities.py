@@ -218,3 +218,15 @@ def test_seeded_activities_are_valid_rows_on_the_timeline(cast: Any, ahmet: Pers
     assert all(a.kind in Kind.values and a.direction in Direction.values and a.subject for a in rows)
     assert all(a.occurred_at <= timezone.now() and a.owner_id for a in rows)
     assert len(timeline(cast.admin, "person", ahmet.pk, size=50)["items"]) == 30
+
+
+def test_an_activity_with_a_person_shows_on_their_companys_timeline(cast: Any) -> None:
+    firm = customers.company_create(actor=cast.rep_ist, name="Anadolu Gıda")
+    employee = customers.person_create(actor=cast.rep_ist, first_name="Selin", last_name="Aydın", company=firm)
+    call = _log(cast.rep_ist, employee, "Sipariş verdi", kind="call")
+    assert call.company == firm
+    assert [a.subject for a in timeline(cast.rep_ist, "company", firm.pk)["items"]] == ["Sipariş verdi"]
+    client = Client()
+    client.force_login(cast.rep_ist)
+    html = client.get(f"/customers/companies/{firm.pk}/").content.decode()
+    assert "Sipariş verdi" in html and f"/customers/people/{employee.pk}/" in html
