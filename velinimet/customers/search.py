@@ -7,8 +7,11 @@ in the same SQL, stopping at ``limit`` rows (no ORDER BY, so the engine stops ea
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -25,7 +28,7 @@ from velinimet.core.search import SearchHit
 from velinimet.core.text import fold
 from velinimet.core.visibility import restrict
 
-from .models import CardNumber, Company, Email, Person, Phone
+from .models import CardNumber, Company, Consent, Email, Employment, Person, Phone, Tag
 from .normalize import phone_lookup_keys
 
 SCORE_IDENTIFIER, SCORE_EXACT, SCORE_PREFIX, SCORE_CONTAINS = 4, 3, 2, 1
@@ -137,16 +140,117 @@ def search_companies(user: Any, query: str, limit: int) -> list[SearchHit]:
     return _hits(user, Company, query, limit)
 
 
+#: The columns a caller card reads (``caller_card``, ``str()`` of the record and its owner). Other
+#: fields load on first access, one query each: correct, but slower, so a card fact should not need them.
+_CARD_FIELDS = ("id", "customer_number", "owner__first_name", "owner__last_name", "owner__username")
+_CARD_ONLY = {Person: (*_CARD_FIELDS, "first_name", "last_name"), Company: (*_CARD_FIELDS, "name", "short_name")}
+
+
 def caller_lookup(user: Any, number: str) -> Any:
-    """The visible person (else company) with this phone number: one indexed lookup each."""
+    """The visible person (else company) with this phone number: one indexed lookup each.
+
+    A join on the phone rather than ``pk IN (subquery)``, and only the card's columns: at one statement
+    per record type the ORM's building and compiling is most of the cost (measured 1.2 → 0.7 ms).
+    """
     keys = phone_lookup_keys(number)
     if not keys:
         return None
-    for model, holder in ((Person, "person"), (Company, "company")):
-        ids = Phone.objects.filter(e164__in=keys, **{f"{holder}__isnull": False}).values(holder)
-        record = (
-            restrict(model.objects.filter(pk__in=ids, deleted_at__isnull=True), user).select_related("owner").first()
-        )
+    for model in (Person, Company):
+        queryset = model.objects.filter(phones__e164__in=keys, deleted_at__isnull=True)
+        record = restrict(queryset, user).select_related("owner").only(*_CARD_ONLY[model]).first()
         if record is not None:
             return record
     return None
+
+
+@dataclass(frozen=True)
+class CallerDetails:
+    """What the caller's card shows besides the record's own columns."""
+
+    company: str | None
+    phones: list[str]
+    emails: list[str]
+    tags: list[str]
+    consents: dict[str, str]
+
+
+class _Quoted:
+    """A model's quoted table (``.table``) and column names (``.<field>``), for SQL templates."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.table = connection.ops.quote_name(model._meta.db_table)
+
+    def __getattr__(self, field: str) -> str:
+        return connection.ops.quote_name(self.model._meta.get_field(field).column)
+
+
+# Columns of every branch: kind, text a, b, c, at, id. Consents come first: PostgreSQL types a UNION
+# pairwise from the left, so ``at`` must meet a timestamp before the branches that leave it NULL.
+_PERSON_BRANCHES = (
+    "SELECT 'c', {consent.channel}, {consent.status}, '', {consent.at}, {consent.id} "
+    "FROM {consent.table} WHERE {consent.person} = %s",
+    "SELECT 'j', c.{company.name}, c.{company.short_name}, CASE WHEN j.{job.is_primary} THEN '0' ELSE '1' END, "
+    "NULL, j.{job.id} FROM {job.table} j INNER JOIN {company.table} c ON c.{company.id} = j.{job.company} "
+    "WHERE j.{job.person} = %s",
+)
+_BRANCHES = (
+    "SELECT 'p', {phone.national}, '', '', NULL, {phone.id} FROM {phone.table} WHERE {phone_holder} = %s",
+    "SELECT 'e', {email.address}, '', '', NULL, {email.id} FROM {email.table} WHERE {email_holder} = %s",
+    "SELECT 't', t.{tag.name}, t.{tag.key}, '', NULL, t.{tag.id} FROM {tag.table} t "
+    "INNER JOIN {tags.table} x ON x.{tags.tag} = t.{tag.id} WHERE x.{tags_holder} = %s",
+)
+
+
+@functools.cache
+def _details_sql(holder: str) -> str:
+    """One ``UNION ALL`` over the record's consents, employers, phones, e-mails and tags.
+
+    Six statements became one: each was an ORM compile, and on PostgreSQL a round trip, and the card
+    is read on every ringing phone (budget p99 ≤ 5 ms). Identifiers come from the models.
+    """
+    model = Person if holder == "person" else Company
+    tags = _Quoted(model._meta.get_field("tags").remote_field.through)  # type: ignore[union-attr]
+    names = {
+        "consent": _Quoted(Consent),
+        "job": _Quoted(Employment),
+        "company": _Quoted(Company),
+        "phone": _Quoted(Phone),
+        "email": _Quoted(Email),
+        "tag": _Quoted(Tag),
+        "tags": tags,
+        "phone_holder": getattr(_Quoted(Phone), holder),
+        "email_holder": getattr(_Quoted(Email), holder),
+        "tags_holder": getattr(tags, holder),
+    }
+    branches = (_PERSON_BRANCHES if holder == "person" else ()) + _BRANCHES
+    return " UNION ALL ".join(branch.format(**names) for branch in branches)
+
+
+def caller_details(record: Person | Company) -> CallerDetails:
+    """The card's employer, phones, e-mails, tags and consents in force, in one statement.
+
+    Orders as the ORM reads them: phones and e-mails by id, tags by ``Tag.Meta.ordering`` (key), the
+    primary employer first, and per channel the newest consent (``-at, -id``, as ``consent_in_force``).
+    The record is already visible to the user: these rows belong to it and are shown with it.
+    """
+    holder = "person" if isinstance(record, Person) else "company"
+    sql = _details_sql(holder)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [record.pk] * sql.count("%s"))
+        rows = sorted(cursor.fetchall(), key=lambda row: row[5])
+    by_kind: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_kind.setdefault(row[0], []).append(row)
+    consents: dict[str, tuple[Any, ...]] = {}
+    for row in by_kind.get("c", []):  # ascending id: a later row wins ties on ``at``
+        if row[1] not in consents or row[4] >= consents[row[1]][4]:
+            consents[row[1]] = row
+    jobs = sorted(by_kind.get("j", []), key=lambda row: row[3])  # stable: the primary first, then by id
+    return CallerDetails(
+        company=(jobs[0][2] or jobs[0][1]) if jobs else None,
+        phones=[row[1] for row in by_kind.get("p", [])],
+        emails=[row[1] for row in by_kind.get("e", [])],
+        tags=[row[1] for row in sorted(by_kind.get("t", []), key=lambda row: row[2])],
+        consents={channel: row[2] for channel, row in consents.items()},
+    )
