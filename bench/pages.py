@@ -1,7 +1,8 @@
 """2-4. Requests through Django's test Client (in-process WSGI, every middleware, no network).
 
 2. caller lookup ``GET /api/v1/calls/lookup/?number=...`` with a real API token;
-3. the 360° page ``GET /customers/people/<id>/`` of a person with several phones, e-mails, consents;
+3. the 360° page ``GET /customers/people/<id>/`` of a person with several phones, e-mails, consents and
+   10,000 activities; and the timeline's first page vs a page deep in the history (htmx "Show older");
 4. list page 1 vs page 5,000 (keyset), HTML ``/customers/people/?after=...`` and API ``/api/v1/people/``.
 """
 
@@ -20,6 +21,7 @@ from .queries import Sample, phone_formats
 
 LOOKUP_TARGET_P99_MS = 5.0
 DETAIL_TARGET_P95_MS = 80.0
+DETAIL_ACTIVITIES = 10_000  # the budget's "a person with 10k activities"
 PAGE_SIZE = 50
 
 
@@ -151,16 +153,79 @@ def enrich_person(user: Any) -> Any:
     return Person.objects.get(pk=person.pk)
 
 
+def ensure_activities(person: Any, count: int) -> int:
+    """Give ``person`` ``count`` activities (seeded like ``velinimet seed --activities``), once.
+
+    Idempotent for ``--reuse``: only the missing ones are added. Fresh planner statistics for the
+    table afterwards, as autovacuum (PostgreSQL) or the nightly ``PRAGMA optimize`` (SQLite) would give.
+    """
+    from django.db import connection
+
+    from velinimet.activities.models import Activity
+    from velinimet.activities.seed import seed_activities
+
+    have = Activity.objects.filter(person_id=person.pk).count()
+    if have < count:
+        seed_activities(count - have, random.Random(count), person_ids=[person.pk])
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Activity._meta.db_table)}")
+    return Activity.objects.filter(person_id=person.pk).count()
+
+
 def bench_detail(raw: RawEngine, user: Any, iterations: int, budget_s: float) -> dict[str, Any]:
     person = enrich_person(user)
+    activities = ensure_activities(person, DETAIL_ACTIVITIES)
     c = client()
     c.force_login(user)
     url = f"/customers/people/{person.pk}/"
     app_ms, raw_ms, cap = run_repeated(lambda: _get(c, url), raw, iterations, budget_s)
     result = _with_sql(compare(app_ms, raw_ms), cap)
-    result.update(target_p95_ms=DETAIL_TARGET_P95_MS, url=url, activities="not yet: the activities module")
+    result.update(target_p95_ms=DETAIL_TARGET_P95_MS, url=url, activities=activities)
     result["bytes"] = len(_get(c, url).content)
     return result
+
+
+def timeline_cursor(user: Any, person_id: int, page: int) -> str | None:
+    """``after`` for page ``page`` of a person's timeline: the last activity of the page before."""
+    from velinimet.activities.selectors import ORDER, PAGE, activity_list
+
+    if page <= 1:
+        return None
+    rows = activity_list(user).filter(person_id=person_id).order_by(*ORDER).values_list("occurred_at", "id")
+    at, pk = rows[PAGE * (page - 1) - 1]
+    return f"{at.isoformat()}|{pk}"
+
+
+def bench_timeline(raw: RawEngine, user: Any, page: int, iterations: int, budget_s: float) -> dict[str, Any]:
+    """The timeline's first page vs page ``page`` (htmx "Show older"), keyset on (occurred_at, id)."""
+    from velinimet.activities.selectors import PAGE, timeline
+
+    person = enrich_person(user)
+    activities = ensure_activities(person, DETAIL_ACTIVITIES)
+    page = min(page, max(1, (activities - 1) // PAGE))
+    app_cursor = timeline(user, "person", person.pk)["cursor"]
+    if app_cursor != timeline_cursor(user, person.pk, 2):
+        raise RuntimeError(
+            f"timeline cursor mismatch: app {app_cursor!r}, bench {timeline_cursor(user, person.pk, 2)!r}"
+        )
+    c = client()
+    c.force_login(user)
+    base = f"/activities/person/{person.pk}/"
+    out: dict[str, Any] = {"activities": activities, "page_size": PAGE, "deep_page": page, "cases": {}}
+    for name, after in (("page 1", None), (f"page {page}", timeline_cursor(user, person.pk, page))):
+        url = base + ("?" + urlencode({"after": after}) if after else "")
+
+        def call(url: str = url) -> Any:
+            response = c.get(url, HTTP_HX_REQUEST="true")
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
+            return response
+
+        app_ms, raw_ms, cap = run_repeated(call, raw, iterations, budget_s)
+        result = _with_sql(compare(app_ms, raw_ms), cap)
+        result.update(url=url, rows=call().content.count(b'<li class="activity'))
+        out["cases"][name] = result
+    return out
 
 
 # --- 4. list pages --------------------------------------------------------------------------

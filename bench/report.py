@@ -44,7 +44,12 @@ def rows(report: dict[str, Any]) -> list[list[str]]:
         out.append(_row("2. caller lookup (API)", "sales manager", r, "p99 <= 5", r["app"]["p99"] <= 5))
     if "detail" in res:
         r = res["detail"]
-        out.append(_row("3. 360 page (no activities yet)", "sales manager", r, "p95 <= 80", r["app"]["p95"] <= 80))
+        acts = r.get("activities")
+        label = f"3. 360 page ({acts:,} activities)" if isinstance(acts, int) else "3. 360 page"
+        out.append(_row(label, "sales manager", r, "p95 <= 80", r["app"]["p95"] <= 80))
+    if "timeline" in res:
+        for name, r in res["timeline"]["cases"].items():
+            out.append(_row(f"3b. timeline {name}", "sales manager", r, "page N ~ page 1", None))
     if "lists" in res:
         for name, r in res["lists"]["cases"].items():
             out.append(_row(f"4. list {name}", "sales manager", r, "page N ~ page 1", None))

@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 from bench.common import RawEngine, fmt_ms  # noqa: E402
 from bench.database import Target, counts, drop, recreate, seed, velinimet  # noqa: E402
 
-MEASUREMENTS = ("search", "lookup", "detail", "lists", "inserts")
+MEASUREMENTS = ("search", "lookup", "detail", "timeline", "lists", "inserts")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -48,6 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--iterations", type=int, default=200, help="requests per page case")
     p.add_argument("--budget", type=float, default=40.0, help="seconds per page case at most (>= 20 samples)")
     p.add_argument("--deep-page", type=int, default=5000)
+    p.add_argument("--deep-timeline-page", type=int, default=400, help="timeline page to compare with page 1")
     p.add_argument("--only", default=",".join(MEASUREMENTS), help="comma-separated subset of " + ",".join(MEASUREMENTS))
     p.add_argument(
         "--seed-only", action="store_true", help="seed, print the rates and stop (measure later with --reuse)"
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     manager = the_users["sales manager (team tree)"]
 
     from bench.inserts import bench_inserts
-    from bench.pages import bench_detail, bench_lists, bench_lookup
+    from bench.pages import bench_detail, bench_lists, bench_lookup, bench_timeline
     from bench.queries import company_names, sample_people, search_queries
     from bench.report import table
     from bench.search import bench_search
@@ -156,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         "search": ("1. global search", lambda: bench_search(raw, the_users, queries(), args.rounds)),
         "lookup": ("2. caller lookup", lambda: bench_lookup(raw, manager, samples, args.queries, rng)),
         "detail": ("3. 360 page", lambda: bench_detail(raw, manager, args.iterations, args.budget)),
+        "timeline": (
+            "3b. timeline pages",
+            lambda: bench_timeline(raw, manager, args.deep_timeline_page, args.iterations, args.budget),
+        ),
         "lists": ("4. list pages", lambda: bench_lists(raw, manager, args.deep_page, args.iterations, args.budget)),
         "inserts": ("5. raw inserts", lambda: bench_inserts(raw, min(report["rows"]["people"], args.insert_rows))),
     }
