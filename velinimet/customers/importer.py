@@ -15,6 +15,7 @@ import csv
 import datetime
 import io
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from .exceptions import DuplicateFound
 from .models import Company
 
 CHUNK = 200
+KEEP_DAYS = 7  # an upload checked but never imported is deleted after this many days
 MAX_LISTED = 1000  # problem lines listed in the job's result; the downloadable CSV has every one
 KINDS = {"person": "customers.person", "company": "customers.company"}
 DUPLICATE_MODES = ("skip", "create")
@@ -163,6 +165,8 @@ def read_table(data: bytes, kind: str) -> Table:
     ignored = []
     for index, header in enumerate(headers):
         field = aliases.get(" ".join(fold(header).split()))
+        if field == "phone" and "phone" in mapping.values():
+            field = "work_phone"  # a second phone column
         if field and field not in mapping.values():
             mapping[index] = field
         elif header:
@@ -371,7 +375,21 @@ def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:
         progress.update(done=chunk_end)
     progress.update(done=len(table.rows), message=_("Done"), force=True)
     job.result_file = _problem_file(job, table, problems) or ""
+    if not trial:
+        # Personal data is kept only as long as needed (KVKK): the upload goes once it is imported.
+        (import_dir() / job.params["file"]).unlink(missing_ok=True)
     return result
+
+
+def imports_clean(days: int = KEEP_DAYS) -> int:
+    """Delete uploads that were checked but never imported, after ``days`` days; returns how many."""
+    cutoff = time.time() - days * 86400
+    removed = 0
+    for path in import_dir().glob("*.csv"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _lines(table: Table, start: int, end: int) -> Iterator[tuple[int, dict[str, str]]]:

@@ -237,3 +237,24 @@ def test_country_column_names_and_codes(cast: Any) -> None:
     assert job.result["created"] == 2
     assert [e["line"] for e in job.result["errors"]] == [3]
     assert Person.objects.get(first_name="Elvin").addresses.get().postal_code == "AZ2000"
+
+
+def test_uploads_are_deleted_once_imported_or_after_a_week(cast: Any) -> None:
+    import os
+    import time
+
+    from velinimet.customers.importer import import_dir, imports_clean
+
+    trial = _run(cast.rep_ist, "Ad;Telefon;Telefon\nDeniz;0532 111 22 33;0212 444 55 66\n")
+    upload = import_dir() / trial.params["file"]
+    assert upload.is_file()
+    stale = _run(cast.rep_ist, "Ad\nEfe\n")
+    old = import_dir() / stale.params["file"]
+    week_ago = time.time() - 8 * 86400
+    os.utime(old, (week_ago, week_ago))
+    assert imports_clean() == 1 and not old.exists() and upload.exists()
+    job = import_start(actor=cast.rep_ist, kind="person", file=trial.params["file"], trial=False)
+    job.refresh_from_db()
+    assert job.result["created"] == 1 and not upload.exists()
+    deniz = Person.objects.get(first_name="Deniz")
+    assert sorted(deniz.phones.values_list("kind", flat=True)) == ["mobile", "work"]  # two phone columns
