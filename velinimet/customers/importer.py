@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -323,13 +324,30 @@ def _create(actor: Any, kind: str, args: dict[str, Any], force: bool, result: di
         return services.company_create(actor=actor, force=force, **args)
     company_name = args.pop("company", "")
     if company_name:
-        # The employer by its exact (folded) name among the companies this user sees; made if missing.
-        company = restrict(Company.objects.filter(search_key=fold(company_name), deleted_at__isnull=True), actor)
-        args["company"] = company.order_by("pk").first()
+        # The employer by its exact (folded) name among the companies this user sees; made if there is none.
+        named = _companies_named(company_name)
+        args["company"] = restrict(named, actor).first()
+        if args["company"] is None and named.exists():  # hidden from this user: do not make a second one
+            message = _(
+                "A company named “%(name)s” exists, but you cannot see it: ask its owner to share it, or leave "
+                "the company column empty."
+            ) % {"name": company_name}
+            raise DomainError(message, errors={"company": [message]})
         if args["company"] is None:
             args["company"] = services.company_create(actor=actor, name=company_name, force=True)
             result["companies_created"] += 1
     return services.person_create(actor=actor, force=force, **args)
+
+
+def _companies_named(name: str) -> Any:
+    """Live companies whose legal name folds to ``name``'s fold. The search key is the folded name, then
+    the short name if any: an exact match or an index range over "<name> …" finds both."""
+    key = fold(name)
+    candidates = Company.objects.filter(deleted_at__isnull=True).filter(
+        Q(search_key=key) | Q(search_key__gte=key + " ", search_key__lt=key + "!")
+    )
+    ids = [pk for pk, legal in candidates.values_list("pk", "name")[:50] if fold(legal) == key]
+    return Company.objects.filter(pk__in=ids).order_by("pk")
 
 
 def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:

@@ -258,3 +258,13 @@ def test_uploads_are_deleted_once_imported_or_after_a_week(cast: Any) -> None:
     assert job.result["created"] == 1 and not upload.exists()
     deniz = Person.objects.get(first_name="Deniz")
     assert sorted(deniz.phones.values_list("kind", flat=True)) == ["mobile", "work"]  # two phone columns
+
+
+def test_a_company_the_user_cannot_see_is_not_created_twice(cast: Any) -> None:
+    services.company_create(actor=cast.rep_baku, name="Şirvan Lojistik")
+    mine = services.company_create(actor=cast.rep_ist, name="Koç Dağıtım", short_name="KD")
+    job = _run(cast.rep_ist, "Ad,Firma\nNigar,Şirvan Lojistik\nEmin,Yeni Firma\nEce,KOÇ DAĞITIM\n", trial=False)
+    assert job.result["created"] == 2 and [e["line"] for e in job.result["errors"]] == [2]
+    assert Person.objects.get(first_name="Ece").employments.get().company == mine
+    assert Company.objects.filter(search_key="sirvan lojistik").count() == 1
+    assert Company.objects.filter(name="Yeni Firma").exists()
