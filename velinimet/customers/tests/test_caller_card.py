@@ -157,3 +157,30 @@ def test_a_moved_team_is_seen_on_the_next_call(cast: Any, api: Any, sukru: Perso
     assert client.get("/api/v1/calls/lookup/", {"number": NUMBER}).status_code == 404
     Team.objects.filter(pk=cast.istanbul.pk).update(parent=cast.sales)
     assert client.get("/api/v1/calls/lookup/", {"number": NUMBER}).status_code == 200
+
+
+def test_a_changed_role_is_seen_on_the_next_call(cast: Any, api: Any, sukru: Person) -> None:
+    """The compiled lookup is keyed by the visibility read in the request: a narrower role is not served
+    the wider role's statement."""
+    client = api(cast.manager)
+    assert client.get("/api/v1/calls/lookup/", {"number": NUMBER}).status_code == 200
+    role = cast.manager.role
+    role.permissions = {"customers.person": {"read": 1}, "customers.company": {"read": 1}}  # own records only
+    role.save()
+    assert client.get("/api/v1/calls/lookup/", {"number": NUMBER}).status_code == 404
+    role.permissions = {}
+    role.save()
+    assert client.get("/api/v1/calls/lookup/", {"number": NUMBER}).status_code == 200
+
+
+def test_the_looked_up_record_reads_its_other_fields_on_demand(cast: Any, sukru: Person) -> None:
+    """The lookup reads only the card's columns; the rest of the record loads when read, with its owner named."""
+    from velinimet.customers.search import caller_lookup
+
+    cast.rep_ist.last_name = "Yılmaz"
+    cast.rep_ist.save()
+    Person.objects.filter(pk=sukru.pk).update(notes="Sabah arayın", title="Dr.")
+    record = caller_lookup(cast.manager, NUMBER)
+    assert str(record) == "Şükrü Öztürk" and str(record.owner) == "Rep_ist Yılmaz"
+    assert (record.notes, record.title, record.team_id) == ("Sabah arayın", "Dr.", cast.istanbul.pk)
+    assert record.owner.username == "rep_ist" and record.owner.team_id == cast.istanbul.pk
