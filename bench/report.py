@@ -58,8 +58,10 @@ def rows(report: dict[str, Any]) -> list[list[str]]:
 
 def table(report: dict[str, Any]) -> str:
     header = ["measurement", "user", "app p50/p95/p99 ms", "raw p50/p95/p99 ms", "ratio p50/p95", "n", "target", "met"]
+    noise = report.get("machine", {}).get("cpu_noise_ms", {})
     parts = [
-        f"{report['db']}: {report['rows']['people']:,} people, {report['rows']['companies']:,} companies",
+        f"{report['db']}: {report['rows']['people']:,} people, {report['rows']['companies']:,} companies"
+        + (f"; fixed CPU work p50/p95/p99 {noise['p50']} / {noise['p95']} / {noise['p99']} ms" if noise else ""),
         _render(header, rows(report)),
     ]
     res = {k: v for k, v in report["results"].items() if "error" not in v}

@@ -60,6 +60,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def cpu_noise(samples: int = 400) -> dict[str, float]:
+    """p50/p95/p99 of the same ~2 ms of pure Python, timed ``samples`` times: how much of a request's
+    p99 the shared machine adds by itself (on a quiet machine p99 is within a few % of p50)."""
+    from bench.common import summary
+
+    def work() -> int:
+        total = 0
+        for i in range(50_000):
+            total += i * i
+        return total
+
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter_ns()
+        work()
+        times.append((time.perf_counter_ns() - started) / 1e6)
+    return summary(times)
+
+
 def machine(target: Target) -> dict[str, Any]:
     def sh(cmd: str) -> str:
         try:
@@ -74,6 +93,7 @@ def machine(target: Target) -> dict[str, Any]:
         "memory": sh("free -h | awk '/Mem:/ {print $2}'"),
         "python": platform.python_version(),
         "loadavg_start": os.getloadavg()[0],
+        "cpu_noise_ms": cpu_noise(),
     }
     import sqlite3
 
