@@ -64,19 +64,10 @@ def _erase(person: Any) -> None:
 def _card_facts(user: Any, record: Any) -> dict[str, Any]:
     from velinimet.customers.models import Person
 
-    from .selectors import last_activity
+    from .selectors import last_activity_fact
 
-    last = last_activity(user, "person" if isinstance(record, Person) else "company", record.pk)
-    if last is None:
-        return {"last_activity": None}
-    return {
-        "last_activity": {
-            "kind": last.kind,
-            "subject": last.subject,
-            "at": last.occurred_at.isoformat(),
-            "owner": str(last.owner),
-        }
-    }
+    kind = "person" if isinstance(record, Person) else "company"
+    return {"last_activity": last_activity_fact(user, kind, record.pk)}
 
 
 def _register() -> None:
