@@ -139,17 +139,21 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1254", errors="replace")
 
 
+def _delimiter(text: str) -> str:
+    """The separator the header line uses most: column names rarely hold one, while data cells often
+    do ("Moda Cad. 5, Kadıköy"), which misleads guessing from the data."""
+    header = text.lstrip().splitlines()[0] if text.strip() else ""
+    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def read_table(data: bytes, kind: str) -> Table:
     """Parse ``data`` (CSV with , ; tab or | between cells) and map its header row to fields."""
     text = _decode(data)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
-    sample = text[:20000]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         rows = [row for row in reader if any(cell.strip() for cell in row)]
     except csv.Error as exc:

@@ -268,3 +268,17 @@ def test_a_company_the_user_cannot_see_is_not_created_twice(cast: Any) -> None:
     assert Person.objects.get(first_name="Ece").employments.get().company == mine
     assert Company.objects.filter(search_key="sirvan lojistik").count() == 1
     assert Company.objects.filter(name="Yeni Firma").exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ad Soyad;Adres;Telefon\r\nAli Veli;Moda Cad. No:5, Kadıköy;0532 111 22 33\r\n",
+        'Ad Soyad,Adres,Telefon\n"Ali Veli","Moda Cad. No:5, Kadıköy",0532 111 22 33\n',
+        "Ad Soyad\tAdres\tTelefon\nAli Veli\tModa Cad. No:5, Kadıköy\t0532 111 22 33\n",
+    ],
+)
+def test_the_separator_is_the_one_of_the_header_line(text: str) -> None:
+    table = read_table(text.encode(), "person")
+    assert table.rows == [["Ali Veli", "Moda Cad. No:5, Kadıköy", "0532 111 22 33"]]
+    assert list(table.mapping.values()) == ["full_name", "street", "phone"]
