@@ -6,7 +6,6 @@ import csv
 import os
 import subprocess
 import sys
-import time
 from typing import Any
 
 import pytest
@@ -111,10 +110,20 @@ def test_unknown_job_kind_is_refused(cast: Any) -> None:
 
 
 def _run_consumer(huey: Any, job_id: str, timeout: float = 60) -> Job:
+    """Enqueue the job through the real broker, let a real consumer run it, then read the job.
+
+    The test waits on the task's result in the broker, not by polling the job row: on SQLite the
+    test database is shared in memory between threads, and a read while the worker writes fails
+    with "database table is locked" (no busy wait in shared-cache mode).
+    """
     from huey.consumer import Consumer
 
-    task = huey.task(name="velinimet.test.run_job")(jobs.job_run)
-    task(job_id)  # enqueue through the real broker
+    def run(job_id: str) -> bool:
+        jobs.job_run(job_id)
+        return True  # huey keeps no result for None
+
+    task = huey.task(name="velinimet.test.run_job")(run)
+    result = task(job_id)
     consumer = Consumer(
         huey,
         workers=1,
@@ -125,13 +134,8 @@ def _run_consumer(huey: Any, job_id: str, timeout: float = 60) -> Job:
         max_delay=0.5,
     )
     consumer.start()  # worker threads only; run() would install signal handlers
-    deadline = time.monotonic() + timeout
     try:
-        while time.monotonic() < deadline:
-            job = Job.objects.get(pk=job_id)
-            if job.finished:
-                return job
-            time.sleep(0.1)
+        assert result.get(blocking=True, timeout=timeout) is True
     finally:
         consumer.stop(graceful=True)
     return Job.objects.get(pk=job_id)
