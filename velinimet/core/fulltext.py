@@ -9,11 +9,12 @@ the table rebuilds it and drops its triggers: repeat ``fulltext_operation(table)
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 MIN_TRIGRAM = 3
@@ -168,6 +169,65 @@ def word_prefix_candidates(queryset: QuerySet[Any], words: list[str], *, cap: in
             ids = [row[0] for row in cursor.fetchall()]
         return queryset.filter(pk__in=ids)
     return queryset.filter(word_prefix_q(words))
+
+
+#: A word prefix at least this frequent (share of rows) is found faster by reading rows until the limit is
+#: reached than by a GIN bitmap of every match (10 ms for a surname 2 % of a million people carry).
+COMMON_PREFIX = 0.002
+STATS_SECONDS = 3600.0
+_WORD_STATS: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
+
+
+def _word_stats(queryset: QuerySet[Any]) -> dict[str, float]:
+    """PostgreSQL's most common words of the word-prefix index and their shares, read at most hourly."""
+    table = queryset.model._meta.db_table
+    key = (queryset.db, table)
+    cached = _WORD_STATS.get(key)
+    if cached is not None and time.monotonic() - cached[0] < STATS_SECONDS:
+        return cached[1]
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text, most_common_elem_freqs::text FROM pg_stats "
+            "WHERE tablename = %s AND attname = 'to_tsvector'",
+            [f"{table}_search_words"],
+        )
+        row = cursor.fetchone()
+    stats: dict[str, float] = {}
+    if row and row[0] and row[1]:
+        words = [w.strip('"') for w in row[0].strip("{}").split(",")]
+        shares = [float(f) for f in row[1].strip("{}").split(",")]
+        stats = dict(zip(words, shares, strict=False))  # the shares end with min, max and null share
+    _WORD_STATS[key] = (time.monotonic(), stats)
+    return stats
+
+
+def common_word_prefixes(queryset: QuerySet[Any], words: list[str]) -> bool:
+    """Whether every word starts many keys by PostgreSQL's own statistics (never on SQLite).
+
+    Then the planner's row estimates are real, and it may read rows in table order until it has enough
+    (0.4 ms for "yilmaz") instead of building a GIN bitmap of every match. A word missing from the
+    statistics may be rare or unseen: it keeps the forced GIN path, since for such prefixes the planner
+    once chose a 950 ms sequential scan.
+    """
+    if connections[queryset.db].vendor != "postgresql" or not words or not all(w.isalnum() for w in words):
+        return False
+    stats = _word_stats(queryset)
+    return bool(stats) and all(
+        sum(share for lexeme, share in stats.items() if lexeme.startswith(w)) >= COMMON_PREFIX for w in words
+    )
+
+
+def word_prefix_match(queryset: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
+    """Rows in which every word starts a word of the key, as one condition the planner may index or scan
+    (PostgreSQL's word-prefix expression index); visibility and the limit stay in the same statement."""
+    table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+    tsquery = " & ".join(f"{w}:*" for w in words)
+    condition = RawSQL(
+        f"to_tsvector('simple', {table}.search_key) @@ to_tsquery('simple', %s)",  # noqa: S608 - model's table
+        [tsquery],
+        output_field=BooleanField(),
+    )
+    return queryset.filter(condition)
 
 
 def _sql_operation(sql: Callable[[str, str], tuple[list[str], list[str]]], table: str) -> Any:

@@ -19,11 +19,13 @@ from django.urls import reverse
 
 from velinimet.core.fulltext import (
     MIN_TRIGRAM,
+    common_word_prefixes,
     contains_all,
     fts_candidates,
     key_prefix_filter,
     uses_candidate_chunks,
     word_prefix_candidates,
+    word_prefix_match,
     word_prefix_q,
 )
 from velinimet.core.registry import record_type_for_model
@@ -60,7 +62,14 @@ def _identifier_ids(model: type[Person] | type[Company], query: str) -> list[int
         lookups.append(CardNumber.objects.filter(number=compact).values_list(holder, flat=True))
     if not lookups:
         return None
-    return list({pk for lookup in lookups for pk in lookup if pk is not None})
+    # One statement for every exact lookup (each branch on its own index): the round trips and the ORM's
+    # work per statement were most of an identifier search. The e-mail prefix has a LIMIT, which SQLite
+    # does not allow inside a UNION, so it stays a statement of its own.
+    plain = [q for q in lookups if q.query.high_mark is None]
+    rows = list(plain[0].union(*plain[1:], all=True)) if plain else []
+    for sliced in (q for q in lookups if q.query.high_mark is not None):
+        rows += list(sliced)
+    return list({pk for pk in rows if pk is not None})
 
 
 MAX_CHUNKS = 5  # at most 5,000 newest candidates per tier on SQLite before giving up on more hits
@@ -82,7 +91,9 @@ def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, Q
         key = " ".join(words)
         tiers.append((SCORE_EXACT, base.filter(search_key=key)))
         tiers.append((SCORE_PREFIX, key_prefix_filter(base, key)))  # the name starts with it: b-tree
-        if uses_candidate_chunks(base) or any(len(w) < MIN_TRIGRAM for w in words):
+        if common_word_prefixes(base, words):  # PostgreSQL, frequent words: the planner picks the access path
+            tiers.append((SCORE_PREFIX, word_prefix_match(base, words)))
+        elif uses_candidate_chunks(base) or any(len(w) < MIN_TRIGRAM for w in words):
             tiers.append((SCORE_PREFIX, word_prefix_candidates(base, words)))  # every word starts a word
         else:  # PostgreSQL with 3+ letters: the trigram index narrows, the word test filters (cheaper)
             tiers.append((SCORE_PREFIX, contains_all(base, words).filter(word_prefix_q(words))))

@@ -241,3 +241,28 @@ def test_one_and_two_letter_searches_match_the_start_of_any_word(cast: Any, quer
     assert expected in titles
     if query.lower() == "po":
         assert "Kaplan Opuz" not in titles
+
+
+def test_frequent_words_take_the_planners_path_with_the_same_answers(cast: Any, monkeypatch: Any) -> None:
+    """On PostgreSQL a word its statistics call common ("yılmaz", "oz") is matched by one condition the
+    planner may scan; the answers (visibility, word prefixes, ranking) must not change. SQLite never
+    takes that path."""
+    from django.db import connection
+
+    from velinimet.core import fulltext
+
+    make_person(cast.rep_ist, "Ahmet", "Yılmaz")
+    make_person(cast.rep_ist, "Ozan", "Yıldız")
+    make_person(cast.rep_ist, "Deniz", "Poyraz")  # "oz" inside a word: not a word prefix
+    make_person(cast.rep_baku, "Gizli", "Yılmaz")  # another team's
+    monkeypatch.setattr(fulltext, "_word_stats", lambda qs: {"yilmaz": 0.02, "ozan": 0.01, "ozturk": 0.01})
+    people = Person.objects.all()
+    assert fulltext.common_word_prefixes(people, ["yilmaz"]) is (connection.vendor == "postgresql")
+    assert not fulltext.common_word_prefixes(people, ["zzz"])
+    titles = [h.title for _p, hits in search(cast.rep_ist, "yılmaz") for h in hits]
+    assert titles == ["Ahmet Yılmaz"]
+    titles = [h.title for _p, hits in search(cast.rep_ist, "oz") for h in hits]
+    assert titles == ["Ozan Yıldız"]  # two letters: word prefixes only
+    if connection.vendor == "postgresql":
+        matched = fulltext.word_prefix_match(people, ["yil", "ahm"])
+        assert [p.first_name for p in matched] == ["Ahmet"]
