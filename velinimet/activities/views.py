@@ -32,6 +32,11 @@ def _customer(user: Any, kind: str, pk: int) -> Any:
     return CUSTOMER[kind](user, pk)
 
 
+def _customer_of(activity: Any) -> tuple[str, Any]:
+    """("person", the person) or ("company", the company) whose page the activity belongs on."""
+    return ("person", activity.person) if activity.person_id else ("company", activity.company)
+
+
 def _customer_url(kind: str, pk: int) -> str:
     return reverse(f"customers:{kind}_detail", args=[pk]) + "#timeline"
 
@@ -82,8 +87,7 @@ def activity_log_view(request: AuthedRequest, kind: str, pk: int) -> HttpRespons
 @login_required
 def activity_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, action=Action.UPDATE)
-    kind = "person" if activity.person_id else "company"
-    record: Any = activity.person or activity.company
+    kind, record = _customer_of(activity)
     if request.method == "POST":
         form = ActivityForm(request.POST)
         if form.is_valid():
@@ -110,8 +114,7 @@ def activity_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_delete_view(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, action=Action.DELETE)
-    kind = "person" if activity.person_id else "company"
-    record_id: Any = activity.person_id or activity.company_id
+    kind, record = _customer_of(activity)
     services.activity_delete(actor=request.user, activity=activity)
     messages.success(request, _("Activity deleted."))
-    return redirect(_customer_url(kind, record_id))
+    return redirect(_customer_url(kind, record.pk))

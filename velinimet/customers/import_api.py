@@ -12,9 +12,8 @@ from rest_framework.response import Response
 
 from velinimet.core.models import Job
 from velinimet.core.rest import ErrorSerializer
-from velinimet.core.visibility import get_for_user
 
-from .importer import DUPLICATE_MODES, import_start
+from .importer import DUPLICATE_MODES, import_confirm, import_start
 
 
 class ImportSerializer(serializers.Serializer):
@@ -63,18 +62,7 @@ def import_create(request: Request) -> Response:
 )
 @api_view(["POST"])
 def import_run_for_real(request: Request, pk: str) -> Response:
-    trial = get_for_user(Job.objects.filter(kind="customers.import", params__trial=True), request.user, pk)
-    if trial.state != Job.State.SUCCEEDED or trial.started_by_id != request.user.pk:
-        from rest_framework.exceptions import NotFound
-
-        raise NotFound()
     ser = ImportRunSerializer(data=request.data)
     ser.is_valid(raise_exception=True)
-    job = import_start(
-        actor=request.user,
-        kind=trial.params["kind"],
-        file=trial.params["file"],
-        trial=False,
-        duplicates=ser.validated_data["duplicates"],
-    )
+    job = import_confirm(actor=request.user, trial_id=pk, duplicates=ser.validated_data["duplicates"])
     return _accepted(job)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from velinimet.core.http import AuthedRequest
 from velinimet.core.models import Job
 from velinimet.core.visibility import get_for_user
 
+from . import importer
 from .importer import column_help, import_start
 
 
@@ -61,20 +63,11 @@ def import_detail(request: AuthedRequest, pk: Any) -> HttpResponse:
 @require_POST
 def import_confirm(request: AuthedRequest, pk: Any) -> HttpResponse:
     """Import the file a trial run checked: duplicates skipped, or (when asked) created too."""
-    trial = _import_job(request, pk)
-    if not trial.params.get("trial") or trial.state != Job.State.SUCCEEDED or trial.started_by_id != request.user.pk:
-        raise Http404
     try:
-        job = import_start(
-            actor=request.user,
-            kind=trial.params["kind"],
-            file=trial.params["file"],
-            trial=False,
-            duplicates=request.POST.get("duplicates", "skip"),
+        job = importer.import_confirm(
+            actor=request.user, trial_id=pk, duplicates=request.POST.get("duplicates", "skip")
         )
     except DomainError as exc:
-        from django.contrib import messages
-
         messages.error(request, exc.message)
-        return redirect("customers:import_detail", pk=trial.pk)
+        return redirect("customers:import_detail", pk=pk)
     return redirect("customers:import_detail", pk=job.pk)

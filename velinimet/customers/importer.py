@@ -307,6 +307,20 @@ def import_start(
     return job_start(actor=actor, kind="customers.import", title=_title_for(kind, trial, total), params=params)
 
 
+def import_confirm(*, actor: Any, trial_id: Any, duplicates: str = "skip") -> Job:
+    """Import for real the file a trial run checked. Only the user's own finished trial runs qualify:
+    any other job id is "not found" (404), like a job the user may not see."""
+    from velinimet.core.visibility import get_for_user
+
+    trials = Job.objects.filter(
+        kind="customers.import", params__trial=True, state=Job.State.SUCCEEDED, started_by=actor
+    )
+    trial = get_for_user(trials, actor, trial_id)
+    return import_start(
+        actor=actor, kind=trial.params["kind"], file=trial.params["file"], trial=False, duplicates=duplicates
+    )
+
+
 def _title_for(kind: str, trial: bool, n: int) -> str:
     if kind == "person" and trial:
         text = ngettext("Trial import of %(n)s person", "Trial import of %(n)s people", n)
@@ -422,6 +436,7 @@ def _lines(table: Table, start: int, end: int) -> Iterator[tuple[int, dict[str, 
 
 
 def _remember(seen: dict[tuple[str, str], int], line_no: int, values: dict[str, str], kind: str) -> None:
+    """Note an already imported line's keys (a resumed import re-reads the lines before its restart)."""
     try:
         args = line_arguments(values, kind)
     except DomainError:
@@ -449,7 +464,8 @@ def _import_line(
     title = _title(values, kind)
     try:
         args = line_arguments(values, kind)
-        earlier = [] if force else _earlier_lines(seen, args, kind)
+        keys = _file_keys(args, kind)
+        earlier = [] if force else _earlier_lines(seen, keys, kind)
         if earlier:
             raise DuplicateFound(earlier)
         with transaction.atomic():  # a line that fails leaves nothing behind (not even its new company)
@@ -467,14 +483,15 @@ def _import_line(
             result["errors"].append({"line": line_no, "title": title, "messages": messages})
         return "; ".join(messages)
     result["created"] += 1
-    _remember(seen, line_no, values, kind)
+    for key in keys:
+        seen.setdefault(key, line_no)
     return None
 
 
-def _earlier_lines(seen: dict[tuple[str, str], int], args: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+def _earlier_lines(seen: dict[tuple[str, str], int], keys: list[tuple[str, str]], kind: str) -> list[dict[str, Any]]:
     """Candidates for the earlier lines of this file that the line repeats (by line number, with reasons)."""
     lines: dict[int, list[str]] = {}
-    for reason, key in _file_keys(args, kind):
+    for reason, key in keys:
         if (reason, key) in seen:
             lines.setdefault(seen[(reason, key)], []).append(reason)
     return [

@@ -44,14 +44,16 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        runner = threading.Thread(target=job_run, args=[str(job.pk)])  # here, not in the worker
+        # Run it here; if a worker claimed the job first, this returns at once and we follow the worker.
+        runner = threading.Thread(target=job_run, args=[str(job.pk)])
         runner.start()
-        while runner.is_alive():
+        while True:
             runner.join(0.5)
-            job.refresh_from_db(fields=["done", "total"])
+            job.refresh_from_db()
             sys.stderr.write(f"\r{job.done:,}/{job.total or 0:,} lines")
+            if job.finished and not runner.is_alive():
+                break
         sys.stderr.write("\n")
-        job.refresh_from_db()
         if job.state != Job.State.SUCCEEDED:
             raise CommandError(f"The import failed: {job.message}")
         result = job.result
