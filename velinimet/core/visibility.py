@@ -81,6 +81,14 @@ def ownership_q(rt: RecordType, user: Any, level: int) -> Q | None:
     return q
 
 
+def restriction_key(model: type[models.Model], user: Any, action: str = Action.READ) -> tuple[Any, ...]:
+    """What ``restrict(<queryset of model>, user, action)`` adds to a query, as a hashable key: the key of
+    a compiled query (``core.compiled``) that goes through ``restrict()``."""
+    rt = _record_type(model)
+    level = level_for(user, rt.key, action)
+    return (rt.key, action, level, ownership_q(rt, user, level))
+
+
 def restrict(queryset: models.QuerySet[M], user: Any, action: str = Action.READ) -> models.QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may ``action``."""
     rt = _record_type(queryset.model)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from velinimet.core.compiled import compiled, concrete_fields, instance, text_marker
 from velinimet.core.fulltext import (
     MIN_TRIGRAM,
     common_word_prefixes,
@@ -28,10 +28,9 @@ from velinimet.core.fulltext import (
     word_prefix_match,
     word_prefix_q,
 )
-from velinimet.core.registry import record_type_for_model
 from velinimet.core.search import SearchHit
 from velinimet.core.text import fold
-from velinimet.core.visibility import Action, level_for, ownership_q, restrict
+from velinimet.core.visibility import restrict, restriction_key
 
 from .models import CardNumber, Company, Consent, Email, Employment, Person, Phone, Tag
 from .normalize import phone_lookup_keys
@@ -163,70 +162,23 @@ _CARD_FIELDS: dict[type[Person] | type[Company], tuple[str, ...]] = {
 _OWNER_FIELDS = ("id", "first_name", "last_name", "username")
 
 
-@functools.cache
-def _columns(model: type[models.Model], wanted: tuple[str, ...]) -> list[str]:
-    """``wanted`` in the model's field order, the order ``Model.from_db`` assigns values in."""
-    return [f.attname for f in model._meta.concrete_fields if f.attname in wanted]
-
-
-@dataclass(frozen=True)
-class _Lookup:
-    """The compiled lookup of one record type for one visibility: SQL, and where the phone keys go."""
-
-    sql: str | None  # None: the user may read no record of this type
-    params: tuple[Any, ...] = ()
-    key_at: tuple[int, ...] = ()
-
-
-#: Compiled lookups by (record type, level, visibility filter, number of keys). The filter holds the
-#: owner and team ids read in this request, so a changed role or team tree makes a new key: an entry
-#: can go unused, never stale. Building and compiling the queryset was half the lookup's cost.
-_LOOKUPS: dict[tuple[Any, ...], _Lookup] = {}
-_MAX_LOOKUPS = 2000
-
-
-def _compiled_lookup(model: type[Person] | type[Company], user: Any, count: int) -> _Lookup:
-    rt = record_type_for_model(model)
-    assert rt is not None  # noqa: S101 - people and companies are registered record types
-    level = level_for(user, rt.key, Action.READ)
-    key = (model, level, ownership_q(rt, user, level), count)
-    found = _LOOKUPS.get(key)
-    if found is None:
-        if len(_LOOKUPS) >= _MAX_LOOKUPS:
-            _LOOKUPS.clear()
-        found = _LOOKUPS[key] = _compile_lookup(model, user, count)
-    return found
-
-
-def _compile_lookup(model: type[Person] | type[Company], user: Any, count: int) -> _Lookup:
-    """What ``restrict(…).filter(phones__e164__in=keys, …).first()`` sends, with markers for the keys."""
-    markers = [f"\x00caller-key-{i}" for i in range(count)]
-    queryset = restrict(model.objects.filter(phones__e164__in=markers, deleted_at__isnull=True), user)
-    owner = [f"owner__{f}" for f in _columns(get_user_model(), _OWNER_FIELDS)]
-    queryset = queryset.order_by("pk").values_list(*_columns(model, _CARD_FIELDS[model]), *owner)[:1]
-    try:
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    except EmptyResultSet:
-        return _Lookup(None)
-    return _Lookup(sql, tuple(params), tuple(i for i, p in enumerate(params) if p in markers))
+def _lookup_query(model: type[Person] | type[Company], user: Any, *keys: str) -> QuerySet[Any]:
+    """The visible, not deleted ``model`` with one of these phone keys: the card's columns and owner."""
+    owner = [f"owner__{f}" for f in concrete_fields(get_user_model(), _OWNER_FIELDS)]
+    queryset = restrict(model.objects.filter(phones__e164__in=keys, deleted_at__isnull=True), user)
+    return queryset.order_by("pk").values_list(*concrete_fields(model, _CARD_FIELDS[model]), *owner)[:1]
 
 
 def _visible_record(model: type[Person] | type[Company], user: Any, keys: list[str]) -> Any:
     """The first visible, not deleted ``model`` with one of these phone keys, its owner loaded with it."""
-    lookup = _compiled_lookup(model, user, len(keys))
-    if lookup.sql is None:
-        return None
-    params = list(lookup.params)
-    for i, at in enumerate(lookup.key_at):
-        params[at] = keys[i]
-    with connection.cursor() as cursor:
-        cursor.execute(lookup.sql, params)
-        row = cursor.fetchone()
+    markers = [text_marker(i) for i in range(len(keys))]
+    key = ("caller", model, len(keys), restriction_key(model, user))
+    row = compiled(key, functools.partial(_lookup_query, model, user), markers).first(*keys)
     if row is None:
         return None
-    fields, user_model = _columns(model, _CARD_FIELDS[model]), get_user_model()
-    record = model.from_db(connection.alias, fields, list(row[: len(fields)]))
-    record.owner = user_model.from_db(connection.alias, _columns(user_model, _OWNER_FIELDS), list(row[len(fields) :]))
+    fields, user_model = concrete_fields(model, _CARD_FIELDS[model]), get_user_model()
+    record = instance(model, fields, row[: len(fields)])
+    record.owner = instance(user_model, concrete_fields(user_model, _OWNER_FIELDS), row[len(fields) :])
     return record
 
 
@@ -234,7 +186,7 @@ def caller_lookup(user: Any, number: str) -> Any:
     """The visible person (else company) with this phone number: one indexed lookup each.
 
     The statement is the ORM's (``restrict()`` decides visibility) but compiled once per visibility
-    (``_LOOKUPS``); it joins the phone rather than ``pk IN (subquery)`` and reads only the card's
+    (``core.compiled``); it joins the phone rather than ``pk IN (subquery)`` and reads only the card's
     columns (``Model.from_db``: other fields load when read). At 1M people on SQLite this took the
     lookup from 1.2 ms to 0.3 ms, the caller card's budget being 5 ms in all.
     """

@@ -1,0 +1,105 @@
+"""Querysets compiled to SQL once and run again with other values: for reads on every request.
+
+Building and compiling a queryset costs more than running it when the statement is a primary-key or
+unique-index read (the caller card, API token authentication: 0.3–1 ms of Python each against
+0.1 ms in the engine). ``compiled()`` keeps the ORM as the author of the SQL, and of visibility,
+which ``restrict()`` still decides, but compiles it once per key: the queryset is built with marker
+values in place of the per-request ones (``text_marker``/``int_marker``) and the markers' positions
+among the parameters are remembered. Rows come back through the same converters Django applies
+(datetimes on SQLite, JSON, booleans).
+
+The key must name everything else the SQL depends on, e.g. the visibility filter ``restriction()``
+returns (it holds the owner and team ids read in this request): a changed role or team tree then
+makes a new key, so an entry can go unused, never stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
+from django.db.models import QuerySet
+
+_MAX_ENTRIES = 2000
+
+
+def text_marker(i: int) -> str:
+    """A text value no request sends, standing for the ``i``-th value of a compiled query."""
+    return f"\x00compiled-slot-{i}"
+
+
+def int_marker(i: int) -> int:
+    """An integer no primary key takes, standing for the ``i``-th value of a compiled query."""
+    return -(2**62) - i
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    sql: str | None  # None: the query can match no row (e.g. the user may read none of these records)
+    params: tuple[Any, ...] = ()
+    slots: tuple[tuple[int, int], ...] = ()  # (position among the parameters, index of the value)
+    compiler: Any = None
+    converters: dict[int, Any] = field(default_factory=dict)
+
+    def rows(self, *values: Any) -> list[Any]:
+        if self.sql is None:
+            return []
+        params = list(self.params)
+        for at, i in self.slots:
+            params[at] = values[i]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows: list[Any] = cursor.fetchall()
+        if self.converters:
+            rows = list(self.compiler.apply_converters(rows, self.converters))
+        return rows
+
+    def first(self, *values: Any) -> Any:
+        rows = self.rows(*values)
+        return rows[0] if rows else None
+
+
+def compile_queryset(queryset: QuerySet[Any], markers: Sequence[Any]) -> CompiledQuery:
+    """``queryset`` (built with ``markers`` where the values go) as SQL to run again."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return CompiledQuery(None)
+    slots = []
+    for at, param in enumerate(params):
+        for i, marker in enumerate(markers):
+            if type(param) is type(marker) and param == marker:
+                slots.append((at, i))
+    missing = set(range(len(markers))) - {i for _at, i in slots}
+    if missing:
+        raise ValueError(f"markers {sorted(missing)} are not parameters of the compiled query")
+    converters = compiler.get_converters([col for col, _sql, _alias in compiler.select[: compiler.col_count]])
+    return CompiledQuery(sql, tuple(params), tuple(slots), compiler, converters)
+
+
+_CACHE: dict[Hashable, CompiledQuery] = {}
+
+
+def compiled(key: Hashable, build: Callable[..., QuerySet[Any]], markers: Sequence[Any]) -> CompiledQuery:
+    """The query ``build(*markers)`` makes, compiled once per ``key`` (see the module's docstring)."""
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) >= _MAX_ENTRIES:
+            _CACHE.clear()
+        found = _CACHE[key] = compile_queryset(build(*markers), markers)
+    return found
+
+
+def instance(model: type[models.Model], fields: Sequence[str], values: Sequence[Any]) -> Any:
+    """A ``model`` instance from column values read in ``fields`` order (others load when read)."""
+    return model.from_db(connection.alias, list(fields), list(values))
+
+
+def concrete_fields(model: type[models.Model], wanted: Sequence[str] | None = None) -> list[str]:
+    """Attribute names of ``model``'s columns (all, or those in ``wanted``) in the model's field order,
+    the order ``Model.from_db`` assigns values in."""
+    return [f.attname for f in model._meta.concrete_fields if wanted is None or f.attname in wanted]
