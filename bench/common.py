@@ -101,8 +101,15 @@ class RawEngine:
         else:
             import psycopg
 
-            # Django's PostgreSQL backend uses client-side binding (ClientCursor) unless told otherwise.
-            self.conn = psycopg.connect(target, autocommit=True, cursor_factory=psycopg.ClientCursor)
+            from django.conf import settings
+
+            # Bind and prepare as the app's connection does (settings: VELINIMET_DB_PREPARE): server-side
+            # parameters and prepared statements, or Django's default client-side binding.
+            options = settings.DATABASES["default"].get("OPTIONS", {}) if settings.configured else {}
+            if options.get("server_side_binding"):
+                self.conn = psycopg.connect(target, autocommit=True, prepare_threshold=options.get("prepare_threshold"))
+            else:
+                self.conn = psycopg.connect(target, autocommit=True, cursor_factory=psycopg.ClientCursor)
             self.conn.execute("SET TIME ZONE 'UTC'")
 
     def close(self) -> None:

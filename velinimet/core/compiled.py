@@ -10,7 +10,9 @@ among the parameters are remembered. Rows come back through the same converters 
 
 The key must name everything else the SQL depends on, e.g. the visibility filter ``restriction()``
 returns (it holds the owner and team ids read in this request): a changed role or team tree then
-makes a new key, so an entry can go unused, never stale.
+makes a new key, so an entry can go unused, never stale. A marker must reach the database as it is
+(``=``, ``IN``): a lookup that rewrites its value (``startswith`` sends ``marker%``) is refused when
+compiled.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class CompiledQuery:
     converters: dict[int, Any] = field(default_factory=dict)
 
     def rows(self, *values: Any) -> list[Any]:
+        """Tuples, as ``values_list`` gives them, for ``values`` in the markers' order."""
         if self.sql is None:
             return []
         params = list(self.params)
@@ -54,7 +57,7 @@ class CompiledQuery:
             cursor.execute(self.sql, params)
             rows: list[Any] = cursor.fetchall()
         if self.converters:
-            rows = list(self.compiler.apply_converters(rows, self.converters))
+            rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
         return rows
 
     def first(self, *values: Any) -> Any:
