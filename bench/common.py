@@ -100,7 +100,6 @@ class RawEngine:
             self.conn.execute("PRAGMA busy_timeout=5000")
         else:
             import psycopg
-
             from django.conf import settings
 
             # Bind and prepare as the app's connection does (settings: VELINIMET_DB_PREPARE): server-side
