@@ -54,6 +54,7 @@ class Statement:
     sql: str
     params: Any
     many: bool
+    prepared: bool = False  # sent as a prepared statement (``core.compiled.prepared_cursor``)
 
     @property
     def is_read(self) -> bool:
@@ -81,7 +82,8 @@ def capture() -> Iterator[Captured]:
     captured = Captured()
 
     def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-        captured.statements.append(Statement(sql, params, many))
+        prepared = type(context["cursor"].cursor).__name__ == "PreparedCursor"  # core.compiled.prepared_cursor
+        captured.statements.append(Statement(sql, params, many, prepared))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(wrapper):
@@ -100,15 +102,11 @@ class RawEngine:
             self.conn.execute("PRAGMA busy_timeout=5000")
         else:
             import psycopg
-            from django.conf import settings
 
-            # Bind and prepare as the app's connection does (settings: VELINIMET_DB_PREPARE): server-side
-            # parameters and prepared statements, or Django's default client-side binding.
-            options = settings.DATABASES["default"].get("OPTIONS", {}) if settings.configured else {}
-            if options.get("server_side_binding"):
-                self.conn = psycopg.connect(target, autocommit=True, prepare_threshold=options.get("prepare_threshold"))
-            else:
-                self.conn = psycopg.connect(target, autocommit=True, cursor_factory=psycopg.ClientCursor)
+            # Django's PostgreSQL backend binds parameters on the client (ClientCursor); the reads the
+            # app prepares (``core.compiled.prepared_cursor``) are replayed prepared too.
+            self.conn = psycopg.connect(target, autocommit=True, cursor_factory=psycopg.ClientCursor)
+            self.prepared_cursor = psycopg.Cursor(self.conn)
             self.conn.execute("SET TIME ZONE 'UTC'")
 
     def close(self) -> None:
@@ -128,6 +126,10 @@ class RawEngine:
         try:
             for stmt in statements:
                 sql, params = self._native(stmt)
+                if stmt.prepared and self.vendor != "sqlite":
+                    self.prepared_cursor.execute(sql, params, prepare=True)
+                    rows += len(self.prepared_cursor.fetchall())
+                    continue
                 cur.execute(sql, params)
                 rows += len(cur.fetchall())
         finally:

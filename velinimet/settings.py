@@ -120,11 +120,9 @@ DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARE", True):
-        # Server-side parameters, and statements run 5 times on a connection become prepared
-        # statements: PostgreSQL stops planning them again (planning was most of a short read's cost,
-        # 0.4 ms of the caller lookup's 0.5 ms per statement). Off for a pooler that cannot keep
-        # prepared statements (PgBouncer in transaction mode before 1.21): VELINIMET_DB_PREPARE=off.
-        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+        # Lets psycopg keep prepared statements on the connection. Only ``core.compiled.prepared_cursor``
+        # asks for them: Django's own cursor binds parameters on the client and never prepares.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 100
 else:
     DATABASES = {
         "default": {
@@ -142,6 +140,10 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the reads made on every request (``core.compiled``: API token, caller lookup) are sent as
+# prepared statements, planned once per connection. Off for a pooler that cannot keep prepared
+# statements (PgBouncer in transaction mode before 1.21).
+DB_PREPARE_HOT_READS = DATABASE_URL != "" and env_bool("DB_PREPARE", True)
 
 # --- background jobs ------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -14,7 +15,7 @@ from rest_framework import authentication, exceptions
 from velinimet.core.compiled import compiled, concrete_fields, instance, text_marker
 
 from .middleware import activate_preferences
-from .models import ApiToken, Role, Team, User
+from .models import ApiToken, Role, Team, User, team_edges_sql
 
 #: The token's row and, joined to it, its user's, the user's team's and role's: (prefix, model) in order.
 _PARTS: tuple[tuple[str, type[models.Model]], ...] = (
@@ -27,14 +28,17 @@ _PARTS: tuple[tuple[str, type[models.Model]], ...] = (
 
 def _token_query(key_hash: str) -> QuerySet[Any]:
     columns = [prefix + name for prefix, model in _PARTS for name in concrete_fields(model)]
-    return ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True).values_list(*columns)[:1]
+    live = ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True)
+    edges = RawSQL(team_edges_sql(), ())  # noqa: S611 - constant SQL, no user input
+    return live.annotate(team_edges=edges).values_list(*columns, "team_edges")[:1]
 
 
 def token_with_user(key: str) -> ApiToken | None:
-    """The live token with this key, its user, the user's team and role loaded with it, in one statement
-    compiled once (``core.compiled``): every API request authenticates, and building the four-model
+    """The live token with this key, its user, the user's team and role loaded with it, and every team's
+    parent (for the "team and sub-teams" visibility), in one statement compiled once
+    (``core.compiled``): every API request authenticates, and building the four-model
     ``select_related`` queryset cost more than the indexed read itself."""
-    row = compiled("api-token", _token_query, [text_marker(0)]).first(ApiToken.hash_key(key))
+    row = compiled(("api-token", connection.vendor), _token_query, [text_marker(0)]).first(ApiToken.hash_key(key))
     if row is None:
         return None
     loaded, start = [], 0
@@ -45,6 +49,7 @@ def token_with_user(key: str) -> ApiToken | None:
         loaded.append(None if values[0] is None else instance(model, fields, values))  # no team, no role
     token, user, team, role = loaded
     user.team, user.role = team, role
+    user.preload_team_edges(Team.parse_edges(row[-1]))
     token.user = user
     return token
 

@@ -13,11 +13,23 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from velinimet.core.compiled import prepared_cursor
 from velinimet.core.registry import RECORD_TYPES
 from velinimet.core.visibility import Level
 
 #: The team table's edges, in ``Team.Meta.ordering`` so the tree is walked as the ORM would list it.
-_TEAM_EDGES_SQL = "SELECT id, parent_id FROM {team} ORDER BY name"
+_TEAM_EDGES_SQL = "SELECT id, parent_id FROM {team}"
+#: Every team's "id:parent_id", comma-separated, as one value: a column of the API token's statement.
+_TEAM_EDGES_AGGREGATE = {
+    "postgresql": "SELECT string_agg(id::text || ':' || coalesce(parent_id::text, ''), ',') FROM {team}",
+    "sqlite": "SELECT group_concat(id || ':' || coalesce(parent_id, ''), ',') FROM {team}",
+}
+
+
+def team_edges_sql() -> str:
+    """SQL of one value holding every team's edge to its parent (``Team.parse_edges`` reads it)."""
+    template = _TEAM_EDGES_AGGREGATE.get(connection.vendor, _TEAM_EDGES_AGGREGATE["sqlite"])
+    return template.format(team=connection.ops.quote_name(Team._meta.db_table))
 
 
 class Team(models.Model):
@@ -51,18 +63,33 @@ class Team(models.Model):
         compiled ``values_list`` cost ten times the statement. Not cached across requests: a cache in
         one web worker would not see a team moved in another.
         """
-        children: dict[int | None, list[int]] = {}
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_TEAM_EDGES_SQL.format(team=connection.ops.quote_name(Team._meta.db_table)))
-            for pk, parent_id in cursor.fetchall():
-                children.setdefault(parent_id, []).append(pk)
+            return Team.tree_from_edges(root_id, cursor.fetchall())
+
+    @staticmethod
+    def parse_edges(text: str | None) -> list[tuple[int, int | None]]:
+        """The value of ``team_edges_sql()`` as (id, parent_id) pairs."""
+        edges = []
+        for edge in (text or "").split(","):
+            if edge:
+                pk, _sep, parent = edge.partition(":")
+                edges.append((int(pk), int(parent) if parent else None))
+        return edges
+
+    @staticmethod
+    def tree_from_edges(root_id: int, edges: list[tuple[int, int | None]]) -> list[int]:
+        """``root_id`` and the teams below it, depth first, children by id (the same order however read)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in sorted(edges):
+            children.setdefault(parent_id, []).append(pk)
         found, stack = [], [root_id]
         while stack:
             current = stack.pop()
             if current in found:
                 continue
             found.append(current)
-            stack.extend(children.get(current, []))
+            stack.extend(reversed(children.get(current, [])))
         return found
 
     def ancestors(self) -> list[Team]:
@@ -166,8 +193,15 @@ class User(AbstractUser):
             return [self.team_id]
         cache: dict[str, Any] = self.__dict__.setdefault("_team_tree_cache", {})
         if "tree" not in cache:
-            cache["tree"] = Team.tree_ids(self.team_id)
+            if "edges" in cache:  # read with the user (API token authentication)
+                cache["tree"] = Team.tree_from_edges(self.team_id, cache["edges"])
+            else:
+                cache["tree"] = Team.tree_ids(self.team_id)
         return list(cache["tree"])
+
+    def preload_team_edges(self, edges: list[tuple[int, int | None]]) -> None:
+        """Every team's parent, read in the same statement as this user: no second read for the tree."""
+        self.__dict__.setdefault("_team_tree_cache", {})["edges"] = edges
 
     @property
     def is_administrator(self) -> bool:

@@ -126,12 +126,13 @@ def test_card_of_a_bare_person(cast: Any, api: Any) -> None:
 
 
 def test_lookup_statements(cast: Any, api: Any, sukru: Person, django_assert_max_num_queries: Any) -> None:
-    """Token, team tree, the person, its details, the last activity: five statements, whatever the card holds."""
+    """The token with its user and team tree, the person, its details, the last activity: four statements,
+    whatever the card holds; an unknown number two (the person and company lookups are one)."""
     client = api(cast.manager)
     client.get("/api/v1/calls/lookup/", {"number": NUMBER})  # the first use of a token also stamps it
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         assert client.get("/api/v1/calls/lookup/", {"number": NUMBER}).status_code == 200
-    with django_assert_max_num_queries(4):  # token, team tree, no person, no company
+    with django_assert_max_num_queries(2):
         assert client.get("/api/v1/calls/lookup/", {"number": "0212 999 99 99"}).status_code == 404
 
 
@@ -184,3 +185,26 @@ def test_the_looked_up_record_reads_its_other_fields_on_demand(cast: Any, sukru:
     assert str(record) == "Şükrü Öztürk" and str(record.owner) == "Rep_ist Yılmaz"
     assert (record.notes, record.title, record.team_id) == ("Sabah arayın", "Dr.", cast.istanbul.pk)
     assert record.owner.username == "rep_ist" and record.owner.team_id == cast.istanbul.pk
+
+
+def test_a_number_shared_by_a_person_and_a_company(cast: Any, api: Any) -> None:
+    """The person and company lookups are one statement: the person wins, unless the user may not read
+    people, or the person is in the trash; then the company answers."""
+    company = services.company_create(
+        actor=cast.rep_ist, name="Deniz Lojistik", phones=[services.PhoneIn("0232 444 10 10", "work")], force=True
+    )
+    person = services.person_create(
+        actor=cast.rep_ist, first_name="Selin", last_name="Aydın", phones=[services.PhoneIn("+90 232 444 1010", "work")]
+    )
+    client = api(cast.manager)
+    assert client.get("/api/v1/calls/lookup/", {"number": "02324441010"}).json()["id"] == person.pk
+    role = cast.manager.role
+    role.permissions = {**role.permissions, "customers.person": {"read": 0}}
+    role.save()
+    body = client.get("/api/v1/calls/lookup/", {"number": "02324441010"}).json()
+    assert (body["type"], body["id"]) == ("company", company.pk)
+    role.permissions = {**role.permissions, "customers.person": {"read": 4}}
+    role.save()
+    services.record_delete(actor=cast.manager, record=person)
+    body = client.get("/api/v1/calls/lookup/", {"number": "0 (232) 444-10-10"}).json()
+    assert (body["type"], body["id"]) == ("company", company.pk)
