@@ -41,7 +41,8 @@ def token_with_user(key: str) -> ApiToken | None:
     row = compiled(("api-token", connection.vendor), _token_query, [text_marker(0)]).first(ApiToken.hash_key(key))
     if row is None:
         return None
-    loaded, start = [], 0
+    loaded: list[Any] = []
+    start = 0
     for _prefix, model in _PARTS:
         fields = concrete_fields(model)
         values = row[start : start + len(fields)]

@@ -44,7 +44,7 @@ def prepared_cursor_class() -> type[Any]:
 
     class PreparedCursor(ServerBindingCursor):  # type: ignore[misc,valid-type]
         def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: Any = None) -> Any:
-            return super().execute(query, params, prepare=True, binary=binary)
+            return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
 
     return PreparedCursor
 
@@ -64,7 +64,7 @@ def prepared_cursor() -> Iterator[Any]:
     connection.ensure_connection()
     with connection.wrap_database_errors:
         raw = prepared_cursor_class()(connection.connection)
-    with connection._prepare_cursor(raw) as cursor:
+    with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]  # Django's wrapper
         yield cursor
 
 
@@ -133,7 +133,9 @@ def first_of(queries: Sequence[CompiledQuery]) -> CompiledQuery:
     and need no converters."""
     if any(query.converters for query in queries):
         raise ValueError("first_of() takes queries whose columns need no converters")
-    branches, params, slots = [], [], []
+    branches: list[str] = []
+    params: list[Any] = []
+    slots: list[tuple[int, int]] = []
     for position, query in enumerate(queries):
         if query.sql is None:
             continue
