@@ -41,13 +41,15 @@ def _section_context(user: Any, record: Any) -> dict[str, Any]:
 
 
 def _export(person: Any) -> list[dict[str, Any]]:
+    from velinimet.customers.kvkk import jsonable
+
     return [
         {
             "kind": a.kind,
             "direction": a.direction,
             "subject": a.subject,
             "details": a.body,
-            "at": a.occurred_at.isoformat(),
+            "at": jsonable(a.occurred_at),
             "by": str(a.owner),
         }
         for a in person.activities.select_related("owner").order_by("-occurred_at")

@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from velinimet.core.compiled import compiled, int_marker
 from velinimet.core.selectors import keyset
@@ -58,4 +59,9 @@ def last_activity_fact(user: Any, kind: str, record_id: int) -> dict[str, Any] |
     if row is None:
         return None
     kind_, subject, at, first, last, username = row
-    return {"kind": kind_, "subject": subject, "at": at.isoformat(), "owner": f"{first} {last}".strip() or username}
+    return {
+        "kind": kind_,
+        "subject": subject,
+        "at": timezone.localtime(at).isoformat(),
+        "owner": f"{first} {last}".strip() or username,
+    }

@@ -91,10 +91,11 @@ class RecordSerializer(serializers.Serializer):
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.validated_data)
+        # A PATCH validates nested items partially too: DRF leaves their defaults out, the shapes supply them.
         if "phones" in data:
-            data["phones"] = [services.PhoneIn(p["number"], p["kind"], p["is_primary"]) for p in data["phones"]]
+            data["phones"] = [services.PhoneIn(**p) for p in data["phones"]]
         if "emails" in data:
-            data["emails"] = [services.EmailIn(e["address"], e["is_primary"]) for e in data["emails"]]
+            data["emails"] = [services.EmailIn(**e) for e in data["emails"]]
         if "addresses" in data:
             data["addresses"] = [services.AddressIn(**a) for a in data["addresses"]]
         return data
@@ -105,9 +106,12 @@ class PersonSerializer(RecordSerializer):
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     title = serializers.CharField(max_length=100, required=False, allow_blank=True)
     birth_date = serializers.DateField(required=False, allow_null=True)
-    gender = serializers.ChoiceField(choices=Person.Gender.choices, required=False, allow_blank=True)
-    preferred_language = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    preferred_channel = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    # Checked by the services with every other value, so a wrong choice is reported with the rest.
+    gender = serializers.CharField(max_length=10, required=False, allow_blank=True, help_text="female, male, other")
+    preferred_language = serializers.CharField(max_length=8, required=False, allow_blank=True, help_text="tr, en, az")
+    preferred_channel = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, help_text="email, sms, call, visit"
+    )
     tckn = serializers.CharField(max_length=20, required=False, allow_blank=True)
     iban = serializers.CharField(max_length=40, required=False, allow_blank=True)
     company = serializers.IntegerField(required=False, write_only=True, help_text="id of the company they work at")

@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from .models import Address, Channel, Company, Consent, CustomField, Person, Phone
 from .validation import PERSON_FIELDS, AddressIn, EmailIn, PhoneIn
 
-DateInput = forms.DateInput(attrs={"type": "date"})
+# A date input sends and shows ISO dates whatever the language: a localised value ("15/07/1970") is empty
+# to the browser's date picker, and saving the form would clear the date.
+DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+COUNTRIES = [("TR", _("Türkiye")), ("AZ", _("Azerbaijan")), ("OTHER", _("Other"))]
 
 
 def _custom_form_field(definition: CustomField) -> forms.Field:
@@ -42,9 +45,7 @@ class CustomerForm(forms.Form):
         label=_("Loyalty card numbers"), required=False, help_text=_("Separate with commas.")
     )
     address_kind = forms.ChoiceField(label=_("Address type"), choices=Address.Kind.choices, required=False)
-    country = forms.ChoiceField(
-        label=_("Country"), choices=[("TR", _("Türkiye")), ("AZ", _("Azerbaijan")), ("OTHER", _("Other"))], initial="TR"
-    )
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRIES, initial="TR")
     city = forms.CharField(label=_("City (il / şəhər)"), max_length=60, required=False)
     district = forms.CharField(label=_("District (ilçe / rayon)"), max_length=60, required=False)
     neighbourhood = forms.CharField(label=_("Neighbourhood (mahalle / qəsəbə)"), max_length=100, required=False)
@@ -64,6 +65,11 @@ class CustomerForm(forms.Form):
         for i in range(email_slots):
             self.fields[f"email_{i}"] = forms.CharField(label=_("E-mail"), max_length=254, required=False)
         self.phone_slots, self.email_slots = phone_slots, email_slots
+        # A country the record already has (from the API or an import, e.g. "DE") stays choosable, so
+        # saving the form does not turn it into Türkiye.
+        country = str(self.data.get("country") or self.initial.get("country") or "").upper()
+        if country and country not in dict(COUNTRIES):
+            self.fields["country"].choices = [*COUNTRIES[:2], (country, country), COUNTRIES[2]]  # type: ignore[attr-defined]
         self.custom_definitions = list(CustomField.objects.filter(record_type=self.record_type))
         for definition in self.custom_definitions:
             self.fields[f"custom_{definition.key}"] = _custom_form_field(definition)

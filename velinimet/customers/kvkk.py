@@ -43,7 +43,10 @@ def register_personal_data(item: PersonalData) -> None:
     PERSONAL_DATA[item.key] = item
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Dates and times as ISO text; times in the user's time zone, like every screen shows them."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).isoformat()
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     return value
@@ -55,9 +58,9 @@ def person_data_export(*, actor: Any, person: Person) -> dict[str, Any]:
         raise NotAllowed(_("You may not export this person's data."))
     ct = ContentType.objects.get_for_model(Person)
     data = {
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": jsonable(timezone.now()),
         "controller_note": _("Personal data held by this company in Velinimet CRM (KVKK Art. 11)."),
-        "person": {k: _jsonable(v) for k, v in audit.snapshot(person).items()},
+        "person": {k: jsonable(v) for k, v in audit.snapshot(person).items()},
         "customer_number": person.customer_number,
         "phones": [{"number": p.e164, "kind": p.kind} for p in person.phones.all()],
         "emails": [e.address for e in person.emails.all()],
@@ -71,7 +74,7 @@ def person_data_export(*, actor: Any, person: Person) -> dict[str, Any]:
             {
                 "channel": c.channel,
                 "status": c.status,
-                "at": c.at.isoformat(),
+                "at": jsonable(c.at),
                 "source": c.source,
                 "evidence": c.evidence,
                 "kvkk_text_version": c.kvkk_text_version,
@@ -79,7 +82,7 @@ def person_data_export(*, actor: Any, person: Person) -> dict[str, Any]:
             for c in person.consents.all()
         ],
         "history": [
-            {"at": e.at.isoformat(), "by": e.actor_name, "action": e.action, "changes": e.changes, "note": e.note}
+            {"at": jsonable(e.at), "by": e.actor_name, "action": e.action, "changes": e.changes, "note": e.note}
             for e in AuditEntry.objects.filter(content_type=ct, object_id=str(person.pk))
         ],
     }

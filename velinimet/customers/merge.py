@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from velinimet.core import audit
-from velinimet.core.visibility import Action, can
+from velinimet.core.visibility import Action, can, can_create
 
 from .exceptions import DomainError, NotAllowed
 from .models import Company, Employment, Merge, Person
@@ -104,6 +104,13 @@ def records_merge(*, actor: Any, survivor: Any, other: Any, choices: dict[str, s
     ]
     if unknown:
         raise DomainError(_("Unknown merge choice: %(fields)s") % {"fields": ", ".join(unknown)}, code="merge_choice")
+    taken = {f for f, side in (choices or {}).items() if side == "other"}
+    owner_id = other.owner_id if "owner" in taken else survivor.owner_id
+    team_id = other.team_id if "team" in taken else survivor.team_id
+    if (owner_id, team_id) != (survivor.owner_id, survivor.team_id):  # the merge assigns the survivor
+        rt = "customers.person" if kind == "person" else "customers.company"
+        if not can(actor, survivor, Action.ASSIGN) or not can_create(actor, rt, owner_id=owner_id, team_id=team_id):
+            raise NotAllowed(_("You may not give this record to that owner or team: keep the survivor's."))
     before = audit.snapshot(survivor)
     for field, side in (choices or {}).items():
         if side == "other" and not field.startswith("custom."):
@@ -155,6 +162,10 @@ def _move_rows(kind: str, from_id: int, to_id: int) -> dict[str, list[int]]:
         ids = list(rows.values_list("pk", flat=True))
         if ids:
             extra = {"is_primary": False} if hasattr(model, "is_primary") and model is not Employment else {}
+            if extra:  # the survivor's primary rows stay primary; undo gives these their flag back
+                primary = list(model._default_manager.filter(pk__in=ids, is_primary=True).values_list("pk", flat=True))
+                if primary:
+                    moved.setdefault(f"primary:{mover.model}", []).extend(primary)
             model._default_manager.filter(pk__in=ids).update(**{f"{mover.field}_id": to_id}, **extra)
             moved.setdefault(f"{mover.model}:{mover.field}", []).extend(ids)
     return moved
@@ -170,12 +181,14 @@ def merge_undo(*, actor: Any, merge: Merge) -> Person | Company:
     other: Any = model.objects.select_for_update().get(pk=merge.merged_id)
     if not can(actor, survivor, Action.UPDATE):
         raise NotAllowed(_("You may not change this record."))
-    for key, ids in merge.moved.items():
+    for key, ids in sorted(merge.moved.items(), key=lambda item: item[0].startswith("primary:")):  # flags last
         if key == "tags":
             survivor.tags.remove(*ids)
-            continue
-        label, field = key.split(":")
-        apps.get_model(label)._default_manager.filter(pk__in=ids).update(**{f"{field}_id": other.pk})
+        elif key.startswith("primary:"):
+            apps.get_model(key[8:])._default_manager.filter(pk__in=ids).update(is_primary=True)
+        else:
+            label, field = key.split(":")
+            apps.get_model(label)._default_manager.filter(pk__in=ids).update(**{f"{field}_id": other.pk})
     before = audit.snapshot(survivor)
     for field in (*(PERSON_CHOICES if merge.kind == "person" else COMPANY_CHOICES), "custom"):
         if field in merge.survivor_before:

@@ -72,6 +72,7 @@ def merge_view(request: AuthedRequest, kind: str, a: int, b: int) -> HttpRespons
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
+            survivor.refresh_from_db()  # the name may be the other record's now
             messages.success(
                 request,
                 _("Merged. %(other)s now lives on in %(survivor)s.")

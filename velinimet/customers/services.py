@@ -33,9 +33,11 @@ from .validation import (  # noqa: F401  (PhoneIn, EmailIn, AddressIn are part o
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:
+    """The tags named, created when new. A comma separates tags everywhere (forms, import, API): the
+    API's ``["Müşteri, VIP"]`` is two tags, as the form would read it back."""
     tags = []
-    for name in names:
-        name = " ".join(str(name).split())[:60]
+    for name in (part for given in names for part in str(given).split(",")):
+        name = " ".join(name.split())[:60]
         key = fold(name)
         if key:
             tag, _created = Tag.objects.get_or_create(key=key, defaults={"name": name})

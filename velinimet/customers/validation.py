@@ -7,10 +7,12 @@ field errors (``phones.0.number``, ``custom.segment``).
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,7 @@ from velinimet.core.text import fold
 
 from . import normalize
 from .exceptions import DomainError
-from .models import Address, CardNumber, CustomField, Email, Person, Phone
+from .models import Address, CardNumber, Channel, CustomField, Email, Person, Phone
 
 PERSON_FIELDS = (
     "first_name",
@@ -113,8 +115,8 @@ def _clean_scalars(values: dict[str, Any], allowed: Sequence[str], errors: Error
         if key not in allowed:
             errors.add(key, _("Unknown field."))
             continue
-        if isinstance(value, str):
-            value = " ".join(value.split()) if key != "notes" else value.strip()
+        if isinstance(value, str):  # notes keep their lines, with browsers' CRLF made LF
+            value = " ".join(value.split()) if key != "notes" else value.replace("\r\n", "\n").strip()
         if key in IDENTIFIERS and value:
             try:
                 value = IDENTIFIERS[key](value)
@@ -123,6 +125,10 @@ def _clean_scalars(values: dict[str, Any], allowed: Sequence[str], errors: Error
                 continue
         if key == "gender" and value and value not in Person.Gender.values:
             errors.add(key, _("Choose female, male or other."))
+        if key == "preferred_language" and value and value not in dict(settings.LANGUAGES):
+            errors.add(key, _("Choose one of: %(choices)s.") % {"choices": ", ".join(dict(settings.LANGUAGES))})
+        if key == "preferred_channel" and value and value not in Channel.values:
+            errors.add(key, _("Choose one of: %(choices)s.") % {"choices": ", ".join(Channel.values)})
         if key == "birth_date" and value:
             if isinstance(value, str):
                 try:
@@ -168,7 +174,9 @@ def _clean_contacts(
     for i, addr in enumerate(addresses or []):
         if addr.kind not in Address.Kind.values:
             errors.add(f"addresses.{i}.kind", _("Choose home, work, billing or shipping."))
-        country = (addr.country or "TR").upper()
+        country = (addr.country or "").strip().upper()  # empty: another country, not named
+        if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+            errors.add(f"addresses.{i}.country", _("Write the country as a two-letter code, e.g. TR, AZ, DE."))
         postal = "".join(addr.postal_code.split()).upper()
         if postal and country == "TR" and not (postal.isdigit() and len(postal) == 5):
             errors.add(f"addresses.{i}.postal_code", _("A Turkish postal code has 5 digits."))
@@ -196,10 +204,13 @@ def _clean_contacts(
             continue
         if len(number) > 30 or not number.replace("-", "").isalnum():
             errors.add(f"card_numbers.{i}", _("A card number has letters and digits only."))
-        elif CardNumber.objects.filter(number=number).exists():
-            errors.add(
-                f"card_numbers.{i}", _("Card %(number)s already belongs to another customer.") % {"number": number}
+        elif held := CardNumber.objects.filter(number=number).values_list("person__deleted_at", "company__deleted_at"):
+            message = (
+                _("Card %(number)s belongs to a customer in the trash: restore them and remove it there first.")
+                if any(held[0])
+                else _("Card %(number)s already belongs to another customer.")
             )
+            errors.add(f"card_numbers.{i}", message % {"number": number})
         else:
             out.cards.append(CardNumber(number=number))
     for rows in (out.phones, out.emails, out.addresses):
@@ -242,6 +253,8 @@ def _custom_value(definition: CustomField, value: Any) -> Any:
         return str(value)[:1000]
     if kind == CustomField.Kind.NUMBER:
         number = float(str(value).replace(",", "."))
+        if not math.isfinite(number):  # "nan", "inf", "1e400": not numbers a person means, nor valid JSON
+            raise ValueError(value)
         return int(number) if number.is_integer() else number
     if kind == CustomField.Kind.DATE:
         return datetime.date.fromisoformat(str(value)).isoformat()

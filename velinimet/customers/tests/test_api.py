@@ -212,3 +212,68 @@ def test_manager_assigns_through_the_api_rep_cannot(cast: Any, api: Any) -> None
     assert (moved.json()["owner"], moved.json()["team"]) == (cast.rep_baku.pk, cast.baku.pk)
     assert api(cast.rep_ist).get(url).status_code == 404  # now the other team's
     assert api(cast.manager).patch(url, {"owner": 99999}, format="json").status_code == 400
+
+
+def test_patch_with_phones_or_emails_without_their_optional_keys(cast: Any, api: Any) -> None:
+    client = api(cast.rep_ist)
+    for path, body in (("/api/v1/people/", SUKRU), ("/api/v1/companies/", {"name": "Ege Tekstil"})):
+        pk = client.post(path + "?force=true", body, format="json").json()["id"]
+        changed = client.patch(
+            f"{path}{pk}/",
+            {"phones": [{"number": "0533 777 88 99"}], "emails": [{"address": "Satis@Ege.com.tr"}]},
+            format="json",
+        )
+        assert changed.status_code == 200, changed.json()
+        assert changed.json()["phones"] == [
+            {"number": "0533 777 88 99", "e164": "+905337778899", "kind": "mobile", "is_primary": True}
+        ]
+        assert changed.json()["emails"] == [{"address": "Satis@ege.com.tr", "is_primary": True}]
+
+
+def test_every_wrong_value_is_reported_at_once(cast: Any, api: Any) -> None:
+    from velinimet.customers.models import CustomField
+
+    CustomField.objects.create(record_type="person", key="puan", label="Puan", kind="number")
+    body = {
+        "first_name": "Ayşe",
+        "gender": "x",
+        "preferred_language": "de",
+        "preferred_channel": "fax",
+        "tckn": "1",
+        "birth_date": "2999-01-01",
+        "custom": {"puan": "nan"},
+        "addresses": [{"country": "D1"}],
+    }
+    response = api(cast.rep_ist).post("/api/v1/people/", body, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert {"gender", "preferred_language", "preferred_channel", "tckn", "birth_date", "custom.puan"} <= set(errors)
+    assert "addresses.0.country" in errors
+    assert all(code in errors["preferred_language"][0] for code in ("tr", "en", "az"))
+    assert "visit" in errors["preferred_channel"][0]
+    assert not Person.objects.exists()
+    for number in ("inf", "-1e400", "NaN"):
+        response = api(cast.rep_ist).post(
+            "/api/v1/people/", {"first_name": "A", "custom": {"puan": number}}, format="json"
+        )
+        assert response.status_code == 400 and "custom.puan" in response.json()["errors"]
+
+
+def test_a_comma_separates_tags_in_the_api_as_in_the_form(cast: Any, api: Any) -> None:
+    body = api(cast.rep_ist).post(
+        "/api/v1/people/", {"first_name": "Ayşe", "tags": ["Müşteri, VIP", "vip"]}, format="json"
+    )
+    assert sorted(body.json()["tags"]) == ["Müşteri", "VIP"]
+
+
+def test_a_card_held_in_the_trash_says_so(cast: Any, api: Any) -> None:
+    client = api(cast.admin)
+    pk = client.post("/api/v1/people/", {"first_name": "Kart", "card_numbers": ["KART-000123"]}, format="json").json()[
+        "id"
+    ]
+    assert client.delete(f"/api/v1/people/{pk}/").status_code == 204
+    again = api(cast.rep_ist).post(
+        "/api/v1/people/", {"first_name": "Yeni", "card_numbers": ["KART-000123"]}, format="json"
+    )
+    assert again.status_code == 400
+    assert "trash" in again.json()["errors"]["card_numbers.0"][0]

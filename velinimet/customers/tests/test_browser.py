@@ -352,6 +352,37 @@ def test_second_of_two_concurrent_edits_is_refused_and_the_first_kept(cast: Any,
     assert person.title == "İkinci sekme"
 
 
+def test_saving_the_edit_form_changes_only_what_the_user_changed(cast: Any, page: Page, login: Any) -> None:
+    """A record made through the API or an import (a German address, a birth date, notes on several lines,
+    a tag written with a comma) survives the edit form: only the title the user typed changes."""
+    person = services.person_create(
+        actor=cast.rep_ist,
+        first_name="Jörg",
+        last_name="Öztürk",
+        birth_date="1970-07-15",
+        preferred_language="az",
+        preferred_channel="sms",
+        notes="Birinci satır\nİkinci satır",
+        addresses=[services.AddressIn(country="DE", city="Köln", postal_code="50667")],
+        tags=["Müşteri, VIP"],
+        force=True,
+    )
+    login("rep_ist")
+    page.goto(url(page, f"/customers/people/{person.pk}/edit/"))
+    expect(page.locator("input[name=birth_date]")).to_have_value("1970-07-15")  # the date picker shows it
+    page.fill("input[name=title]", "Satın alma müdürü")
+    submit_record_form(page)
+    expect(page).to_have_url(url(page, f"/customers/people/{person.pk}/"))
+    person.refresh_from_db()
+    address = person.addresses.get()
+    assert person.title == "Satın alma müdürü"
+    assert person.birth_date == datetime.date(1970, 7, 15)
+    assert (person.preferred_language, person.preferred_channel) == ("az", "sms")
+    assert person.notes == "Birinci satır\nİkinci satır"
+    assert (address.country, address.city, address.postal_code) == ("DE", "Köln", "50667")
+    assert sorted(t.name for t in person.tags.all()) == ["Müşteri", "VIP"]
+
+
 # --- 7. lists: more rows, filter, bulk tag --------------------------------------------------
 def test_people_list_pages_with_htmx_filters_by_city_and_tags_in_bulk(cast: Any, page: Page, login: Any) -> None:
     people = [

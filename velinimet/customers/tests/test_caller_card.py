@@ -101,6 +101,7 @@ def test_person_card_matches_the_orm(cast: Any, api: Any, sukru: Person) -> None
     assert body["phones"] == ["(0212) 444 55 66", "0532 111 22 33", "0532 999 88 77"]
     assert body["tags"] == [t.name for t in Tag.objects.order_by("key")]
     assert body["last_activity"]["subject"] == "Fiyat sordu"
+    assert body["last_activity"]["at"].endswith("+03:00")  # the manager's time zone, like every other time
     _compare(body, sukru, cast.manager)
 
 

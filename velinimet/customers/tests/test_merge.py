@@ -159,6 +159,8 @@ def test_kvkk_export_and_erasure(cast: Any, api: Any, pair: tuple[Person, Person
     body = exported.json()
     assert body["person"]["first_name"] == "Şükrü" and body["phones"][0]["number"] == "+905321234567"
     assert any(h["action"] == "create" for h in body["history"])
+    times = [body["generated_at"], *(h["at"] for h in body["history"])]
+    assert all(at.endswith("+03:00") for at in times), times  # the reader's time zone, as on every screen
     assert api(cast.rep_ist).get(f"/api/v1/people/{a.pk}/kvkk-export/").status_code == 403  # reps may not export
     assert api(cast.manager).post(f"/api/v1/people/{a.pk}/kvkk-erase/", {}, format="json").status_code == 400
     erased = api(cast.manager).post(f"/api/v1/people/{a.pk}/kvkk-erase/", {"reason": "Başvuru 2026/17"}, format="json")
@@ -185,3 +187,44 @@ def test_erasure_after_a_merge_cannot_be_undone_and_erases_the_twin(cast: Any, p
     assert not Merge.objects.exists()
     consent_entries = AuditEntry.objects.filter(content_type__model="consent")
     assert all("web" not in str(e.changes) for e in consent_entries)
+
+
+def test_merge_cannot_assign_what_the_user_may_not_assign(cast: Any) -> None:
+    """Taking the other record's owner or team is an assignment: it needs the assign right, like an edit."""
+    from velinimet.accounts.models import Role, User
+
+    agent = User.objects.create(username="servis", role=Role.objects.get(slug="service_agent"), team=cast.istanbul)
+    mine = services.person_create(actor=cast.rep_ist, first_name="Ayla", last_name="Kaya", force=True)
+    theirs = services.person_create(actor=cast.rep_baku, first_name="Ayla", last_name="Kaya", force=True)
+    with pytest.raises(NotAllowed):
+        records_merge(actor=agent, survivor=mine, other=theirs, choices={"owner": "other", "team": "other"})
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.owner, mine.team, theirs.deleted_at) == (cast.rep_ist, cast.istanbul, None)
+    records_merge(actor=agent, survivor=mine, other=theirs, choices={"last_name": "other"})  # no assignment: fine
+    merged = services.person_create(actor=cast.rep_baku, first_name="Ayla", last_name="Kaya", force=True)
+    records_merge(actor=cast.manager, survivor=mine, other=merged, choices={"owner": "other"})  # may assign
+    mine.refresh_from_db()
+    assert mine.owner == cast.rep_baku
+
+
+def test_undo_gives_moved_rows_their_primary_flag_back(cast: Any, pair: tuple[Person, Person]) -> None:
+    a, b = pair
+    services.person_update(actor=cast.rep_ist, person=b, addresses=[services.AddressIn(city="Bursa")])
+    merge = records_merge(actor=cast.rep_ist, survivor=a, other=b)
+    assert not a.addresses.filter(is_primary=True).exists() or a.addresses.count() == 1
+    merge_undo(actor=cast.rep_ist, merge=merge)
+    assert list(b.addresses.values_list("city", "is_primary")) == [("Bursa", True)]
+    assert list(b.phones.values_list("is_primary", flat=True)) == [True]
+    assert list(b.emails.values_list("is_primary", flat=True)) == [True]
+
+
+def test_merge_message_names_the_survivor_as_it_is_now(cast: Any, pair: tuple[Person, Person]) -> None:
+    a, b = pair
+    client = Client()
+    client.force_login(cast.rep_ist)
+    done = client.post(
+        f"/customers/merge/person/{a.pk}/{b.pk}/", {"survivor": a.pk, "choice:first_name": b.pk}, follow=True
+    )
+    messages = [str(m) for m in done.context["messages"]]
+    assert any("Sukru Öztürk" in m for m in messages), messages

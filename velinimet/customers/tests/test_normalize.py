@@ -119,6 +119,18 @@ def test_email_keeps_local_part_and_lowers_domain() -> None:
     )
     with pytest.raises(InvalidValue):
         normalize_email("not an email")
+    # caps lock on a Turkish keyboard: İ is the upper case of i, not i with a combining dot
+    assert normalize_email("ALİ@İSTANBUL.COM") == ("ALİ@istanbul.com", "ali@istanbul.com")
+
+
+@given(st.text(alphabet="abcıiİIçğöşüABCÇĞÖŞÜ.-", min_size=1, max_size=12).filter(lambda d: d[0].isalpha()))
+def test_email_key_never_holds_a_combining_dot(name: str) -> None:
+    try:
+        address, key = normalize_email(f"{name}@{name}.com.tr")
+    except InvalidValue:
+        return
+    assert "\u0307" not in address and "\u0307" not in key
+    assert key == key.lower()
 
 
 @given(st.integers(min_value=0, max_value=100_000))
