@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from velinimet.customers.models import IncomingCall, Person
 
@@ -240,7 +242,7 @@ def test_every_wrong_value_is_reported_at_once(cast: Any, api: Any) -> None:
         "preferred_language": "de",
         "preferred_channel": "fax",
         "tckn": "1",
-        "birth_date": "2999-01-01",
+        "birth_date": "15.07.1970",
         "custom": {"puan": "nan"},
         "addresses": [{"country": "D1"}],
     }
@@ -276,4 +278,8 @@ def test_a_card_held_in_the_trash_says_so(cast: Any, api: Any) -> None:
         "/api/v1/people/", {"first_name": "Yeni", "card_numbers": ["KART-000123"]}, format="json"
     )
     assert again.status_code == 400
-    assert "trash" in again.json()["errors"]["card_numbers.0"][0]
+    with translation.override("tr"):  # the rep's language
+        expected = gettext(
+            "Card %(number)s belongs to a customer in the trash: restore them and remove it there first."
+        )
+    assert again.json()["errors"]["card_numbers.0"] == [expected % {"number": "KART-000123"}]
