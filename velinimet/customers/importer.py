@@ -126,6 +126,7 @@ class Table:
     rows: list[list[str]]
     mapping: dict[int, str]  # column index -> field
     ignored: list[str]  # headers nobody understood
+    line_numbers: list[int]  # the file's line (as an editor or Excel counts) where each row starts
 
 
 # --- reading the file -------------------------------------------------------------------------
@@ -154,8 +155,17 @@ def read_table(data: bytes, kind: str) -> Table:
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[list[str]] = []
+    starts: list[int] = []  # blank lines are dropped, but still counted: the report names the file's lines
     try:
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
+        while True:
+            start = reader.line_num + 1  # a quoted cell may span lines: the record starts on the next one
+            row = next(reader, None)
+            if row is None:
+                break
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+                starts.append(start)
     except csv.Error as exc:
         raise ImportFileError(
             _("The file is not valid CSV (line %(line)s: %(error)s).") % {"line": reader.line_num, "error": exc}
@@ -185,7 +195,7 @@ def read_table(data: bytes, kind: str) -> Table:
         )
     if len(rows) == 1:
         raise ImportFileError(_("The file has column names but no data lines."))
-    return Table(headers=headers, rows=rows[1:], mapping=mapping, ignored=ignored)
+    return Table(headers=headers, rows=rows[1:], mapping=mapping, ignored=ignored, line_numbers=starts[1:])
 
 
 # --- one line -> service arguments ------------------------------------------------------------
@@ -432,7 +442,7 @@ def _lines(table: Table, start: int, end: int) -> Iterator[tuple[int, dict[str, 
     for index in range(start, end):
         row = table.rows[index]
         values = {field: row[i].strip() for i, field in table.mapping.items() if i < len(row) and row[i].strip()}
-        yield index + 2, values  # line 1 is the header
+        yield table.line_numbers[index], values
 
 
 def _remember(seen: dict[tuple[str, str], int], line_no: int, values: dict[str, str], kind: str) -> None:
@@ -527,8 +537,9 @@ def _problem_file(job: Job, table: Table, problems: dict[int, str]) -> str | Non
     with (export_dir / name).open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh, delimiter=";")
         writer.writerow([*table.headers, _("problem")])
+        row_at = {line_no: index for index, line_no in enumerate(table.line_numbers)}
         for line_no in sorted(problems):
-            writer.writerow([*table.rows[line_no - 2], problems[line_no]])
+            writer.writerow([*table.rows[row_at[line_no]], problems[line_no]])
     return name
 
 

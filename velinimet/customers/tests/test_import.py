@@ -282,3 +282,51 @@ def test_the_separator_is_the_one_of_the_header_line(text: str) -> None:
     table = read_table(text.encode(), "person")
     assert table.rows == [["Ali Veli", "Moda Cad. No:5, Kadıköy", "0532 111 22 33"]]
     assert list(table.mapping.values()) == ["full_name", "street", "phone"]
+
+
+def test_line_numbers_count_blank_lines_and_cells_spanning_lines(cast: Any) -> None:
+    data = (
+        "Ad;Soyad;Telefon;Notlar\n"
+        "Ali;Veli;0532 111 22 33;\n"
+        'Ece;Tan;0532 111 22 44;"two\nlines"\n'
+        "Can;Er;0532 111 22 55;\n"
+        "\n"
+        "Ahmet;Demir;12345;\n"
+        "Aliye;Veli;0532 111 22 33;\n"
+    )
+    job = _run(cast.rep_ist, data)
+    assert [e["line"] for e in job.result["errors"]] == [7]  # as an editor or Excel numbers it
+    (duplicate,) = job.result["duplicates"]
+    assert duplicate["line"] == 8 and duplicate["candidates"][0]["line"] == 2
+    problems = (settings.EXPORT_DIR / job.result_file).read_text(encoding="utf-8-sig").splitlines()
+    assert problems[1].startswith("Ahmet;Demir;12345;")
+    assert problems[2].startswith("Aliye;Veli;") and duplicate["candidates"][0]["title"] in problems[2]
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(st.text(max_size=8), min_size=1, max_size=3), st.integers(min_value=0, max_value=2)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_each_row_is_numbered_with_the_files_line_where_it_starts(records: list[tuple[list[str], int]]) -> None:
+    import csv
+    import io
+    import re
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")  # ends lines with \r\n, like Excel, and quotes cells holding one
+    writer.writerow(["Ad", "Telefon"])
+    expected = []
+    for cells, blank_lines_before in records:
+        out.write("\r\n" * blank_lines_before)
+        if any(cell.strip() for cell in cells):
+            expected.append(len(re.findall(r"\r\n|\r|\n", out.getvalue())) + 1)
+        writer.writerow(cells)
+    try:
+        table = read_table(out.getvalue().encode(), "person")
+    except ImportFileError:
+        return  # only blank rows
+    assert table.line_numbers == expected
