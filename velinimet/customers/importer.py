@@ -11,10 +11,12 @@ midway resumes after the last committed line instead of importing lines twice.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -149,27 +151,68 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+class _CellLimit:
+    """csv's limit on a cell's length (131,072 characters) is process-wide, not per reader: imports raise
+    it while any of them reads a file and put it back when the last one is done."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.readers = 0
+        self.before = csv.field_size_limit()
+
+    @contextlib.contextmanager
+    def at_least(self, size: int) -> Iterator[int]:
+        """Cells of ``size`` characters are read while this runs; yields the limit in force."""
+        with self.lock:
+            if not self.readers:
+                self.before = csv.field_size_limit()
+            self.readers += 1
+            limit = max(csv.field_size_limit(), size)
+            csv.field_size_limit(limit)
+        try:
+            yield limit
+        finally:
+            with self.lock:
+                self.readers -= 1
+                if not self.readers:
+                    csv.field_size_limit(self.before)
+
+
+_cell_limit = _CellLimit()
+
+
+def _records(text: str) -> tuple[list[list[str]], list[int]]:
+    """The file's records that are not blank, and the line each starts on: blank lines are dropped but
+    counted, and a quoted cell may span lines, so the report names lines as an editor or Excel shows them."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    # A cell may be as long as the file (up to the upload limit): one too long for its field is that line's
+    # error, found by the service's checks, not a reason to refuse the whole file.
+    limit = min(len(text) + 1, settings.MAX_IMPORT_BODY)
+    end = 0  # the last line read
+    try:
+        with _cell_limit.at_least(limit) as limit:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    rows.append(row)
+                    starts.append(end + 1)
+                end = reader.line_num
+    except csv.Error as exc:  # a cell beyond the limit; csv's own message is English and says no more
+        message = _(
+            "The file cannot be read from line %(line)s on: a cell there is longer than %(limit)s characters "
+            "(is a quote left open?)."
+        )
+        raise ImportFileError(message % {"line": end + 1, "limit": limit}) from exc
+    return rows, starts
+
+
 def read_table(data: bytes, kind: str) -> Table:
     """Parse ``data`` (CSV with , ; tab or | between cells) and map its header row to fields."""
     text = _decode(data)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows: list[list[str]] = []
-    starts: list[int] = []  # blank lines are dropped, but still counted: the report names the file's lines
-    try:
-        while True:
-            start = reader.line_num + 1  # a quoted cell may span lines: the record starts on the next one
-            row = next(reader, None)
-            if row is None:
-                break
-            if any(cell.strip() for cell in row):
-                rows.append(row)
-                starts.append(start)
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The file is not valid CSV (line %(line)s: %(error)s).") % {"line": reader.line_num, "error": exc}
-        ) from exc
+    rows, starts = _records(text)
     if not rows:
         raise ImportFileError(_("The file is empty."))
     headers = [h.strip() for h in rows[0]]
@@ -456,9 +499,11 @@ def _remember(seen: dict[tuple[str, str], int], line_no: int, values: dict[str, 
 
 
 def _title(values: dict[str, str], kind: str) -> str:
+    """The line's name for the report (cut short: a cell may be far longer than any name)."""
     if kind == "company":
-        return values.get("name", "")
-    return values.get("full_name") or f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
+        return values.get("name", "")[:200]
+    name = values.get("full_name") or f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
+    return name[:200]
 
 
 def _import_line(

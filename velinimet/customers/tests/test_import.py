@@ -330,3 +330,25 @@ def test_each_row_is_numbered_with_the_files_line_where_it_starts(records: list[
     except ImportFileError:
         return  # only blank rows
     assert table.line_numbers == expected
+
+
+def test_a_cell_longer_than_csvs_default_limit_is_that_lines_error(cast: Any) -> None:
+    import csv
+
+    data = f"Ad;Notlar\nAli;kısa\n{'x' * 200_000};uzun\nVeli;{'n' * 150_000}\n"
+    job = _run(cast.rep_ist, data)
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert job.result["created"] == 2  # Ali, and Veli with his long notes
+    (error,) = job.result["errors"]
+    assert error["line"] == 3 and len(error["title"]) == 200
+    assert csv.field_size_limit() == 131072  # put back for the rest of the process
+
+
+def test_a_cell_longer_than_the_upload_limit_is_refused_naming_its_line(cast: Any, settings: Any) -> None:
+    from django.utils import translation
+
+    settings.MAX_IMPORT_BODY = 1000  # the command line reads files of any size; csv's default still holds
+    with translation.override("en"), pytest.raises(ImportFileError) as exc:
+        read_table(f"Ad;Notlar\nAli;kısa\n\nVeli;{'n' * 140_000}\n".encode(), "person")
+    assert "line 4" in exc.value.message and "131072 characters" in exc.value.message
+    assert "field larger" not in exc.value.message
