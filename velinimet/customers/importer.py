@@ -11,6 +11,7 @@ midway resumes after the last committed line instead of importing lines twice.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime
@@ -135,6 +136,9 @@ class Table:
 def _decode(data: bytes) -> str:
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFileError(_("This is an Excel workbook. Save it as “CSV UTF-8” and upload that file."))
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        # Excel's "Unicode Text" (tab-separated); the "utf-16" codec reads the byte order from the BOM.
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

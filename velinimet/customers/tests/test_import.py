@@ -109,6 +109,15 @@ def test_files_from_excel_on_windows_and_other_shapes_are_read() -> None:
     assert set(table.mapping.values()) and set(tabbed.mapping.values()) == {"full_name", "email"}
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_excels_unicode_text_is_read(encoding: str) -> None:
+    text = "Adı\tSoyadı\tŞehir\r\nŞükrü\tÖztürk\tİzmir\r\nLeyla\tƏliyeva\tBakı\r\n"
+    data = "\ufeff".encode(encoding) + text.encode(encoding)  # Excel writes the byte order mark first
+    table = read_table(data, "person")
+    assert table.rows == [["Şükrü", "Öztürk", "İzmir"], ["Leyla", "Əliyeva", "Bakı"]]
+    assert list(table.mapping.values()) == ["first_name", "last_name", "city"]
+
+
 @pytest.mark.parametrize(
     ("data", "fragment"),
     [
