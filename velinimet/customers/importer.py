@@ -110,6 +110,7 @@ FIELD_LABELS = {
 }
 PERSON_ONLY = {"first_name", "last_name", "full_name", "company", "title", "tckn", "birth_date"}
 COMPANY_ONLY = {"name", "short_name", "vkn", "voen", "tax_office", "website", "industry"}
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what ends a line for csv (and for Excel and editors)
 SPLIT = re.compile(r"\s*[;,/|]\s*")  # several phones, e-mails or tags in one cell
 COUNTRIES = {
     "turkiye": "TR", "turkey": "TR", "turkiye cumhuriyeti": "TR",
@@ -188,27 +189,72 @@ _cell_limit = _CellLimit()
 def _records(text: str) -> tuple[list[list[str]], list[int]]:
     """The file's records that are not blank, and the line each starts on: blank lines are dropped but
     counted, and a quoted cell may span lines, so the report names lines as an editor or Excel shows them."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
+    consumed = 0  # characters handed to the reader: between two records, where the next one starts
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        for line in io.StringIO(text, newline=""):
+            consumed += len(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     rows: list[list[str]] = []
     starts: list[int] = []
     # A cell may be as long as the file (up to the upload limit): one too long for its field is that line's
     # error, found by the service's checks, not a reason to refuse the whole file.
     limit = min(len(text) + 1, settings.MAX_IMPORT_BODY)
-    end = 0  # the last line read
+    end, offset = 0, 0  # the last line read, and where the next record starts
+    last = (1, 0)  # line and offset where the last record read starts
     try:
         with _cell_limit.at_least(limit) as limit:
             for row in reader:
+                last = (end + 1, offset)
                 if any(cell.strip() for cell in row):
                     rows.append(row)
                     starts.append(end + 1)
-                end = reader.line_num
+                end, offset = reader.line_num, consumed
     except csv.Error as exc:  # a cell beyond the limit; csv's own message is English and says no more
         message = _(
             "The file cannot be read from line %(line)s on: a cell there is longer than %(limit)s characters "
             "(is a quote left open?)."
         )
         raise ImportFileError(message % {"line": end + 1, "limit": limit}) from exc
+    # csv reads a quote that is never closed as a cell running to the end of the file, silently.
+    opened = _open_quote(text, last[1], delimiter)
+    if opened is not None:
+        line = last[0] + len(LINE_BREAK.findall(text, last[1], opened))
+        raise ImportFileError(
+            _(
+                'The quote mark (") that opens a cell on line %(line)s is never closed, so the rest of the file '
+                "would be read as one cell. Close or remove it and upload the file again."
+            )
+            % {"line": line}
+        )
     return rows, starts
+
+
+def _open_quote(text: str, start: int, delimiter: str) -> int | None:
+    """Where a quoted cell that is never closed opens, in the record starting at ``start`` (the file's last:
+    a quote left open takes the reader to the end of the file), else None. csv's rules: a quote opens a cell
+    only as its first character, and "" inside a quoted cell is one quote mark. Cost: one find per quote mark."""
+    cell_end = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    pos = start
+    while pos < len(text):
+        if text[pos] == '"':
+            opened = pos
+            while True:
+                close = text.find('"', pos + 1)
+                if close == -1:
+                    return opened
+                pos = close + 1
+                if not text.startswith('"', pos):
+                    break
+        found = cell_end.search(text, pos)  # the rest of the cell, after its closing quote or unquoted
+        if found is None:
+            return None
+        pos = found.end()
+    return None
 
 
 def read_table(data: bytes, kind: str) -> Table:

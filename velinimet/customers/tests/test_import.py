@@ -361,3 +361,52 @@ def test_a_cell_longer_than_the_upload_limit_is_refused_naming_its_line(cast: An
         read_table(f"Ad;Notlar\nAli;kısa\n\nVeli;{'n' * 140_000}\n".encode(), "person")
     assert "line 4" in exc.value.message and "131072 characters" in exc.value.message
     assert "field larger" not in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('Ad,Soyad,Telefon\n"Ali,Veli\n', 2),
+        ('Ad;Notlar\nAli;"two\nlines"\n\nVeli;"open\nand more\n', 5),
+        ('Ad;Notlar\nAli;"a ""quoted"" word\n', 2),
+        ('Ad;Notlar\nAli;x\nVeli;"shut" then "open\n', None),  # quotes inside an unquoted cell are text
+    ],
+)
+def test_a_quote_never_closed_is_refused_naming_its_line(text: str, line: int | None) -> None:
+    from django.utils import translation
+
+    if line is None:
+        assert read_table(text.encode(), "person").rows[-1] == ["Veli", 'shut then "open']
+        return
+    with translation.override("en"), pytest.raises(ImportFileError) as exc:
+        read_table(text.encode(), "person")
+    assert f"line {line} is never closed" in exc.value.message
+
+
+def test_a_quote_never_closed_is_a_400_in_the_api_and_a_form_error_on_the_page(cast: Any, api: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    broken = b'Ad,Soyad,Telefon\n"Ali,Veli\n'
+    answer = api(cast.rep_ist).post(
+        "/api/v1/imports/", {"kind": "person", "file": SimpleUploadedFile("x.csv", broken)}, format="multipart"
+    )
+    assert answer.status_code == 400 and answer.json()["code"] == "import_file"
+    client = Client()
+    client.force_login(cast.rep_ist)
+    page = client.post("/customers/import/", {"kind": "person", "file": SimpleUploadedFile("x.csv", broken)})
+    assert page.status_code == 200 and 'class="errorlist' in page.content.decode()
+    assert not Job.objects.exists() and not Person.objects.exists()
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=10), min_size=1, max_size=4), min_size=1, max_size=6))
+def test_any_file_csv_writes_is_read_back_cell_for_cell(rows: list[list[str]]) -> None:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows([["Ad", "Telefon"], *rows])
+    kept = [row for row in rows if any(cell.strip() for cell in row)]
+    if not kept:
+        return
+    assert read_table(out.getvalue().encode(), "person").rows == kept
