@@ -15,6 +15,7 @@ import codecs
 import contextlib
 import csv
 import datetime
+import functools
 import io
 import re
 import threading
@@ -27,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -43,6 +44,7 @@ from .exceptions import DuplicateFound
 from .models import Company
 
 CHUNK = 200
+ERASED = "[erased]"  # as kvkk.ERASED (kvkk imports this module)
 KEEP_DAYS = 7  # an upload checked but never imported is deleted after this many days
 MAX_LISTED = 1000  # problem lines listed in the job's result; the downloadable CSV has every one
 KINDS = {"person": "customers.person", "company": "customers.company"}
@@ -521,14 +523,41 @@ def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:
 
 
 def imports_clean(days: int = KEEP_DAYS) -> int:
-    """Delete uploads that were checked but never imported, after ``days`` days; returns how many."""
+    """Delete uploads that were checked but never imported, and the files of lines with problems (whole
+    lines: names, phones, e-mails), after ``days`` days; returns how many."""
     cutoff = time.time() - days * 86400
     removed = 0
-    for path in import_dir().glob("*.csv"):
+    problem_files = settings.EXPORT_DIR.glob("import-problems-*.csv") if settings.EXPORT_DIR.is_dir() else []
+    for path in [*import_dir().glob("*.csv"), *problem_files]:
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def import_results_erase(person_id: int) -> None:
+    """KVKK erasure of a person: import reports that list them as a likely duplicate lose their name (and
+    the name of the line that looked like them, most likely the same human), and those imports' files of
+    lines with problems go once the erasure commits (those lines hold the phone or e-mail that matched).
+    Reports name other records only as duplicate candidates; created lines are only counted.
+    Cost: PostgreSQL finds the reports by JSON containment; elsewhere every person import with duplicates
+    is read (an erasure is rare)."""
+    jobs = Job.objects.filter(kind="customers.import", params__kind="person", result__duplicate_count__gt=0)
+    if connection.features.supports_json_field_contains:
+        jobs = jobs.filter(result__contains={"duplicates": [{"candidates": [{"id": person_id}]}]})
+    for job in jobs.select_for_update().only("pk", "result", "result_file"):
+        changed = False
+        for item in job.result.get("duplicates", []):
+            for candidate in item["candidates"]:
+                if candidate.get("id") == person_id:
+                    candidate["title"] = item["title"] = ERASED
+                    changed = True
+        if not changed:
+            continue
+        Job.objects.filter(pk=job.pk).update(result=job.result)
+        if job.result_file:
+            path = settings.EXPORT_DIR / job.result_file
+            transaction.on_commit(functools.partial(path.unlink, missing_ok=True))
 
 
 def _lines(table: Table, start: int, end: int) -> Iterator[tuple[int, dict[str, str]]]:

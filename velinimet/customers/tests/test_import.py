@@ -410,3 +410,45 @@ def test_any_file_csv_writes_is_read_back_cell_for_cell(rows: list[list[str]]) -
     if not kept:
         return
     assert read_table(out.getvalue().encode(), "person").rows == kept
+
+
+def test_files_of_lines_with_problems_are_deleted_after_a_week_and_their_link_says_so(cast: Any) -> None:
+    import os
+    import time
+
+    from velinimet.customers.importer import imports_clean
+
+    job = _run(cast.rep_ist, "Ad;Telefon\nAhmet;12345\nAyşe;0532 111 22 33\n")
+    problems = settings.EXPORT_DIR / job.result_file
+    client = Client()
+    client.force_login(cast.rep_ist)
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 200
+    assert imports_clean() == 0 and problems.is_file()  # not yet a week old
+    week_ago = time.time() - 8 * 86400
+    os.utime(problems, (week_ago, week_ago))
+    assert imports_clean() == 1 and not problems.exists()  # the trial's upload is younger: kept
+    gone = client.get(f"/jobs/{job.pk}/download/")
+    assert gone.status_code == 410 and 'id="job-file-gone"' in gone.content.decode()
+
+
+def test_erasing_a_person_scrubs_their_name_from_import_reports_and_problem_files(
+    cast: Any, api: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    leyla = services.person_create(
+        actor=cast.rep_ist, first_name="Leyla", last_name="Əliyeva", emails=[services.EmailIn("leyla@example.az")]
+    )
+    job = _run(cast.rep_ist, PEOPLE)
+    problems = settings.EXPORT_DIR / job.result_file
+    assert "Əliyeva" in str(job.result) and "Əliyeva" in problems.read_text(encoding="utf-8-sig")
+    with django_capture_on_commit_callbacks(execute=True):
+        erased = api(cast.manager).post(
+            f"/api/v1/people/{leyla.pk}/kvkk-erase/", {"reason": "Başvuru 7"}, format="json"
+        )
+    assert erased.status_code == 204, erased.content
+    job.refresh_from_db()
+    assert "Leyla" not in str(job.result) and "Əliyeva" not in str(job.result)
+    dups = {d["line"]: d for d in job.result["duplicates"]}
+    assert dups[4]["title"] == dups[4]["candidates"][0]["title"] == "[erased]"
+    assert dups[4]["candidates"][0]["id"] == leyla.pk  # the link stays: it leads to the erased record
+    assert dups[7]["candidates"][0]["line"] == 3 and dups[7]["title"] == "Ayse Kaya"  # others untouched
+    assert not problems.exists()  # its lines held the phone or e-mail that matched
