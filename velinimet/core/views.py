@@ -52,15 +52,17 @@ def job_detail(request: AuthedRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-def job_download(request: AuthedRequest, pk: str) -> FileResponse:
+def job_download(request: AuthedRequest, pk: str) -> HttpResponse | FileResponse:
     from django.conf import settings
 
     job = get_for_user(Job.objects.all(), request.user, pk)
     if job.state != Job.State.SUCCEEDED or not job.result_file:
         raise Http404
     path = settings.EXPORT_DIR / job.result_file
-    if not path.is_file() or path.resolve().parent != settings.EXPORT_DIR.resolve():
+    if path.resolve().parent != settings.EXPORT_DIR.resolve():
         raise Http404
+    if not path.is_file():  # files with personal data are deleted after a while (KVKK): say so, not a bare 404
+        return render(request, "core/job_file_gone.html", {"job": job}, status=410)
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_file)
 
 

@@ -26,7 +26,9 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What the file holds"), choices=[("person", _("People")), ("company", _("Companies"))]
     )
-    file = forms.FileField(label=_("CSV file"), help_text=_("The first line names the columns. UTF-8 or Windows-1254."))
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("The first line names the columns. UTF-8, UTF-16 or Windows-1254.")
+    )
 
 
 @login_required

@@ -11,10 +11,14 @@ midway resumes after the last committed line instead of importing lines twice.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime
+import functools
 import io
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -40,6 +44,7 @@ from .exceptions import DuplicateFound
 from .models import Company
 
 CHUNK = 200
+ERASED = "[erased]"  # as kvkk.ERASED (kvkk imports this module)
 KEEP_DAYS = 7  # an upload checked but never imported is deleted after this many days
 MAX_LISTED = 1000  # problem lines listed in the job's result; the downloadable CSV has every one
 KINDS = {"person": "customers.person", "company": "customers.company"}
@@ -107,6 +112,7 @@ FIELD_LABELS = {
 }
 PERSON_ONLY = {"first_name", "last_name", "full_name", "company", "title", "tckn", "birth_date"}
 COMPANY_ONLY = {"name", "short_name", "vkn", "voen", "tax_office", "website", "industry"}
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what ends a line for csv (and for Excel and editors)
 SPLIT = re.compile(r"\s*[;,/|]\s*")  # several phones, e-mails or tags in one cell
 COUNTRIES = {
     "turkiye": "TR", "turkey": "TR", "turkiye cumhuriyeti": "TR",
@@ -126,12 +132,16 @@ class Table:
     rows: list[list[str]]
     mapping: dict[int, str]  # column index -> field
     ignored: list[str]  # headers nobody understood
+    line_numbers: list[int]  # the file's line (as an editor or Excel counts) where each row starts
 
 
 # --- reading the file -------------------------------------------------------------------------
 def _decode(data: bytes) -> str:
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFileError(_("This is an Excel workbook. Save it as “CSV UTF-8” and upload that file."))
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        # Excel's "Unicode Text" (tab-separated); the "utf-16" codec reads the byte order from the BOM.
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -148,18 +158,113 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+class _CellLimit:
+    """csv's limit on a cell's length (131,072 characters) is process-wide, not per reader: imports raise
+    it while any of them reads a file and put it back when the last one is done."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.readers = 0
+        self.before = csv.field_size_limit()
+
+    @contextlib.contextmanager
+    def at_least(self, size: int) -> Iterator[int]:
+        """Cells of ``size`` characters are read while this runs; yields the limit in force."""
+        with self.lock:
+            if not self.readers:
+                self.before = csv.field_size_limit()
+            self.readers += 1
+            limit = max(csv.field_size_limit(), size)
+            csv.field_size_limit(limit)
+        try:
+            yield limit
+        finally:
+            with self.lock:
+                self.readers -= 1
+                if not self.readers:
+                    csv.field_size_limit(self.before)
+
+
+_cell_limit = _CellLimit()
+
+
+def _records(text: str) -> tuple[list[list[str]], list[int]]:
+    """The file's records that are not blank, and the line each starts on: blank lines are dropped but
+    counted, and a quoted cell may span lines, so the report names lines as an editor or Excel shows them."""
+    delimiter = _delimiter(text)
+    consumed = 0  # characters handed to the reader: between two records, where the next one starts
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        for line in io.StringIO(text, newline=""):
+            consumed += len(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    # A cell may be as long as the file (up to the upload limit): one too long for its field is that line's
+    # error, found by the service's checks, not a reason to refuse the whole file.
+    limit = min(len(text) + 1, settings.MAX_IMPORT_BODY)
+    end, offset = 0, 0  # the last line read, and where the next record starts
+    last = (1, 0)  # line and offset where the last record read starts
+    try:
+        with _cell_limit.at_least(limit) as limit:
+            for row in reader:
+                last = (end + 1, offset)
+                if any(cell.strip() for cell in row):
+                    rows.append(row)
+                    starts.append(end + 1)
+                end, offset = reader.line_num, consumed
+    except csv.Error as exc:  # a cell beyond the limit; csv's own message is English and says no more
+        message = _(
+            "The file cannot be read from line %(line)s on: a cell there is longer than %(limit)s characters "
+            "(is a quote left open?)."
+        )
+        raise ImportFileError(message % {"line": end + 1, "limit": limit}) from exc
+    # csv reads a quote that is never closed as a cell running to the end of the file, silently.
+    opened = _open_quote(text, last[1], delimiter)
+    if opened is not None:
+        line = last[0] + len(LINE_BREAK.findall(text, last[1], opened))
+        raise ImportFileError(
+            _(
+                'The quote mark (") that opens a cell on line %(line)s is never closed, so the rest of the file '
+                "would be read as one cell. Close or remove it and upload the file again."
+            )
+            % {"line": line}
+        )
+    return rows, starts
+
+
+def _open_quote(text: str, start: int, delimiter: str) -> int | None:
+    """Where a quoted cell that is never closed opens, in the record starting at ``start`` (the file's last:
+    a quote left open takes the reader to the end of the file), else None. csv's rules: a quote opens a cell
+    only as its first character, and "" inside a quoted cell is one quote mark. Cost: one find per quote mark."""
+    cell_end = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    pos = start
+    while pos < len(text):
+        if text[pos] == '"':
+            opened = pos
+            while True:
+                close = text.find('"', pos + 1)
+                if close == -1:
+                    return opened
+                pos = close + 1
+                if not text.startswith('"', pos):
+                    break
+        found = cell_end.search(text, pos)  # the rest of the cell, after its closing quote or unquoted
+        if found is None:
+            return None
+        pos = found.end()
+    return None
+
+
 def read_table(data: bytes, kind: str) -> Table:
     """Parse ``data`` (CSV with , ; tab or | between cells) and map its header row to fields."""
     text = _decode(data)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The file is not valid CSV (line %(line)s: %(error)s).") % {"line": reader.line_num, "error": exc}
-        ) from exc
+    rows, starts = _records(text)
     if not rows:
         raise ImportFileError(_("The file is empty."))
     headers = [h.strip() for h in rows[0]]
@@ -185,7 +290,7 @@ def read_table(data: bytes, kind: str) -> Table:
         )
     if len(rows) == 1:
         raise ImportFileError(_("The file has column names but no data lines."))
-    return Table(headers=headers, rows=rows[1:], mapping=mapping, ignored=ignored)
+    return Table(headers=headers, rows=rows[1:], mapping=mapping, ignored=ignored, line_numbers=starts[1:])
 
 
 # --- one line -> service arguments ------------------------------------------------------------
@@ -418,21 +523,48 @@ def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:
 
 
 def imports_clean(days: int = KEEP_DAYS) -> int:
-    """Delete uploads that were checked but never imported, after ``days`` days; returns how many."""
+    """Delete uploads that were checked but never imported, and the files of lines with problems (whole
+    lines: names, phones, e-mails), after ``days`` days; returns how many."""
     cutoff = time.time() - days * 86400
     removed = 0
-    for path in import_dir().glob("*.csv"):
+    problem_files = settings.EXPORT_DIR.glob("import-problems-*.csv") if settings.EXPORT_DIR.is_dir() else []
+    for path in [*import_dir().glob("*.csv"), *problem_files]:
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
 
 
+def import_results_erase(person_id: int) -> None:
+    """KVKK erasure of a person: import reports that list them as a likely duplicate lose their name (and
+    the name of the line that looked like them, most likely the same human), and those imports' files of
+    lines with problems go once the erasure commits (those lines hold the phone or e-mail that matched).
+    Reports name other records only as duplicate candidates; created lines are only counted.
+    Cost: PostgreSQL finds the reports by JSON containment; elsewhere every person import with duplicates
+    is read (an erasure is rare)."""
+    jobs = Job.objects.filter(kind="customers.import", params__kind="person", result__duplicate_count__gt=0)
+    if connection.features.supports_json_field_contains:
+        jobs = jobs.filter(result__contains={"duplicates": [{"candidates": [{"id": person_id}]}]})
+    for job in jobs.select_for_update().only("pk", "result", "result_file"):
+        changed = False
+        for item in job.result.get("duplicates", []):
+            for candidate in item["candidates"]:
+                if candidate.get("id") == person_id:
+                    candidate["title"] = item["title"] = ERASED
+                    changed = True
+        if not changed:
+            continue
+        Job.objects.filter(pk=job.pk).update(result=job.result)
+        if job.result_file:
+            path = settings.EXPORT_DIR / job.result_file
+            transaction.on_commit(functools.partial(path.unlink, missing_ok=True))
+
+
 def _lines(table: Table, start: int, end: int) -> Iterator[tuple[int, dict[str, str]]]:
     for index in range(start, end):
         row = table.rows[index]
         values = {field: row[i].strip() for i, field in table.mapping.items() if i < len(row) and row[i].strip()}
-        yield index + 2, values  # line 1 is the header
+        yield table.line_numbers[index], values
 
 
 def _remember(seen: dict[tuple[str, str], int], line_no: int, values: dict[str, str], kind: str) -> None:
@@ -446,9 +578,11 @@ def _remember(seen: dict[tuple[str, str], int], line_no: int, values: dict[str, 
 
 
 def _title(values: dict[str, str], kind: str) -> str:
+    """The line's name for the report (cut short: a cell may be far longer than any name)."""
     if kind == "company":
-        return values.get("name", "")
-    return values.get("full_name") or f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
+        return values.get("name", "")[:200]
+    name = values.get("full_name") or f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
+    return name[:200]
 
 
 def _import_line(
@@ -527,8 +661,9 @@ def _problem_file(job: Job, table: Table, problems: dict[int, str]) -> str | Non
     with (export_dir / name).open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh, delimiter=";")
         writer.writerow([*table.headers, _("problem")])
+        row_at = {line_no: index for index, line_no in enumerate(table.line_numbers)}
         for line_no in sorted(problems):
-            writer.writerow([*table.rows[line_no - 2], problems[line_no]])
+            writer.writerow([*table.rows[row_at[line_no]], problems[line_no]])
     return name
 
 

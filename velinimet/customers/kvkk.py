@@ -21,6 +21,7 @@ from velinimet.core.models import AuditEntry
 from velinimet.core.visibility import Action, can
 
 from .exceptions import DomainError, NotAllowed
+from .importer import import_results_erase
 from .models import Consent, IncomingCall, Merge, Person
 
 ERASED = "[erased]"
@@ -127,6 +128,7 @@ def _anonymise(person: Person) -> None:
     IncomingCall.objects.filter(person=person).update(number=ERASED, person=None)
     for item in PERSONAL_DATA.values():
         item.erase(person)
+    import_results_erase(person.pk)
     person.first_name, person.last_name = ERASED, ""
     person.title = person.tckn = person.iban = person.notes = person.gender = person.source = ""
     person.birth_date = None

@@ -99,7 +99,8 @@ def _lower(text: str) -> str:
 
 
 def _stdnum(module: object, raw: str, label: str) -> str:
-    value = (raw or "").strip()
+    # Digits as people write them from a card or an invoice: "100 000 001 46", "1234-567-890", "TR33 0006 …"
+    value = "".join(ch for ch in (raw or "") if not ch.isspace() and ch not in "-./")
     if not value:
         return ""
     try:

@@ -115,7 +115,7 @@ def person_create(
 ) -> Person:
     """Create a person. Raises DuplicateFound (unless ``force``) when likely duplicates exist."""
     errors = Errors()
-    values = _clean_scalars({"first_name": first_name, **fields}, PERSON_FIELDS, errors)
+    values = _clean_scalars({"first_name": first_name, **fields}, PERSON_FIELDS, errors, model=Person)
     if not values.get("first_name"):
         errors.add("first_name", _("Enter a first name."))
     contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
@@ -174,7 +174,9 @@ def _record_update(
     locked: Any = type(record).objects.select_for_update().get(pk=record.pk)
     check_version(locked, version)
     errors = Errors()
-    values = _clean_scalars(fields, PERSON_FIELDS if is_person else COMPANY_FIELDS, errors)
+    values = _clean_scalars(
+        fields, PERSON_FIELDS if is_person else COMPANY_FIELDS, errors, model=Person if is_person else Company
+    )
     required = "first_name" if is_person else "name"
     if required in values and not values[required]:
         errors.add(required, _("Enter a first name.") if is_person else _("Enter the company's name."))
@@ -294,7 +296,7 @@ def company_create(
     **fields: Any,
 ) -> Company:
     errors = Errors()
-    values = _clean_scalars({"name": name, **fields}, COMPANY_FIELDS, errors)
+    values = _clean_scalars({"name": name, **fields}, COMPANY_FIELDS, errors, model=Company)
     if not values.get("name"):
         errors.add("name", _("Enter the company's name."))
     contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +23,7 @@ from velinimet.core.text import fold
 
 from . import normalize
 from .exceptions import DomainError
-from .models import Address, CardNumber, Channel, CustomField, Email, Person, Phone
+from .models import Address, CardNumber, Channel, Company, CustomField, Email, Person, Phone
 
 PERSON_FIELDS = (
     "first_name",
@@ -109,7 +112,23 @@ IDENTIFIERS = {
 }
 
 
-def _clean_scalars(values: dict[str, Any], allowed: Sequence[str], errors: Errors) -> dict[str, Any]:
+def _check_length(model: type[models.Model], name: str, value: Any, key: str, errors: Errors) -> None:
+    """A text longer than its column is the field's error (PostgreSQL would refuse it at save time, SQLite
+    would keep it whole); Django's own message, translated in its catalogue."""
+    try:
+        max_length = getattr(model._meta.get_field(name), "max_length", None)
+    except FieldDoesNotExist:
+        return
+    if max_length and isinstance(value, str):
+        try:
+            MaxLengthValidator(max_length)(value)
+        except ValidationError as exc:
+            errors.add(key, " ".join(exc.messages))
+
+
+def _clean_scalars(
+    values: dict[str, Any], allowed: Sequence[str], errors: Errors, *, model: type[Person | Company]
+) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key, value in values.items():
         if key not in allowed:
@@ -117,6 +136,8 @@ def _clean_scalars(values: dict[str, Any], allowed: Sequence[str], errors: Error
             continue
         if isinstance(value, str):  # notes keep their lines, with browsers' CRLF made LF
             value = " ".join(value.split()) if key != "notes" else value.replace("\r\n", "\n").strip()
+            if key not in IDENTIFIERS:  # identifiers are checked once normalised ("1234 5678 950")
+                _check_length(model, key, value, key, errors)
         if key in IDENTIFIERS and value:
             try:
                 value = IDENTIFIERS[key](value)
@@ -185,6 +206,8 @@ def _clean_contacts(
             if not (digits.isdigit() and len(digits) == 4):
                 errors.add(f"addresses.{i}.postal_code", _("An Azerbaijani postal code looks like AZ1000."))
             postal = "AZ" + digits
+        for name in ("city", "district", "neighbourhood", "street"):
+            _check_length(Address, name, getattr(addr, name).strip(), f"addresses.{i}.{name}", errors)
         out.addresses.append(
             Address(
                 kind=addr.kind,

@@ -283,3 +283,11 @@ def test_a_card_held_in_the_trash_says_so(cast: Any, api: Any) -> None:
             "Card %(number)s belongs to a customer in the trash: restore them and remove it there first."
         )
     assert again.json()["errors"]["card_numbers.0"] == [expected % {"number": "KART-000123"}]
+
+
+def test_identifiers_written_with_spaces_are_not_too_long(cast: Any, api: Any) -> None:
+    """Column lengths are checked on what is stored: a TCKN typed in groups is 11 digits once normalised."""
+    body = {"first_name": "Ayşe", "tckn": "100 000 001 46", "iban": "tr33 0006 1005 1978 6457 8413 26"}
+    response = api(cast.rep_ist).post("/api/v1/people/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["tckn"], response.json()["iban"]) == ("10000000146", "TR330006100519786457841326")

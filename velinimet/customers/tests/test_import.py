@@ -109,6 +109,15 @@ def test_files_from_excel_on_windows_and_other_shapes_are_read() -> None:
     assert set(table.mapping.values()) and set(tabbed.mapping.values()) == {"full_name", "email"}
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_excels_unicode_text_is_read(encoding: str) -> None:
+    text = "Adı\tSoyadı\tŞehir\r\nŞükrü\tÖztürk\tİzmir\r\nLeyla\tƏliyeva\tBakı\r\n"
+    data = "\ufeff".encode(encoding) + text.encode(encoding)  # Excel writes the byte order mark first
+    table = read_table(data, "person")
+    assert table.rows == [["Şükrü", "Öztürk", "İzmir"], ["Leyla", "Əliyeva", "Bakı"]]
+    assert list(table.mapping.values()) == ["first_name", "last_name", "city"]
+
+
 @pytest.mark.parametrize(
     ("data", "fragment"),
     [
@@ -282,3 +291,164 @@ def test_the_separator_is_the_one_of_the_header_line(text: str) -> None:
     table = read_table(text.encode(), "person")
     assert table.rows == [["Ali Veli", "Moda Cad. No:5, Kadıköy", "0532 111 22 33"]]
     assert list(table.mapping.values()) == ["full_name", "street", "phone"]
+
+
+def test_line_numbers_count_blank_lines_and_cells_spanning_lines(cast: Any) -> None:
+    data = (
+        "Ad;Soyad;Telefon;Notlar\n"
+        "Ali;Veli;0532 111 22 33;\n"
+        'Ece;Tan;0532 111 22 44;"two\nlines"\n'
+        "Can;Er;0532 111 22 55;\n"
+        "\n"
+        "Ahmet;Demir;12345;\n"
+        "Aliye;Veli;0532 111 22 33;\n"
+    )
+    job = _run(cast.rep_ist, data)
+    assert [e["line"] for e in job.result["errors"]] == [7]  # as an editor or Excel numbers it
+    (duplicate,) = job.result["duplicates"]
+    assert duplicate["line"] == 8 and duplicate["candidates"][0]["line"] == 2
+    problems = (settings.EXPORT_DIR / job.result_file).read_text(encoding="utf-8-sig").splitlines()
+    assert problems[1].startswith("Ahmet;Demir;12345;")
+    assert problems[2].startswith("Aliye;Veli;") and duplicate["candidates"][0]["title"] in problems[2]
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(st.text(max_size=8), min_size=1, max_size=3), st.integers(min_value=0, max_value=2)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_each_row_is_numbered_with_the_files_line_where_it_starts(records: list[tuple[list[str], int]]) -> None:
+    import csv
+    import io
+    import re
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")  # ends lines with \r\n, like Excel, and quotes cells holding one
+    writer.writerow(["Ad", "Telefon"])
+    expected = []
+    for cells, blank_lines_before in records:
+        out.write("\r\n" * blank_lines_before)
+        if any(cell.strip() for cell in cells):
+            expected.append(len(re.findall(r"\r\n|\r|\n", out.getvalue())) + 1)
+        writer.writerow(cells)
+    try:
+        table = read_table(out.getvalue().encode(), "person")
+    except ImportFileError:
+        return  # only blank rows
+    assert table.line_numbers == expected
+
+
+def test_a_cell_longer_than_csvs_default_limit_is_that_lines_error(cast: Any) -> None:
+    import csv
+
+    data = f"Ad;Notlar\nAli;kısa\n{'x' * 200_000};uzun\nVeli;{'n' * 150_000}\n"
+    job = _run(cast.rep_ist, data)
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert job.result["created"] == 2  # Ali, and Veli with his long notes
+    (error,) = job.result["errors"]
+    assert error["line"] == 3 and len(error["title"]) == 200
+    assert csv.field_size_limit() == 131072  # put back for the rest of the process
+
+
+def test_a_cell_longer_than_the_upload_limit_is_refused_naming_its_line(cast: Any, settings: Any) -> None:
+    from django.utils import translation
+
+    settings.MAX_IMPORT_BODY = 1000  # the command line reads files of any size; csv's default still holds
+    with translation.override("en"), pytest.raises(ImportFileError) as exc:
+        read_table(f"Ad;Notlar\nAli;kısa\n\nVeli;{'n' * 140_000}\n".encode(), "person")
+    assert "line 4" in exc.value.message and "131072 characters" in exc.value.message
+    assert "field larger" not in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('Ad,Soyad,Telefon\n"Ali,Veli\n', 2),
+        ('Ad;Notlar\nAli;"two\nlines"\n\nVeli;"open\nand more\n', 5),
+        ('Ad;Notlar\nAli;"a ""quoted"" word\n', 2),
+        ('Ad;Notlar\nAli;x\nVeli;"shut" then "open\n', None),  # quotes inside an unquoted cell are text
+    ],
+)
+def test_a_quote_never_closed_is_refused_naming_its_line(text: str, line: int | None) -> None:
+    from django.utils import translation
+
+    if line is None:
+        assert read_table(text.encode(), "person").rows[-1] == ["Veli", 'shut then "open']
+        return
+    with translation.override("en"), pytest.raises(ImportFileError) as exc:
+        read_table(text.encode(), "person")
+    assert f"line {line} is never closed" in exc.value.message
+
+
+def test_a_quote_never_closed_is_a_400_in_the_api_and_a_form_error_on_the_page(cast: Any, api: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    broken = b'Ad,Soyad,Telefon\n"Ali,Veli\n'
+    answer = api(cast.rep_ist).post(
+        "/api/v1/imports/", {"kind": "person", "file": SimpleUploadedFile("x.csv", broken)}, format="multipart"
+    )
+    assert answer.status_code == 400 and answer.json()["code"] == "import_file"
+    client = Client()
+    client.force_login(cast.rep_ist)
+    page = client.post("/customers/import/", {"kind": "person", "file": SimpleUploadedFile("x.csv", broken)})
+    assert page.status_code == 200 and 'class="errorlist' in page.content.decode()
+    assert not Job.objects.exists() and not Person.objects.exists()
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=10), min_size=1, max_size=4), min_size=1, max_size=6))
+def test_any_file_csv_writes_is_read_back_cell_for_cell(rows: list[list[str]]) -> None:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows([["Ad", "Telefon"], *rows])
+    kept = [row for row in rows if any(cell.strip() for cell in row)]
+    if not kept:
+        return
+    assert read_table(out.getvalue().encode(), "person").rows == kept
+
+
+def test_files_of_lines_with_problems_are_deleted_after_a_week_and_their_link_says_so(cast: Any) -> None:
+    import os
+    import time
+
+    from velinimet.customers.importer import imports_clean
+
+    job = _run(cast.rep_ist, "Ad;Telefon\nAhmet;12345\nAyşe;0532 111 22 33\n")
+    problems = settings.EXPORT_DIR / job.result_file
+    client = Client()
+    client.force_login(cast.rep_ist)
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 200
+    assert imports_clean() == 0 and problems.is_file()  # not yet a week old
+    week_ago = time.time() - 8 * 86400
+    os.utime(problems, (week_ago, week_ago))
+    assert imports_clean() == 1 and not problems.exists()  # the trial's upload is younger: kept
+    gone = client.get(f"/jobs/{job.pk}/download/")
+    assert gone.status_code == 410 and 'id="job-file-gone"' in gone.content.decode()
+
+
+def test_erasing_a_person_scrubs_their_name_from_import_reports_and_problem_files(
+    cast: Any, api: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    leyla = services.person_create(
+        actor=cast.rep_ist, first_name="Leyla", last_name="Əliyeva", emails=[services.EmailIn("leyla@example.az")]
+    )
+    job = _run(cast.rep_ist, PEOPLE)
+    problems = settings.EXPORT_DIR / job.result_file
+    assert "Əliyeva" in str(job.result) and "Əliyeva" in problems.read_text(encoding="utf-8-sig")
+    with django_capture_on_commit_callbacks(execute=True):
+        erased = api(cast.manager).post(
+            f"/api/v1/people/{leyla.pk}/kvkk-erase/", {"reason": "Başvuru 7"}, format="json"
+        )
+    assert erased.status_code == 204, erased.content
+    job.refresh_from_db()
+    assert "Leyla" not in str(job.result) and "Əliyeva" not in str(job.result)
+    dups = {d["line"]: d for d in job.result["duplicates"]}
+    assert dups[4]["title"] == dups[4]["candidates"][0]["title"] == "[erased]"
+    assert dups[4]["candidates"][0]["id"] == leyla.pk  # the link stays: it leads to the erased record
+    assert dups[7]["candidates"][0]["line"] == 3 and dups[7]["title"] == "Ayse Kaya"  # others untouched
+    assert not problems.exists()  # its lines held the phone or e-mail that matched

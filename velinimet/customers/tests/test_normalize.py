@@ -89,6 +89,11 @@ def test_generated_tckn_and_vkn_are_valid_and_a_changed_digit_is_not(seed: int) 
         normalize_tckn(broken)
     vkn = _vkn(rng)
     assert normalize_vkn(vkn) == vkn
+    # written the way people copy them from a card or an invoice
+    grouped = f"{tckn[:3]} {tckn[3:6]} {tckn[6:9]} {tckn[9:]}"
+    separators = rng.choice([" ", "-", ".", "  "])
+    assert normalize_tckn(grouped) == tckn
+    assert normalize_vkn(separators.join([vkn[:3], vkn[3:6], vkn[6:]])) == vkn
 
 
 @given(st.text(max_size=15))

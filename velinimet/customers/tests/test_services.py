@@ -266,3 +266,14 @@ def test_frequent_words_take_the_planners_path_with_the_same_answers(cast: Any, 
     if connection.vendor == "postgresql":
         matched = fulltext.word_prefix_match(people, ["yil", "ahm"])
         assert [p.first_name for p in matched] == ["Ahmet"]
+
+
+def test_a_value_longer_than_its_column_is_that_fields_error(cast: Any) -> None:
+    with pytest.raises(DomainError) as exc:
+        services.person_create(
+            actor=cast.rep_ist,
+            first_name="A" * 101,
+            addresses=[services.AddressIn(city="İstanbul", street="S" * 201)],
+        )
+    assert set(exc.value.errors) == {"first_name", "addresses.0.street"}
+    assert not Person.objects.exists()
