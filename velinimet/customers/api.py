@@ -41,7 +41,9 @@ class EmailSerializer(serializers.Serializer):
 
 class AddressSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Address.Kind.choices, default=Address.Kind.WORK)
-    country = serializers.CharField(max_length=2, default="TR")
+    country = serializers.CharField(
+        max_length=2, default="TR", allow_blank=True, help_text="ISO code; empty: not named"
+    )
     city = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     district = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     neighbourhood = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

@@ -213,6 +213,8 @@ def _records(text: str) -> tuple[list[list[str]], list[int]]:
             for row in reader:
                 last = (end + 1, offset)
                 if any(cell.strip() for cell in row):
+                    if consumed < len(text) and _swallows_lines(row, text[last[1] : consumed], delimiter):
+                        raise _swallowed(end + 1, reader.line_num)
                     rows.append(row)
                     starts.append(end + 1)
                 end, offset = reader.line_num, consumed
@@ -233,7 +235,30 @@ def _records(text: str) -> tuple[list[list[str]], list[int]]:
             )
             % {"line": line}
         )
+    if rows and starts[-1] == last[0] and _swallows_lines(rows[-1], text[last[1] :], delimiter):  # the file's end
+        raise _swallowed(last[0], end)
     return rows, starts
+
+
+def _swallowed(line: int, end: int) -> ImportFileError:
+    message = _(
+        'The quote mark (") that opens a cell on line %(line)s closes only on line %(end)s, so the lines '
+        "between would be read as part of that cell. Check the quotes and upload the file again."
+    )
+    return ImportFileError(message % {"line": line, "end": end})
+
+
+def _swallows_lines(row: list[str], record: str, delimiter: str) -> bool:
+    """Whether a cell of ``row`` spans lines because a quote was opened by mistake and closed by a later
+    line's quoted cell (the text after that closing quote is then glued on: csv reads it loosely). A cell
+    that spans lines the way csv writes it, like an address on two lines, passes csv's strict reading."""
+    if not any("\n" in cell or "\r" in cell for cell in row):
+        return False
+    try:
+        list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return True
+    return False
 
 
 def _open_quote(text: str, start: int, delimiter: str) -> int | None:

@@ -88,11 +88,11 @@ def normalize_email(raw: str) -> tuple[str, str]:
     except ValidationError as exc:
         raise InvalidValue(_("“%(value)s” is not a valid e-mail address.") % {"value": text[:60]}) from exc
     local, _at, domain = text.rpartition("@")
-    address = f"{local}@{_lower(domain)}"
-    return address, _lower(address)
+    address = f"{local}@{lower_tr(domain)}"
+    return address, lower_tr(address)
 
 
-def _lower(text: str) -> str:
+def lower_tr(text: str) -> str:
     """Lower case as a Turkish keyboard means it: "İSTANBUL.COM" is istanbul.com, where ``str.lower()``
     would leave a combining dot ("i̇stanbul.com"), a different domain."""
     return text.replace("İ", "i").lower()

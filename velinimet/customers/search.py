@@ -41,7 +41,7 @@ from velinimet.core.text import fold
 from velinimet.core.visibility import restrict, restriction_key
 
 from .models import CardNumber, Company, Consent, Email, Employment, Person, Phone, Tag
-from .normalize import phone_lookup_keys
+from .normalize import lower_tr, phone_lookup_keys
 
 SCORE_IDENTIFIER, SCORE_EXACT, SCORE_PREFIX, SCORE_CONTAINS = 4, 3, 2, 1
 
@@ -61,7 +61,7 @@ def _identifier_ids(model: type[Person] | type[Company], query: str) -> list[int
         if numbers:
             lookups.append(Phone.objects.filter(e164__in=numbers).values_list(holder, flat=True))
     if "@" in text:
-        key = text.lower()
+        key = lower_tr(text)
         lookups.append(Email.objects.filter(key__gte=key, key__lt=key + "\uffff").values_list(holder, flat=True)[:50])
     if compact.replace("-", "").isalnum() and any(ch.isdigit() for ch in compact):
         fields = ["customer_number", "iban", "tckn"] if model is Person else ["customer_number", "iban", "vkn", "voen"]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -245,7 +246,9 @@ def records_assign(*, actor: Any, records: Iterable[Person | Company], owner: An
 
 @transaction.atomic
 def records_add_tag(*, actor: Any, records: Iterable[Person | Company], tag: str) -> int:
-    """Bulk action: add one tag to several records the user may change. All or nothing."""
+    """Bulk action: add tags ("a, b" is two) to several records the user may change. All or nothing.
+
+    The version goes up like any change, so a form opened before cannot save over the new tags."""
     tags = _tags([tag])
     if not tags:
         raise DomainError(_("Enter a tag."), errors={"tag": [_("Enter a tag.")]})
@@ -253,8 +256,10 @@ def records_add_tag(*, actor: Any, records: Iterable[Person | Company], tag: str
     for record in records:
         if not can(actor, record, Action.UPDATE):
             raise NotAllowed(_("You may not change “%(name)s”.") % {"name": record})
-        record.tags.add(tags[0])
-        audit.record(actor=actor, action="update", instance=record, note=f"tag added: {tags[0].name}")
+        record.tags.add(*tags)
+        type(record).objects.filter(pk=record.pk).update(version=F("version") + 1, updated_at=timezone.now())
+        note = "tag added: " + ", ".join(t.name for t in tags)
+        audit.record(actor=actor, action="update", instance=record, note=note)
         count += 1
     return count
 

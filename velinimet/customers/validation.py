@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
@@ -196,7 +197,7 @@ def _clean_contacts(
         if addr.kind not in Address.Kind.values:
             errors.add(f"addresses.{i}.kind", _("Choose home, work, billing or shipping."))
         country = (addr.country or "").strip().upper()  # empty: another country, not named
-        if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        if country and country not in phonenumbers.SUPPORTED_REGIONS:  # ISO 3166 codes with a phone plan
             errors.add(f"addresses.{i}.country", _("Write the country as a two-letter code, e.g. TR, AZ, DE."))
         postal = "".join(addr.postal_code.split()).upper()
         if postal and country == "TR" and not (postal.isdigit() and len(postal) == 5):
@@ -222,7 +223,7 @@ def _clean_contacts(
             )
         )
     for i, number in enumerate(cards or []):
-        number = "".join(str(number).split())
+        number = "".join(str(number).split()).upper()  # "kart-77" and "KART-77" are one card
         if not number:
             continue
         if len(number) > 30 or not number.replace("-", "").isalnum():
@@ -236,9 +237,10 @@ def _clean_contacts(
             errors.add(f"card_numbers.{i}", message % {"number": number})
         else:
             out.cards.append(CardNumber(number=number))
-    for rows in (out.phones, out.emails, out.addresses):
-        if rows and not any(r.is_primary for r in rows):
-            rows[0].is_primary = True
+    for rows in (out.phones, out.emails, out.addresses):  # exactly one primary per list: the first marked
+        first = next((r for r in rows if r.is_primary), rows[0] if rows else None)
+        for row in rows:
+            row.is_primary = row is first
     return out
 
 

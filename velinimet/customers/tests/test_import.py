@@ -452,3 +452,21 @@ def test_erasing_a_person_scrubs_their_name_from_import_reports_and_problem_file
     assert dups[4]["candidates"][0]["id"] == leyla.pk  # the link stays: it leads to the erased record
     assert dups[7]["candidates"][0]["line"] == 3 and dups[7]["title"] == "Ayse Kaya"  # others untouched
     assert not problems.exists()  # its lines held the phone or e-mail that matched
+
+
+def test_a_quote_closed_by_a_later_line_does_not_swallow_customers() -> None:
+    """A quote opened by mistake and closed by the next line's quoted cell would make one customer's notes
+    of the next customer's whole line: the file is refused, naming both lines. Cells csv writes across
+    lines (an address on two lines, with the separator inside) are read as they are."""
+    from django.utils import translation
+
+    bad = 'Ad;Soyad;Telefon;Notlar\nAyla;Bir;0532 405 20 01;"açık\nAyla;İki;0532 405 20 02;"kapalı"\nAyla;Üç;x;y\n'
+    with translation.override("en"), pytest.raises(ImportFileError) as exc:
+        read_table(bad.encode(), "person")
+    assert "line 2 closes only on line 3" in exc.value.message
+    at_the_end = bad.rsplit("Ayla;Üç", 1)[0]  # the swallowing record is the file's last
+    with translation.override("en"), pytest.raises(ImportFileError) as exc:
+        read_table(at_the_end.encode(), "person")
+    assert "line 2 closes only on line 3" in exc.value.message
+    fine = 'Ad;Adres\nAli;"Moda Cad. 5;\nKadıköy"\nVeli;"x ""y"" z"\n'
+    assert read_table(fine.encode(), "person").rows == [["Ali", "Moda Cad. 5;\nKadıköy"], ["Veli", 'x "y" z']]
