@@ -171,6 +171,10 @@ def _move_rows(kind: str, from_id: int, to_id: int) -> dict[str, list[int]]:
     return moved
 
 
+#: Rows the services delete and write anew when a record's lists are saved (``services._write_contacts``).
+REWRITTEN = {"customers.Phone", "customers.Email", "customers.Address", "customers.CardNumber"}
+
+
 @transaction.atomic
 def merge_undo(*, actor: Any, merge: Merge) -> Person | Company:
     """Put both records back as they were before the merge (changes made since to the moved rows stay)."""
@@ -181,6 +185,20 @@ def merge_undo(*, actor: Any, merge: Merge) -> Person | Company:
     other: Any = model.objects.select_for_update().get(pk=merge.merged_id)
     if not can(actor, survivor, Action.UPDATE):
         raise NotAllowed(_("You may not change this record."))
+    for key, ids in merge.moved.items():
+        # Saving the survivor's contacts writes them anew: the moved rows are gone, and an undo would
+        # silently give the merged record nothing back.
+        if key.split(":")[0] in REWRITTEN and apps.get_model(key.split(":")[0]).objects.filter(
+            pk__in=ids
+        ).count() < len(ids):
+            raise DomainError(
+                _(
+                    "The survivor's phones, e-mails, addresses or cards were changed after the merge, so an "
+                    "undo would not give the merged record its own back. Restore it from the trash and copy "
+                    "what it needs by hand."
+                ),
+                code="merge_changed",
+            )
     for key, ids in sorted(merge.moved.items(), key=lambda item: item[0].startswith("primary:")):  # flags last
         if key == "tags":
             survivor.tags.remove(*ids)

@@ -228,3 +228,17 @@ def test_merge_message_names_the_survivor_as_it_is_now(cast: Any, pair: tuple[Pe
     )
     messages = [str(m) for m in done.context["messages"]]
     assert any("Sukru Öztürk" in m for m in messages), messages
+
+
+def test_undo_after_the_survivors_contacts_were_saved_is_refused_not_silent(
+    cast: Any, pair: tuple[Person, Person]
+) -> None:
+    a, b = pair
+    merge = records_merge(actor=cast.rep_ist, survivor=a, other=b)
+    phones = [P(p.national, p.kind) for p in a.phones.order_by("id")]
+    services.person_update(actor=cast.rep_ist, person=a, title="Yeni", phones=phones)  # the edit form sends all lists
+    with pytest.raises(DomainError) as exc:
+        merge_undo(actor=cast.rep_ist, merge=merge)
+    assert exc.value.code == "merge_changed"
+    b.refresh_from_db()
+    assert b.deleted_at is not None and a.phones.count() == 2  # nothing half-undone
