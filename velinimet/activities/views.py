@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.http import AuthedRequest
-from velinimet.core.visibility import Action, Level, can, level_for
+from velinimet.core.visibility import Action, Level, can, level_for, restrict
+from velinimet.customers.models import Person
 from velinimet.customers.selectors import get_company_for_user, get_person_for_user
 
 from . import services
@@ -49,6 +50,11 @@ def timeline_context(user: Any, kind: str, record: Any, after: str | None = None
         older = reverse("activities:timeline", args=[kind, record.pk]) + "?" + _query(page["cursor"])
     may_log = level_for(user, services.RECORD_TYPE, Action.CREATE) > Level.NONE
     form = ActivityForm(initial={"occurred_at": timezone.localtime()}) if may_log else None
+    if kind == "company":  # a person named on the company's timeline only if the user may see them
+        people = {a.person_id for a in page["items"] if a.person_id}
+        visible = set(restrict(Person.objects.filter(pk__in=people), user).values_list("pk", flat=True))
+        for activity in page["items"]:
+            activity.person_visible = activity.person_id in visible
     return {**page, "older_url": older, "kind": kind, "record": record, "may_log": may_log, "form": form}
 
 

@@ -230,3 +230,20 @@ def test_an_activity_with_a_person_shows_on_their_companys_timeline(cast: Any) -
     client.force_login(cast.rep_ist)
     html = client.get(f"/customers/companies/{firm.pk}/").content.decode()
     assert "Sipariş verdi" in html and f"/customers/people/{employee.pk}/" in html
+
+
+def test_an_activity_is_hidden_with_the_customer_it_is_about(cast: Any, ahmet: Person, api: Any) -> None:
+    """A Bakı service agent logs a call on an İstanbul customer: the activity is the Bakı team's, but a
+    Bakı rep who may not see the customer sees neither, in the API list nor by id."""
+    from velinimet.accounts.models import Role, User
+
+    agent = User.objects.create(username="servis", role=Role.objects.get(slug="service_agent"), team=cast.baku)
+    call = _log(agent, ahmet, "Arıza bildirdi", kind="call")
+    assert call.team == cast.baku
+    rep = api(cast.rep_baku)
+    assert rep.get(f"/api/v1/people/{ahmet.pk}/").status_code == 404
+    assert rep.get("/api/v1/activities/", {"person": ahmet.pk}).json()["results"] == []
+    assert rep.get(f"/api/v1/activities/{call.pk}/").status_code == 404
+    assert [a["id"] for a in api(cast.manager).get("/api/v1/activities/", {"person": ahmet.pk}).json()["results"]] == [
+        call.pk
+    ]
