@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from velinimet.core.compiled import compiled, int_marker
@@ -53,13 +54,16 @@ def timeline(user: Any, kind: str, record_id: int, after: str | None = None, siz
 
 
 def last_activity(user: Any, kind: str, record_id: int) -> Activity | None:
-    qs = Activity.objects.filter(**{f"{kind}_id": record_id}).select_related("owner")
+    """The newest visible activity that has happened: a task planned for next week is not the last."""
+    qs = Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now()).select_related("owner")
     return restrict(qs, user).order_by(*ORDER).first()
 
 
 def _last_activity_query(user: Any, kind: str, record_id: int) -> QuerySet[Activity]:
-    qs = restrict(Activity.objects.filter(**{f"{kind}_id": record_id}), user).order_by(*ORDER)
-    return qs.values_list(  # type: ignore[return-value]
+    qs = restrict(Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now()), user)
+    return qs.order_by(
+        *ORDER
+    ).values_list(  # type: ignore[return-value]
         "kind", "subject", "occurred_at", "owner__first_name", "owner__last_name", "owner__username"
     )[:1]
 

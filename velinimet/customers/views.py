@@ -75,7 +75,8 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
     visible_users = restrict(User.objects.filter(is_active=True), request.user).order_by("first_name", "username")
     form.fields["owner"].choices = [("", "—")] + [(u.pk, str(u)) for u in visible_users[:500]]  # type: ignore[attr-defined]
     form.fields["team"].choices = [("", "—")] + [(t.pk, t.name) for t in team_list(request.user)]  # type: ignore[attr-defined]
-    data = form.cleaned_data if form.is_valid() else {}
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
     custom_filters, custom_inputs = _custom_filters(request, kind)
     filters = ListFilters(
         custom=custom_filters,
@@ -95,6 +96,8 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
     else:
         qs = qs.prefetch_related("phones", "addresses")
     rows, cursor = keyset_page(qs, data.get("sort") or "-created", request.GET.get("after"))
+    if not valid:  # a filter ignored would list (and bulk-change) more than the user asked for
+        rows, cursor = [], None
     params = {k: v for k, v in request.GET.items() if k != "after"}
     context = {
         "kind": kind,

@@ -203,6 +203,7 @@ def test_kvkk_export_and_erasure_cover_activities(cast: Any, ahmet: Person) -> N
 def test_caller_card_shows_the_last_visible_activity(cast: Any, ahmet: Person, api: Any) -> None:
     _log(cast.rep_ist, ahmet, "Eski arama", days_ago=10, kind="call")
     _log(cast.rep_ist, ahmet, "Son ziyaret", days_ago=1, kind="visit")
+    _log(cast.rep_ist, ahmet, "Gelecek hafta ara", days_ago=-7, kind="task")  # planned: not the last one
     card = api(cast.rep_ist).get("/api/v1/calls/lookup/", {"number": "+90 532 765 4321"}).json()
     assert card["last_activity"]["subject"] == "Son ziyaret" and card["last_activity"]["kind"] == "visit"
 

@@ -175,3 +175,14 @@ def test_trash_lists_deleted_records_and_restores_them(cast: Any) -> None:
     person.refresh_from_db()
     assert person.deleted_at is None
     assert client_for(cast.rep_baku).post(f"/customers/person/{person.pk}/restore/").status_code == 404
+
+
+def test_an_invalid_filter_lists_nothing_instead_of_everything(cast: Any) -> None:
+    services.person_create(actor=cast.rep_ist, first_name="Etiketli", tags=["Toptan"], force=True)
+    services.person_create(actor=cast.rep_ist, first_name="Etiketsiz", force=True)
+    client = client_for(cast.rep_ist)
+    filtered = client.get("/customers/people/", {"tag": "Toptan"})
+    assert [p.first_name for p in filtered.context["rows"]] == ["Etiketli"]
+    broken = client.get("/customers/people/", {"tag": "Toptan", "owner": "99999"})  # e.g. a saved view's old owner
+    assert broken.status_code == 200 and list(broken.context["rows"]) == []
+    assert broken.context["form"].errors["owner"] and 'role="alert"' in broken.content.decode()
