@@ -576,6 +576,8 @@ def import_results_erase(person_id: int) -> None:
             for candidate in item["candidates"]:
                 if candidate.get("id") == person_id:
                     candidate["title"] = item["title"] = ERASED
+                    if "reasons" in candidate:  # "same phone: 0532 …" names their contact details
+                        candidate["reasons"] = [ERASED]
                     changed = True
         if not changed:
             continue

@@ -447,6 +447,7 @@ def test_erasing_a_person_scrubs_their_name_from_import_reports_and_problem_file
     assert erased.status_code == 204, erased.content
     job.refresh_from_db()
     assert "Leyla" not in str(job.result) and "Əliyeva" not in str(job.result)
+    assert "leyla@example.az" not in str(job.result)  # the reasons named her e-mail
     dups = {d["line"]: d for d in job.result["duplicates"]}
     assert dups[4]["title"] == dups[4]["candidates"][0]["title"] == "[erased]"
     assert dups[4]["candidates"][0]["id"] == leyla.pk  # the link stays: it leads to the erased record
