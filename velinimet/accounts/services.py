@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import zoneinfo
 from typing import Any
@@ -93,7 +94,21 @@ def _clean_user_fields(fields: dict[str, Any], *, instance: User | None = None) 
     for name in ("first_name", "last_name", "extension"):
         if name in clean:
             clean[name] = (clean[name] or "").strip()
+    if clean.get("extension"):
+        _check_extension(clean["extension"], instance)
     return clean
+
+
+def _check_extension(extension: str, instance: User | None) -> None:
+    """An extension is what a phone system dials (digits, * and #), and rings for one user only: the
+    screen-pop of a call goes to the user with that extension."""
+    if not re.fullmatch(r"[0-9*#]{1,20}", extension):
+        raise InvalidField("extension", _("An extension has digits only (and * or #)."))
+    holder = User.objects.filter(extension=extension, is_active=True).exclude(pk=getattr(instance, "pk", None)).first()
+    if holder is not None:
+        raise InvalidField(
+            "extension", _("Extension %(extension)s is already %(user)s's.") % {"extension": extension, "user": holder}
+        )
 
 
 def _check_username(username: str, exclude_pk: int | None = None) -> str:

@@ -307,3 +307,15 @@ def test_swagger_ui_is_served_offline(cast: Any) -> None:
     html = response.content.decode()
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+
+
+def test_an_extension_rings_for_one_user_only(cast: Any, api: Any) -> None:
+    """The screen-pop of a call goes to the user with the extension: two users cannot share one."""
+    client = api(cast.admin)
+    assert client.patch(f"/api/v1/users/{cast.rep_ist.pk}/", {"extension": "101"}, format="json").status_code == 200
+    taken = client.patch(f"/api/v1/users/{cast.reader.pk}/", {"extension": "101"}, format="json")
+    assert taken.status_code == 400 and "extension" in taken.json()["errors"]
+    garbage = client.patch(f"/api/v1/users/{cast.reader.pk}/", {"extension": "abc <b>"}, format="json")
+    assert garbage.status_code == 400 and "extension" in garbage.json()["errors"]
+    assert client.patch(f"/api/v1/users/{cast.rep_ist.pk}/", {"extension": "101"}, format="json").status_code == 200
+    assert client.patch(f"/api/v1/users/{cast.reader.pk}/", {"extension": "*102#"}, format="json").status_code == 200
