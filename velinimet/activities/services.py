@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from velinimet.core import audit
 from velinimet.core.exceptions import DomainError, NotAllowed
-from velinimet.core.visibility import Action, can, can_create
+from velinimet.core.visibility import Action, Level, can, can_create, level_for
 from velinimet.customers.models import Company, Person
 from velinimet.customers.services import check_version
 from velinimet.customers.validation import Errors
@@ -48,7 +48,7 @@ def _clean(values: dict[str, Any], errors: Errors, *, creating: bool) -> dict[st
             errors.add("subject", _("Keep the subject under 200 characters; put the rest in the details."))
         clean["subject"] = subject
     if "body" in values:
-        clean["body"] = str(values["body"] or "").strip()
+        clean["body"] = str(values["body"] or "").replace("\r\n", "\n").strip()  # browsers send CRLF
     if "occurred_at" in values or creating:
         at = values.get("occurred_at") or timezone.now()
         if not isinstance(at, datetime.datetime):
@@ -103,6 +103,8 @@ def activity_log(
         company = primary.company if primary and primary.company.deleted_at is None else None
     owner = owner or actor
     team = getattr(owner, "team", None)
+    if level_for(actor, RECORD_TYPE, Action.CREATE) == Level.NONE:
+        raise NotAllowed(_("Your role may not log activities."))
     if not can_create(actor, RECORD_TYPE, owner_id=owner.pk, team_id=team.pk if team else None):
         raise NotAllowed(_("You may not log activities for that user."))
     activity = Activity.objects.create(person=person, company=company, owner=owner, team=team, **values)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,6 +106,7 @@ class Errors:
 
 
 # --- field validation -----------------------------------------------------------------------
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 IDENTIFIERS = {
     "tckn": normalize.normalize_tckn,
     "vkn": normalize.normalize_vkn,
@@ -277,7 +279,10 @@ def _custom_value(definition: CustomField, value: Any) -> Any:
     if kind == CustomField.Kind.TEXT:
         return str(value)[:1000]
     if kind == CustomField.Kind.NUMBER:
-        number = float(str(value).replace(",", "."))
+        text = str(value).strip().replace(",", ".")
+        if not NUMBER.fullmatch(text):  # not "1_000" or other scripts' digits, which float() would take
+            raise ValueError(value)
+        number = float(text)
         if not math.isfinite(number):  # "nan", "inf", "1e400": not numbers a person means, nor valid JSON
             raise ValueError(value)
         return int(number) if number.is_integer() else number

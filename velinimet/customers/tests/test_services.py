@@ -172,6 +172,10 @@ def test_custom_fields_are_validated_and_required(cast: Any) -> None:
         ("memmed", "Əli Məmmədov"),
         ("istanbul", "İSTANBUL GIDA A.Ş."),
         ("10000000146", "Şükrü Öztürk"),
+        ("100-000-001-46", "Şükrü Öztürk"),
+        ("100.000.001.46", "Şükrü Öztürk"),
+        ("SUKRU@EXAMPLE.COM", "Şükrü Öztürk"),
+        ("İSTANBUL GIDA", "İSTANBUL GIDA A.Ş."),
     ],
 )
 def test_global_search_folds_and_matches_identifiers(cast: Any, query: str, expected: str) -> None:
@@ -227,6 +231,10 @@ def test_card_numbers_are_unique_and_searchable(cast: Any) -> None:
     with pytest.raises(DomainError):
         services.person_create(actor=cast.rep_ist, first_name="B", card_numbers=["VLM-0001"], force=True)
     assert [h.title for _p, hits in search(cast.rep_ist, "VLM-0001") for h in hits] == ["Şükrü Öztürk"]
+    with pytest.raises(DomainError):  # the same card written in lower case
+        services.person_create(actor=cast.rep_ist, first_name="B", card_numbers=["vlm-0001"], force=True)
+    make_person(cast.rep_ist, "Kart", "Sahibi", card_numbers=["abc-12345"])
+    assert [h.title for _p, hits in search(cast.rep_ist, "abc-12345") for h in hits] == ["Kart Sahibi"]
 
 
 @pytest.mark.parametrize(
@@ -277,3 +285,9 @@ def test_a_value_longer_than_its_column_is_that_fields_error(cast: Any) -> None:
         )
     assert set(exc.value.errors) == {"first_name", "addresses.0.street"}
     assert not Person.objects.exists()
+
+
+def test_an_e_mail_typed_with_turkish_capitals_is_found(cast: Any) -> None:
+    make_person(cast.rep_ist, "Ali", "Kaya", emails=[E("ALİ@İSTANBUL.COM")])
+    for query in ("ALİ@İSTANBUL.COM", "ali@istanbul.com", "ALİ@istanbul.com"):
+        assert [h.title for _p, hits in search(cast.rep_ist, query) for h in hits] == ["Ali Kaya"], query
