@@ -78,7 +78,8 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
     for step, (label, qs, key) in enumerate(rules, start=1):
         for ids in _groups(qs, key, holder):
             for pair in combinations(ids, 2):
-                reasons[pair].append(label)
+                if label not in reasons[pair]:  # two shared phones are one reason
+                    reasons[pair].append(label)
         progress.update(done=step)
     # Same folded name in the same city.
     named = Address.objects.filter(**{f"{holder}__in": visible}).exclude(city_key="")

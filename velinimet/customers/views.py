@@ -109,6 +109,7 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
         "custom_inputs": custom_inputs,
         "can_create": level_for(request.user, KINDS[kind]["rt"], Action.CREATE) > Level.NONE,
         "can_assign": level_for(request.user, KINDS[kind]["rt"], Action.ASSIGN) > Level.NONE,
+        "can_update": level_for(request.user, KINDS[kind]["rt"], Action.UPDATE) > Level.NONE,
         "assignees": restrict(User.objects.filter(is_active=True), request.user).order_by("first_name")[:200],
     }
     if request.htmx and request.GET.get("after"):
