@@ -104,7 +104,8 @@ def _check_extension(extension: str, instance: User | None) -> None:
     screen-pop of a call goes to the user with that extension."""
     if not re.fullmatch(r"[0-9*#]{1,20}", extension):
         raise InvalidField("extension", _("An extension has digits only (and * or #)."))
-    holder = User.objects.filter(extension=extension, is_active=True).exclude(pk=getattr(instance, "pk", None)).first()
+    others = User.objects.filter(extension=extension, is_active=True)
+    holder = (others.exclude(pk=instance.pk) if instance is not None else others).first()
     if holder is not None:
         raise InvalidField(
             "extension", _("Extension %(extension)s is already %(user)s's.") % {"extension": extension, "user": holder}

@@ -66,10 +66,10 @@ def _identifier_ids(model: type[Person] | type[Company], query: str) -> list[int
     if compact.replace("-", "").replace(".", "").replace("/", "").isalnum() and any(ch.isdigit() for ch in compact):
         # identifiers are stored without the separators people write them with ("100-000-001-46");
         # customer and card numbers keep their dashes
-        plain = "".join(ch for ch in compact if ch not in "-./")
+        bare = "".join(ch for ch in compact if ch not in "-./")
         fields = ["iban", "tckn"] if model is Person else ["iban", "vkn", "voen"]
         lookups.append(model.objects.filter(customer_number=compact).values_list("pk", flat=True))
-        lookups += [model.objects.filter(**{f: plain}).values_list("pk", flat=True) for f in fields]
+        lookups += [model.objects.filter(**{f: bare}).values_list("pk", flat=True) for f in fields]
         lookups.append(CardNumber.objects.filter(number=compact).values_list(holder, flat=True))
     if not lookups:
         return None
