@@ -22,6 +22,7 @@ from velinimet.customers.selectors import get_company_for_user, get_person_for_u
 
 from . import services
 from .forms import ActivityForm
+from .models import Activity
 from .selectors import get_activity_for_user, timeline
 
 CUSTOMER = {"person": get_person_for_user, "company": get_company_for_user}
@@ -50,6 +51,10 @@ def timeline_context(user: Any, kind: str, record: Any, after: str | None = None
         older = reverse("activities:timeline", args=[kind, record.pk]) + "?" + _query(page["cursor"])
     may_log = level_for(user, services.RECORD_TYPE, Action.CREATE) > Level.NONE
     form = ActivityForm(initial={"occurred_at": timezone.localtime()}) if may_log else None
+    ids = [a.pk for a in page["items"]]  # "open" (the edit page) only where the user may change it
+    editable = set(restrict(Activity.objects.filter(pk__in=ids), user, Action.UPDATE).values_list("pk", flat=True))
+    for activity in page["items"]:
+        activity.editable = activity.pk in editable
     if kind == "company":  # a person named on the company's timeline only if the user may see them
         people = {a.person_id for a in page["items"] if a.person_id}
         visible = set(restrict(Person.objects.filter(pk__in=people), user).values_list("pk", flat=True))

@@ -48,5 +48,6 @@ urlpatterns = [
     path("calls/<int:pk>/dismiss/", calls.screen_pop_dismiss, name="screen_pop_dismiss"),
     path("<kind:kind>/<int:pk>/delete/", views.record_delete, name="record_delete"),
     path("<kind:kind>/views/", views.saved_view_create, name="saved_view_create"),
+    path("<kind:kind>/views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("<kind:kind>/bulk/", views.bulk_action, name="bulk_action"),
 ]

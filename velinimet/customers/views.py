@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -167,6 +167,18 @@ def saved_view_create(request: AuthedRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def saved_view_delete(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    """Delete one of the user's own saved views (another user's is not found)."""
+    view = SavedView.objects.filter(user=request.user, kind=kind, pk=pk).first()
+    if view is None:
+        raise Http404
+    view.delete()
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect(f"customers:{kind}_list")
+
+
+@login_required
+@require_POST
 def bulk_action(request: AuthedRequest, kind: str) -> HttpResponse:
     model = KINDS[kind]["model"]
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
@@ -210,7 +222,9 @@ def _form(kind: str, request: AuthedRequest, initial: dict[str, Any] | None = No
 def record_create(request: AuthedRequest, kind: str) -> HttpResponse:
     if level_for(request.user, KINDS[kind]["rt"], Action.CREATE) == Level.NONE:
         raise PermissionDenied
-    form = _form(kind, request)
+    # "New person" from an unknown caller's pop-up brings the number along: ?phone=…
+    phone = request.GET.get("phone", "").strip()[:40]
+    form = _form(kind, request, initial={"phone_0": phone, "phone_kind_0": "mobile"} if phone else None)
     candidates = None
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()

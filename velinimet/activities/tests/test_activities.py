@@ -248,3 +248,13 @@ def test_an_activity_is_hidden_with_the_customer_it_is_about(cast: Any, ahmet: P
     assert [a["id"] for a in api(cast.manager).get("/api/v1/activities/", {"person": ahmet.pk}).json()["results"]] == [
         call.pk
     ]
+
+
+def test_the_timeline_offers_open_only_on_activities_the_user_may_change(cast: Any, ahmet: Person) -> None:
+    call = _log(cast.rep_ist, ahmet, "Teklif istedi", kind="call")
+    reader, rep = Client(), Client()
+    reader.force_login(cast.reader)
+    rep.force_login(cast.rep_ist)
+    seen = reader.get(f"/customers/people/{ahmet.pk}/").content.decode()
+    assert "Teklif istedi" in seen and f"/activities/{call.pk}/edit/" not in seen
+    assert f"/activities/{call.pk}/edit/" in rep.get(f"/customers/people/{ahmet.pk}/").content.decode()

@@ -291,3 +291,18 @@ def test_identifiers_written_with_spaces_are_not_too_long(cast: Any, api: Any) -
     response = api(cast.rep_ist).post("/api/v1/people/", body, format="json")
     assert response.status_code == 201, response.json()
     assert (response.json()["tckn"], response.json()["iban"]) == ("10000000146", "TR330006100519786457841326")
+
+
+def test_an_unknown_callers_pop_up_offers_a_new_person_with_the_number(cast: Any, api: Any) -> None:
+    import re
+
+    cast.rep_ist.extension = "202"
+    cast.rep_ist.save()
+    api(cast.admin).post("/api/v1/calls/incoming/", {"number": "0 (532) 777-66-55", "extension": "202"}, format="json")
+    browser = Client()
+    browser.force_login(cast.rep_ist)
+    pop = browser.get("/customers/calls/pop/").content.decode()
+    link = re.search(r'href="(/customers/people/new/\?phone=[^"]+)"', pop)
+    assert link is not None, pop
+    form = browser.get(link.group(1).replace("&amp;", "&")).context["form"]
+    assert form.initial["phone_0"] and "777" in form.initial["phone_0"].replace(" ", "").replace("-", "")

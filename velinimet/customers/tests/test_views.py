@@ -194,3 +194,16 @@ def test_bulk_actions_are_offered_only_to_users_who_may_use_them(cast: Any) -> N
     rep = client_for(cast.rep_ist).get("/customers/people/").content.decode()
     assert 'value="tag"' not in reader and 'value="assign"' not in reader
     assert 'value="tag"' in rep
+
+
+def test_saved_views_can_be_deleted_by_their_owner_only(cast: Any) -> None:
+    from velinimet.customers.models import SavedView
+
+    mine = client_for(cast.rep_ist)
+    mine.post("/customers/person/views/", {"name": "Toptancılar", "query": "tag=Toptan"})
+    view = SavedView.objects.get(user=cast.rep_ist)
+    assert "Toptancılar" in mine.get("/customers/people/").content.decode()
+    assert client_for(cast.manager).post(f"/customers/person/views/{view.pk}/delete/").status_code == 404
+    assert mine.get(f"/customers/person/views/{view.pk}/delete/").status_code == 405
+    assert mine.post(f"/customers/person/views/{view.pk}/delete/").status_code == 302
+    assert not SavedView.objects.exists()
