@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +53,44 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    @property
+    def note_display(self) -> str:
+        """The note in the reader's language: services store it in English, the same for everyone."""
+        for pattern, text in AUDIT_NOTES:
+            match = pattern.fullmatch(self.note)
+            if match:
+                return str(text) % match.groupdict() if match.groupdict() else str(text)
+        return self.note
+
+    def changes_display(self) -> list[tuple[str, Any, Any]]:
+        """(field label in the reader's language, old, new) for each changed field."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        rows = []
+        for name, values in (self.changes or {}).items():
+            label: Any = name
+            if model is not None:
+                with contextlib.suppress(FieldDoesNotExist):
+                    label = getattr(model._meta.get_field(name), "verbose_name", name)
+            old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+            rows.append((str(label), old, new))
+        return rows
+
+
+#: Notes the services write, and how they read in the interface's language.
+AUDIT_NOTES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"bulk assign"), _("assigned in bulk")),
+    (re.compile(r"tag added: (?P<tags>.*)"), _("tag added: %(tags)s")),
+    (re.compile(r"moved to trash"), _("moved to the trash")),
+    (re.compile(r"merged (?P<number>\S+) in"), _("%(number)s merged into this record")),
+    (re.compile(r"merged into (?P<number>\S+)"), _("merged into %(number)s")),
+    (re.compile(r"merge undone"), _("merge undone")),
+    (re.compile(r"KVKK data export"), _("KVKK data export")),
+    (re.compile(r"KVKK erasure: (?P<reason>.*)"), _("KVKK erasure: %(reason)s")),
+    (re.compile(r"password changed"), _("password changed")),
+    (re.compile(r"two-factor login enabled"), _("two-factor login enabled")),
+    (re.compile(r"two-factor login removed"), _("two-factor login removed")),
+]
 
 
 class Job(models.Model):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from velinimet.core.models import AuditEntry
+from velinimet.customers.models import Person
 
 PAGES = [
     "/",
@@ -161,3 +162,24 @@ def test_templates_use_no_untranslated_visible_text() -> None:
             if tag[1].strip() != "Velinimet":  # the brand is not translated
                 offenders.append(f"{template.name}: {tag[1].strip()}")
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_audit_log_speaks_the_readers_language(cast: Any) -> None:
+    """Services store notes and field names once, in English; the page shows them in the reader's language."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from velinimet.customers import services
+
+    person = services.person_create(actor=cast.admin, first_name="Nermin", force=True)
+    services.records_assign(actor=cast.admin, records=[person], owner=cast.rep_baku)
+    cast.admin.language = "az"
+    cast.admin.save()
+    client = Client()
+    client.force_login(cast.admin)
+    html = client.get("/settings/audit/", {"record_type": "customers.person", "action": "update"}).content.decode()
+    with translation.override("az"):
+        assert gettext("assigned in bulk") in html and gettext("assigned in bulk") != "assigned in bulk"
+        assert str(Person._meta.get_field("owner").verbose_name) in html
+    assert "bulk assign" not in html and "<code>owner</code>" not in html
