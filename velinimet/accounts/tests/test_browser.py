@@ -322,7 +322,7 @@ def test_admin_changes_role_matrix_and_it_is_audited(cast: Any, page: Page, logi
     entry = (
         page.locator("#audit-table tbody tr")
         .filter(has_text=f"#{role.pk}")
-        .filter(has=page.locator("code", has_text="permissions"))
+        .filter(has=page.locator("ul.changes li", has_text=f"{tr('permissions')}:"))  # the field's label
     )
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text(tr("Sales rep"))
