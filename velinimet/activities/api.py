@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -55,15 +55,7 @@ class ActivityPagination(CursorPagination):
     ),
     create=extend_schema(responses={201: ActivitySerializer, 400: ErrorSerializer, 403: ErrorSerializer}),
 )
-class ActivityViewSet(
-    VisibleViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     """Activities (calls, visits, e-mails, SMS, post, social, service, events, tasks, notes), newest first."""
 
     serializer_class = ActivitySerializer

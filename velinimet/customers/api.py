@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -162,15 +162,7 @@ class MergeResultSerializer(serializers.Serializer):
     record = serializers.DictField()
 
 
-class _RecordViewSet(
-    VisibleViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     model: Any
     kind: str
 

@@ -17,7 +17,7 @@ from velinimet.core.visibility import Action, can, can_create
 
 from .exceptions import DomainError, NotAllowed
 from .models import Company, Employment, Merge, Person
-from .services import COMPANY_FIELDS, PERSON_FIELDS, company_search_key, person_search_key
+from .services import COMPANY_FIELDS, PERSON_FIELDS, REWRITTEN_ON_SAVE, company_search_key, person_search_key
 
 #: Scalar fields the user chooses between on the merge screen.
 PERSON_CHOICES = (*PERSON_FIELDS, "owner", "team")
@@ -171,10 +171,6 @@ def _move_rows(kind: str, from_id: int, to_id: int) -> dict[str, list[int]]:
     return moved
 
 
-#: Rows the services delete and write anew when a record's lists are saved (``services._write_contacts``).
-REWRITTEN = {"customers.Phone", "customers.Email", "customers.Address", "customers.CardNumber"}
-
-
 @transaction.atomic
 def merge_undo(*, actor: Any, merge: Merge) -> Person | Company:
     """Put both records back as they were before the merge (changes made since to the moved rows stay)."""
@@ -188,9 +184,8 @@ def merge_undo(*, actor: Any, merge: Merge) -> Person | Company:
     for key, ids in merge.moved.items():
         # Saving the survivor's contacts writes them anew: the moved rows are gone, and an undo would
         # silently give the merged record nothing back.
-        if key.split(":")[0] in REWRITTEN and apps.get_model(key.split(":")[0]).objects.filter(
-            pk__in=ids
-        ).count() < len(ids):
+        label = key.split(":")[0]  # "primary:<label>" keys hold ids of the same rows: skipped
+        if label in REWRITTEN_ON_SAVE and apps.get_model(label).objects.filter(pk__in=ids).count() < len(ids):
             raise DomainError(
                 _(
                     "The survivor's phones, e-mails, addresses or cards were changed after the merge, so an "

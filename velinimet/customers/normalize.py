@@ -98,9 +98,14 @@ def lower_tr(text: str) -> str:
     return text.replace("İ", "i").lower()
 
 
+def bare_identifier(raw: str) -> str:
+    """An identifier without the separators people write it with from a card or an invoice:
+    "100 000 001 46", "1234-567-890", "TR33 0006 …" (how identifiers are stored and looked up)."""
+    return "".join(ch for ch in (raw or "") if not ch.isspace() and ch not in "-./")
+
+
 def _stdnum(module: object, raw: str, label: str) -> str:
-    # Digits as people write them from a card or an invoice: "100 000 001 46", "1234-567-890", "TR33 0006 …"
-    value = "".join(ch for ch in (raw or "") if not ch.isspace() and ch not in "-./")
+    value = bare_identifier(raw)
     if not value:
         return ""
     try:

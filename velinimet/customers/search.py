@@ -41,7 +41,7 @@ from velinimet.core.text import fold
 from velinimet.core.visibility import restrict, restriction_key
 
 from .models import CardNumber, Company, Consent, Email, Employment, Person, Phone, Tag
-from .normalize import lower_tr, phone_lookup_keys
+from .normalize import bare_identifier, lower_tr, phone_lookup_keys
 
 SCORE_IDENTIFIER, SCORE_EXACT, SCORE_PREFIX, SCORE_CONTAINS = 4, 3, 2, 1
 
@@ -66,7 +66,7 @@ def _identifier_ids(model: type[Person] | type[Company], query: str) -> list[int
     if compact.replace("-", "").replace(".", "").replace("/", "").isalnum() and any(ch.isdigit() for ch in compact):
         # identifiers are stored without the separators people write them with ("100-000-001-46");
         # customer and card numbers keep their dashes
-        bare = "".join(ch for ch in compact if ch not in "-./")
+        bare = bare_identifier(compact)
         fields = ["iban", "tckn"] if model is Person else ["iban", "vkn", "voen"]
         lookups.append(model.objects.filter(customer_number=compact).values_list("pk", flat=True))
         lookups += [model.objects.filter(**{f: bare}).values_list("pk", flat=True) for f in fields]

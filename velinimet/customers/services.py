@@ -66,6 +66,10 @@ def company_search_key(company: Company) -> str:
     return fold(f"{company.name} {company.short_name}" if company.short_name else company.name)
 
 
+#: Contact rows written anew whenever their list is saved (``_write_contacts``): their ids do not last.
+REWRITTEN_ON_SAVE = {model._meta.label for model in (Phone, Email, Address, CardNumber)}
+
+
 def _write_contacts(record: Person | Company, contacts: Contacts, *, replace: dict[str, bool]) -> None:
     holder = {"person": record} if isinstance(record, Person) else {"company": record}
     for name, model, rows in (

@@ -95,9 +95,8 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
         qs = qs.prefetch_related("phones", "emails")
     else:
         qs = qs.prefetch_related("phones", "addresses")
-    rows, cursor = keyset_page(qs, data.get("sort") or "-created", request.GET.get("after"))
-    if not valid:  # a filter ignored would list (and bulk-change) more than the user asked for
-        rows, cursor = [], None
+    # An invalid filter lists nothing: ignored, it would list (and bulk-change) more than asked for.
+    rows, cursor = keyset_page(qs, data.get("sort") or "-created", request.GET.get("after")) if valid else ([], None)
     params = {k: v for k, v in request.GET.items() if k != "after"}
     context = {
         "kind": kind,
