@@ -231,6 +231,8 @@ MAX_REQUEST_BODY = int(env("MAX_REQUEST_BODY", str(10 * 1024 * 1024)))
 #: Uploads of import files may be larger than other requests.
 MAX_IMPORT_BODY = int(env("MAX_IMPORT_BODY", str(100 * 1024 * 1024)))
 IMPORT_PATHS = ("/customers/import/", "/api/v1/imports/")
+#: JSON bodies nested deeper than this are refused with a 400 before they are parsed (core/parsers.py).
+API_JSON_MAX_DEPTH = int(env("API_JSON_MAX_DEPTH", "32"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
 
 # --- internationalisation -------------------------------------------------------------------
@@ -260,7 +262,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["velinimet.core.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "velinimet.core.rest.CursorPagination",
     "PAGE_SIZE": 50,
