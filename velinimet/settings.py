@@ -231,6 +231,11 @@ MAX_REQUEST_BODY = int(env("MAX_REQUEST_BODY", str(10 * 1024 * 1024)))
 #: Uploads of import files may be larger than other requests.
 MAX_IMPORT_BODY = int(env("MAX_IMPORT_BODY", str(100 * 1024 * 1024)))
 IMPORT_PATHS = ("/customers/import/", "/api/v1/imports/")
+#: Caps on an import file, checked by the job as it streams the file; each refuses the file naming the line.
+IMPORT_MAX_LINES = int(env("IMPORT_MAX_LINES", "1000000"))
+IMPORT_MAX_COLUMNS = int(env("IMPORT_MAX_COLUMNS", "200"))
+IMPORT_MAX_CELL_CHARS = int(env("IMPORT_MAX_CELL_CHARS", "100000"))  # 10x the longest field (notes)
+IMPORT_MAX_LINE_CHARS = int(env("IMPORT_MAX_LINE_CHARS", "1000000"))
 #: JSON bodies nested deeper than this are refused with a 400 before they are parsed (core/parsers.py).
 API_JSON_MAX_DEPTH = int(env("API_JSON_MAX_DEPTH", "32"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY

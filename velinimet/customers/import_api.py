@@ -48,7 +48,7 @@ def import_create(request: Request) -> Response:
     job = import_start(
         actor=request.user,
         kind=data["kind"],
-        data=data["file"].read(),
+        data=data["file"],  # streamed to the imports folder; the job reads it
         trial=data["trial"],
         duplicates=data["duplicates"],
     )

@@ -37,7 +37,7 @@ def import_view(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = import_start(
-                actor=request.user, kind=form.cleaned_data["kind"], data=form.cleaned_data["file"].read(), trial=True
+                actor=request.user, kind=form.cleaned_data["kind"], data=form.cleaned_data["file"], trial=True
             )
         except DomainError as exc:
             apply_domain_error(form, DomainError(exc.message, errors={"file": [exc.message]}))

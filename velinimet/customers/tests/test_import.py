@@ -118,22 +118,31 @@ def test_excels_unicode_text_is_read(encoding: str) -> None:
     assert list(table.mapping.values()) == ["first_name", "last_name", "city"]
 
 
-@pytest.mark.parametrize(
-    ("data", "fragment"),
-    [
-        (b"", "empty"),
-        (b"PK\x03\x04rest-of-a-zip", "Excel"),
-        (b"Telefon;E-posta\n0532 123 45 67;a@b.com\n", "name"),
-        (b"Ad;Soyad\n", "no data"),
-    ],
-)
-def test_unreadable_files_are_refused_with_a_clear_message(cast: Any, data: bytes, fragment: str) -> None:
+@pytest.mark.parametrize(("data", "fragment"), [(b"", "empty"), (b"PK\x03\x04rest-of-a-zip", "Excel")])
+def test_empty_files_and_workbooks_are_refused_at_upload(cast: Any, data: bytes, fragment: str) -> None:
     from django.utils import translation
 
     with translation.override("en"), pytest.raises(ImportFileError) as exc:
         import_start(actor=cast.rep_ist, kind="person", data=data, trial=True)
     assert fragment in exc.value.message
     assert not Job.objects.exists()
+
+
+def _failed(job: Job) -> str:
+    """The message of an import job that refused its file (the upload itself was accepted)."""
+    assert job.state == Job.State.FAILED, job.result
+    assert not Person.objects.exists() and not Company.objects.exists()
+    return job.message
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [(b"Telefon;E-posta\n0532 123 45 67;a@b.com\n", "name"), (b"Ad;Soyad\n", "no data"), (b" \n\n", "empty")],
+)
+def test_unreadable_files_fail_their_job_with_a_clear_message(cast: Any, data: bytes, fragment: str) -> None:
+    cast.rep_ist.language = "en"
+    cast.rep_ist.save()
+    assert fragment in _failed(_run(cast.rep_ist, data))
 
 
 def test_a_user_who_may_not_create_cannot_import(cast: Any) -> None:
@@ -185,8 +194,8 @@ def test_import_pages_trial_then_import(cast: Any) -> None:
     client = Client()
     client.force_login(cast.rep_ist)
     assert client.get("/customers/import/").status_code == 200
-    bad = client.post("/customers/import/", {"kind": "person", "file": SimpleUploadedFile("x.csv", b"Renk\nmavi\n")})
-    assert bad.status_code == 200 and 'class="errorlist' in bad.content.decode()
+    bad = client.post("/customers/import/", {"kind": "person", "file": SimpleUploadedFile("x.csv", b"")})
+    assert bad.status_code == 200 and 'class="errorlist' in bad.content.decode()  # refused at upload: empty
     upload = SimpleUploadedFile("people.csv", PEOPLE.encode(), content_type="text/csv")
     response = client.post("/customers/import/", {"kind": "person", "file": upload})
     assert response.status_code == 302
@@ -344,23 +353,25 @@ def test_each_row_is_numbered_with_the_files_line_where_it_starts(records: list[
 def test_a_cell_longer_than_csvs_default_limit_is_that_lines_error(cast: Any) -> None:
     import csv
 
-    data = f"Ad;Notlar\nAli;kısa\n{'x' * 200_000};uzun\nVeli;{'n' * 150_000}\n"
+    data = f"Ad;Notlar\nAli;kısa\n{'x' * 99_000};uzun\nVeli;{'n' * 9_000}\n"
     job = _run(cast.rep_ist, data)
     assert job.state == Job.State.SUCCEEDED, job.error
     assert job.result["created"] == 2  # Ali, and Veli with his long notes
-    (error,) = job.result["errors"]
+    (error,) = job.result["errors"]  # a name of 99,000 characters
     assert error["line"] == 3 and len(error["title"]) == 200
     assert csv.field_size_limit() == 131072  # put back for the rest of the process
 
 
-def test_a_cell_longer_than_the_upload_limit_is_refused_naming_its_line(cast: Any, settings: Any) -> None:
+def test_a_cell_longer_than_the_cap_is_refused_naming_its_line(cast: Any, settings: Any) -> None:
     from django.utils import translation
 
-    settings.MAX_IMPORT_BODY = 1000  # the command line reads files of any size; csv's default still holds
+    settings.IMPORT_MAX_CELL_CHARS = 1000
     with translation.override("en"), pytest.raises(ImportFileError) as exc:
+        read_table(f"Ad;Notlar\nAli;kısa\n\nVeli;{'n' * 1001}\n".encode(), "person")
+    assert "line 4" in exc.value.message and "1000 characters" in exc.value.message
+    with translation.override("en"), pytest.raises(ImportFileError) as exc:  # past csv's own limit too
         read_table(f"Ad;Notlar\nAli;kısa\n\nVeli;{'n' * 140_000}\n".encode(), "person")
-    assert "line 4" in exc.value.message and "131072 characters" in exc.value.message
-    assert "field larger" not in exc.value.message
+    assert "line 4" in exc.value.message and "field larger" not in exc.value.message
 
 
 @pytest.mark.parametrize(
@@ -383,19 +394,25 @@ def test_a_quote_never_closed_is_refused_naming_its_line(text: str, line: int | 
     assert f"line {line} is never closed" in exc.value.message
 
 
-def test_a_quote_never_closed_is_a_400_in_the_api_and_a_form_error_on_the_page(cast: Any, api: Any) -> None:
+def test_a_quote_never_closed_fails_the_job_shown_in_the_api_and_on_the_page(cast: Any, api: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.html import escape
 
     broken = b'Ad,Soyad,Telefon\n"Ali,Veli\n'
     answer = api(cast.rep_ist).post(
         "/api/v1/imports/", {"kind": "person", "file": SimpleUploadedFile("x.csv", broken)}, format="multipart"
     )
-    assert answer.status_code == 400 and answer.json()["code"] == "import_file"
+    assert answer.status_code == 202
+    job = api(cast.rep_ist).get(answer.json()["url"]).json()
+    assert job["state"] == "failed" and "2" in job["message"] and '"' in job["message"]
     client = Client()
     client.force_login(cast.rep_ist)
     page = client.post("/customers/import/", {"kind": "person", "file": SimpleUploadedFile("x.csv", broken)})
-    assert page.status_code == 200 and 'class="errorlist' in page.content.decode()
-    assert not Job.objects.exists() and not Person.objects.exists()
+    assert page.status_code == 302
+    report = client.get(page["Location"]).content.decode()
+    message = Job.objects.get(pk=page["Location"].rstrip("/").split("/")[-1]).message
+    assert "msg-error" in report and escape(message) in report
+    assert not Person.objects.exists()
 
 
 @hsettings(max_examples=80, deadline=None)

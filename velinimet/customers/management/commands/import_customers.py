@@ -33,15 +33,19 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=opts["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"No active user “{opts['user']}”.")
-        try:
-            data = opts["file"].read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {opts['file']}: {exc.strerror}") from exc
         translation.activate(user.language or "tr")
         try:
-            job = import_start(
-                actor=user, kind=opts["kind"], data=data, trial=not opts["commit"], duplicates=opts["duplicates"]
-            )
+            with opts["file"].open("rb") as data:  # copied to the imports folder in chunks, never read whole
+                job = import_start(
+                    actor=user,
+                    kind=opts["kind"],
+                    data=data,
+                    trial=not opts["commit"],
+                    duplicates=opts["duplicates"],
+                    size_limit=None,  # a file of the server's own: the caps on lines, columns and cells hold
+                )
+        except OSError as exc:
+            raise CommandError(f"Cannot read {opts['file']}: {exc.strerror}") from exc
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         # Run it here; if a worker claimed the job first, this returns at once and we follow the worker.
