@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from velinimet.core import audit
+from velinimet.core import audit, limits
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.visibility import Action, Level, can, can_create, level_for
 from velinimet.customers.models import Company, Person
@@ -49,6 +49,8 @@ def _clean(values: dict[str, Any], errors: Errors, *, creating: bool) -> dict[st
         clean["subject"] = subject
     if "body" in values:
         clean["body"] = str(values["body"] or "").replace("\r\n", "\n").strip()  # browsers send CRLF
+        if message := limits.length_error(clean["body"], limits.NOTES):
+            errors.add("body", message)
     if "occurred_at" in values or creating:
         at = values.get("occurred_at") or timezone.now()
         if not isinstance(at, datetime.datetime):

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from velinimet.core import audit
+from velinimet.core import audit, limits
 from velinimet.core.sequences import next_numbers
 from velinimet.core.text import fold
 from velinimet.core.visibility import Action, can, can_create
@@ -27,22 +27,21 @@ from .validation import (  # noqa: F401  (PhoneIn, EmailIn, AddressIn are part o
     EmailIn,
     Errors,
     PhoneIn,
+    _check_length,
     _clean_contacts,
     _clean_scalars,
     clean_custom,
+    clean_tags,
 )
 
 
-def _tags(names: Iterable[str]) -> list[Tag]:
-    """The tags named, created when new. A comma separates tags everywhere (forms, import, API): the
-    API's ``["Müşteri, VIP"]`` is two tags, as the form would read it back."""
+def _tags(names: list[str]) -> list[Tag]:
+    """The tags named (as ``clean_tags`` returns them), created when new. A comma separates tags everywhere
+    (forms, import, API): the API's ``["Müşteri, VIP"]`` is two tags, as the form would read it back."""
     tags = []
-    for name in (part for given in names for part in str(given).split(",")):
-        name = " ".join(name.split())[:60]
-        key = fold(name)
-        if key:
-            tag, _created = Tag.objects.get_or_create(key=key, defaults={"name": name})
-            tags.append(tag)
+    for name in names:
+        tag, _created = Tag.objects.get_or_create(key=fold(name), defaults={"name": name})
+        tags.append(tag)
     return tags
 
 
@@ -125,6 +124,9 @@ def person_create(
         errors.add("first_name", _("Enter a first name."))
     contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
     custom_values = clean_custom("person", custom, errors)
+    tag_names = clean_tags(tags, errors)
+    company_title = " ".join(company_title.split())
+    _check_length(Employment, "title", company_title, "company_title", errors)
     errors.check()
     owner, team = _ownership(actor, "customers.person", owner, team, errors)
     if company is not None and not can(actor, company, Action.READ):
@@ -139,8 +141,8 @@ def person_create(
     person.save()
     _write_contacts(person, contacts, replace=dict.fromkeys(("phones", "emails", "addresses", "card_numbers"), True))
     if company is not None:
-        Employment.objects.create(person=person, company=company, title=company_title.strip(), is_primary=True)
-    person.tags.set(_tags(tags))
+        Employment.objects.create(person=person, company=company, title=company_title, is_primary=True)
+    person.tags.set(_tags(tag_names))
     audit.audit_create(actor=actor, instance=person)
     return person
 
@@ -192,6 +194,7 @@ def _record_update(
     contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
     kind = "person" if is_person else "company"
     custom_values = clean_custom(kind, custom, errors, existing=locked.custom) if custom is not None else None
+    tag_names = clean_tags(tags, errors) if tags is not None else None
     errors.check()
     if owner is not None or team is not None:
         _assign(actor, locked, owner, team)
@@ -210,8 +213,8 @@ def _record_update(
         "card_numbers": card_numbers is not None,
     }
     _write_contacts(locked, contacts, replace=replace)
-    if tags is not None:
-        locked.tags.set(_tags(tags))
+    if tag_names is not None:
+        locked.tags.set(_tags(tag_names))
     after = {**audit.snapshot(locked), **contacts_snapshot(locked)}
     audit.record(actor=actor, action="update", instance=locked, changes=audit.diff(before, after))
     return locked
@@ -253,13 +256,20 @@ def records_add_tag(*, actor: Any, records: Iterable[Person | Company], tag: str
     """Bulk action: add tags ("a, b" is two) to several records the user may change. All or nothing.
 
     The version goes up like any change, so a form opened before cannot save over the new tags."""
-    tags = _tags([tag])
-    if not tags:
+    errors = Errors()
+    names = clean_tags([tag], errors)
+    if errors.errors:
+        raise DomainError(errors.errors["tags"][0], errors={"tag": errors.errors["tags"]})
+    if not names:
         raise DomainError(_("Enter a tag."), errors={"tag": [_("Enter a tag.")]})
+    tags = _tags(names)
     count = 0
     for record in records:
         if not can(actor, record, Action.UPDATE):
             raise NotAllowed(_("You may not change “%(name)s”.") % {"name": record})
+        held = set(record.tags.values_list("pk", flat=True))
+        if message := limits.count_error(len(held | {t.pk for t in tags}), limits.TAGS_PER_RECORD):
+            raise DomainError(f"{record}: {message}", errors={"tag": [message]})
         record.tags.add(*tags)
         type(record).objects.filter(pk=record.pk).update(version=F("version") + 1, updated_at=timezone.now())
         note = "tag added: " + ", ".join(t.name for t in tags)
@@ -310,6 +320,7 @@ def company_create(
         errors.add("name", _("Enter the company's name."))
     contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
     custom_values = clean_custom("company", custom, errors)
+    tag_names = clean_tags(tags, errors)
     errors.check()
     owner, team = _ownership(actor, "customers.company", owner, team, errors)
     company = Company(owner=owner, team=team, custom=custom_values, **values)
@@ -321,7 +332,7 @@ def company_create(
     company.customer_number = _customer_number()
     company.save()
     _write_contacts(company, contacts, replace=dict.fromkeys(("phones", "emails", "addresses", "card_numbers"), True))
-    company.tags.set(_tags(tags))
+    company.tags.set(_tags(tag_names))
     audit.audit_create(actor=actor, instance=company)
     return company
 
@@ -355,15 +366,20 @@ def consent_record(
         errors.add("status", _("Choose granted or refused."))
     if at is not None and at > timezone.now() + datetime.timedelta(minutes=5):
         errors.add("at", _("A consent cannot be dated in the future."))
+    source, evidence, kvkk_text_version = source.strip(), evidence.strip(), kvkk_text_version.strip()
+    _check_length(Consent, "source", source, "source", errors)
+    _check_length(Consent, "kvkk_text_version", kvkk_text_version, "kvkk_text_version", errors)
+    if message := limits.length_error(evidence, limits.NOTES):
+        errors.add("evidence", message)
     errors.check()
     consent = Consent.objects.create(
         person=person,
         channel=channel,
         status=status,
         at=at or timezone.now(),
-        source=source.strip()[:100],
-        evidence=evidence.strip(),
-        kvkk_text_version=kvkk_text_version.strip()[:30],
+        source=source,
+        evidence=evidence,
+        kvkk_text_version=kvkk_text_version,
         recorded_by=actor,
     )
     audit.audit_create(actor=actor, instance=consent)
@@ -380,9 +396,13 @@ def employment_set(
         raise NotAllowed(_("You may not change this record."))
     if not can(actor, company, Action.READ) or company.deleted_at is not None:
         raise NotAllowed(_("You may not link to that company."))
+    title = " ".join((title or "").split())
+    errors = Errors()
+    _check_length(Employment, "title", title, "title", errors)
+    errors.check()
     employment, created = Employment.objects.get_or_create(person=person, company=company)
     before = audit.snapshot(employment)
-    employment.title = " ".join((title or "").split())[:100]
+    employment.title = title
     if is_primary or not person.employments.exclude(pk=employment.pk).filter(is_primary=True).exists():
         person.employments.exclude(pk=employment.pk).update(is_primary=False)
         employment.is_primary = True

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from velinimet.core import limits
 from velinimet.core.text import fold
 
 from . import normalize
@@ -141,6 +142,8 @@ def _clean_scalars(
             value = " ".join(value.split()) if key != "notes" else value.replace("\r\n", "\n").strip()
             if key not in IDENTIFIERS:  # identifiers are checked once normalised ("1234 5678 950")
                 _check_length(model, key, value, key, errors)
+            if key == "notes" and (message := limits.length_error(value, limits.NOTES)):
+                errors.add(key, message)
         if key in IDENTIFIERS and value:
             try:
                 value = IDENTIFIERS[key](value)
@@ -175,7 +178,11 @@ def _clean_contacts(
 ) -> Contacts:
     out = Contacts()
     seen: set[str] = set()
-    for i, phone in enumerate(phones or []):
+    phones, emails, addresses, cards = (
+        _at_most(key, given, errors)
+        for key, given in (("phones", phones), ("emails", emails), ("addresses", addresses), ("card_numbers", cards))
+    )
+    for i, phone in enumerate(phones):
         if phone.kind not in Phone.Kind.values:
             errors.add(f"phones.{i}.kind", _("Choose mobile, work, home or fax."))
         try:
@@ -186,7 +193,7 @@ def _clean_contacts(
         if e164 not in seen:
             seen.add(e164)
             out.phones.append(Phone(kind=phone.kind, e164=e164, national=national, is_primary=phone.is_primary))
-    for i, email in enumerate(emails or []):
+    for i, email in enumerate(emails):
         try:
             address, key = normalize.normalize_email(email.address)
         except normalize.InvalidValue as exc:
@@ -195,7 +202,7 @@ def _clean_contacts(
         if key not in seen:
             seen.add(key)
             out.emails.append(Email(address=address, key=key, is_primary=email.is_primary))
-    for i, addr in enumerate(addresses or []):
+    for i, addr in enumerate(addresses):
         if addr.kind not in Address.Kind.values:
             errors.add(f"addresses.{i}.kind", _("Choose home, work, billing or shipping."))
         country = (addr.country or "").strip().upper()  # empty: another country, not named
@@ -224,7 +231,7 @@ def _clean_contacts(
                 is_primary=addr.is_primary,
             )
         )
-    for i, number in enumerate(cards or []):
+    for i, number in enumerate(cards):
         number = "".join(str(number).split()).upper()  # "kart-77" and "KART-77" are one card
         if not number:
             continue
@@ -246,6 +253,34 @@ def _clean_contacts(
     return out
 
 
+def _at_most(key: str, given: Iterable[Any] | None, errors: Errors) -> list[Any]:
+    """The items of one contact list, or none (with the field's error) past ``CONTACTS_PER_RECORD``: each
+    phone costs a parse, each card a query, so a list of 100,000 is refused before any is looked at."""
+    items = list(given or [])
+    if message := limits.count_error(len(items), limits.CONTACTS_PER_RECORD):
+        errors.add(key, message)
+        return []
+    return items
+
+
+def clean_tags(names: Iterable[str], errors: Errors) -> list[str]:
+    """The tag names given, split at commas and spaces tidied, each at most ``TAG_NAME`` characters and at
+    most ``TAGS_PER_RECORD`` of them (folded duplicates counted once)."""
+    clean: dict[str, str] = {}
+    for name in (part for given in names for part in str(given).split(",")):
+        name = " ".join(name.split())
+        if not name:
+            continue
+        if message := limits.length_error(name, limits.TAG_NAME):
+            errors.add("tags", message)
+            return []
+        clean.setdefault(fold(name), name)
+    if message := limits.count_error(len(clean), limits.TAGS_PER_RECORD):
+        errors.add("tags", message)
+        return []
+    return list(clean.values())
+
+
 def clean_custom(
     record_type: str, values: dict[str, Any] | None, errors: Errors, *, existing: dict[str, Any] | None = None
 ) -> dict:
@@ -264,6 +299,11 @@ def clean_custom(
         if value in (None, "", []):
             merged.pop(key, None)
             continue
+        if definition.kind == CustomField.Kind.TEXT and (
+            message := limits.length_error(str(value), limits.CUSTOM_TEXT)
+        ):
+            errors.add(f"custom.{key}", message)
+            continue
         try:
             merged[key] = _custom_value(definition, value)
         except (TypeError, ValueError):
@@ -277,7 +317,7 @@ def clean_custom(
 def _custom_value(definition: CustomField, value: Any) -> Any:
     kind = definition.kind
     if kind == CustomField.Kind.TEXT:
-        return str(value)[:1000]
+        return str(value)  # its length is checked by clean_custom
     if kind == CustomField.Kind.NUMBER:
         text = str(value).strip().replace(",", ".")
         if not NUMBER.fullmatch(text):  # not "1_000" or other scripts' digits, which float() would take

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from velinimet.accounts.models import User
+from velinimet.core import limits
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.fulltext import contains_all
@@ -153,11 +154,15 @@ def company_list_view(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def saved_view_create(request: AuthedRequest, kind: str) -> HttpResponse:
-    name = " ".join(request.POST.get("name", "").split())[:60]
-    query = request.POST.get("query", "")[:1000]
+    name = " ".join(request.POST.get("name", "").split())
+    query = request.POST.get("query", "")
     target = reverse(f"customers:{kind}_list")
+    too_long = limits.length_error(name, limits.SAVED_VIEW_NAME) or limits.length_error(query, limits.SAVED_VIEW_QUERY)
     if not name:
         messages.error(request, _("Give the view a name."))
+    elif too_long:  # refused, not cut: a cut query would filter differently from what was on screen
+        messages.error(request, too_long)
+        return redirect(target)
     else:
         SavedView.objects.update_or_create(user=request.user, kind=kind, name=name, defaults={"query": query})
         messages.success(request, _("View “%(name)s” saved.") % {"name": name})
