@@ -277,15 +277,20 @@ def header_for(row: list[str], kind: str) -> Header:
     return Header(headers=headers, mapping=mapping, ignored=ignored)
 
 
-def scan(open_: Opener, kind: str) -> tuple[Header, int]:
+def scan(open_: Opener, kind: str, *, progress: Callable[[int], None] | None = None) -> tuple[Header, int]:
     """Read the whole file once, streamed: its header and how many data lines it has. Every file-wide
-    problem (encoding aside, which is never one) is found here, before any line is imported."""
+    problem (encoding aside, which is never one) is found here, before any line is imported. ``progress``
+    is told the count so far every 10,000 lines (the job's heartbeat while a long file is read)."""
     found = records(open_)
     first = next(found, None)
     if first is None:
         raise ImportFileError(_("The file is empty."))
     header = header_for(first[1], kind)
-    count = sum(1 for _record in found)
+    count = 0
+    for _record in found:
+        count += 1
+        if progress is not None and not count % 10_000:
+            progress(count)
     if not count:
         raise ImportFileError(_("The file has column names but no data lines."))
     return header, count

@@ -214,7 +214,7 @@ def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:
         return path.open("rb")
 
     progress.update(message=_("Reading the file"), force=True)
-    header, total = scan(open_, kind)
+    header, total = scan(open_, kind, progress=lambda _read: progress.update())  # keeps the heartbeat fresh
     title = _title_for(kind, trial, total)
     Job.objects.filter(pk=job.pk).update(title=title[:200])
     result: dict[str, Any] = job.result or {
