@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "velinimet.core.transfer.TransferEncodingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "velinimet.core.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -232,6 +233,13 @@ MAX_REQUEST_BODY = int(env("MAX_REQUEST_BODY", str(10 * 1024 * 1024)))
 MAX_IMPORT_BODY = int(env("MAX_IMPORT_BODY", str(100 * 1024 * 1024)))
 IMPORT_PATHS = ("/customers/import/", "/api/v1/imports/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+# `velinimet serve` (velinimet/serving.py): a client gets this long for its request line and headers, and for
+# its body this long plus one second per REQUEST_BODY_MIN_RATE bytes received; then 408 or a closed connection.
+REQUEST_HEADER_TIMEOUT = float(env("REQUEST_HEADER_TIMEOUT", "10"))
+REQUEST_BODY_TIMEOUT = float(env("REQUEST_BODY_TIMEOUT", "30"))
+REQUEST_BODY_MIN_RATE = int(env("REQUEST_BODY_MIN_RATE", "500"))
+#: Requests each web worker process runs at once (each in a thread, with its own database connection).
+WEB_THREADS = int(env("WEB_THREADS", "4"))
 
 # --- internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "tr"
