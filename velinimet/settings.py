@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "velinimet.core.transfer.TransferEncodingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "velinimet.core.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -239,6 +240,13 @@ IMPORT_MAX_LINE_CHARS = int(env("IMPORT_MAX_LINE_CHARS", "1000000"))
 #: JSON bodies nested deeper than this are refused with a 400 before they are parsed (core/parsers.py).
 API_JSON_MAX_DEPTH = int(env("API_JSON_MAX_DEPTH", "32"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+# `velinimet serve` (velinimet/serving.py): a client gets this long for its request line and headers, and for
+# its body this long plus one second per REQUEST_BODY_MIN_RATE bytes received; then 408 or a closed connection.
+REQUEST_HEADER_TIMEOUT = float(env("REQUEST_HEADER_TIMEOUT", "10"))
+REQUEST_BODY_TIMEOUT = float(env("REQUEST_BODY_TIMEOUT", "30"))
+REQUEST_BODY_MIN_RATE = int(env("REQUEST_BODY_MIN_RATE", "500"))
+#: Requests each web worker process runs at once (each in a thread, with its own database connection).
+WEB_THREADS = int(env("WEB_THREADS", "4"))
 
 # --- internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "tr"
