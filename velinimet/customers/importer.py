@@ -110,7 +110,7 @@ def import_start(
     *,
     actor: Any,
     kind: str,
-    data: bytes | BinaryIO | None = None,
+    data: bytes | BinaryIO | Iterable[bytes] | None = None,
     file: str | None = None,
     trial: bool,
     duplicates: str = "skip",
