@@ -13,6 +13,10 @@ from django.utils.translation import gettext as _
 
 NOTES = 10_000  # notes of people and companies, activity details, consent evidence
 CUSTOM_TEXT = 1_000  # a custom field of kind "text"
+CUSTOM_LABEL = 100  # a custom field's definition: its label, key, choices (as CustomField's columns)
+CUSTOM_KEY = 50
+CUSTOM_CHOICES = 100
+CUSTOM_CHOICE = 100
 TAG_NAME = 60  # as Tag.name's column
 TAGS_PER_RECORD = 50
 CONTACTS_PER_RECORD = 20  # phones, e-mails, addresses, card numbers: each list

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, viewsets
 
-from velinimet.core import audit
+from velinimet.core import audit, limits
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.http import AuthedRequest
 from velinimet.core.rest import VisibleViewSetMixin
@@ -37,7 +37,14 @@ def _check(actor: Any, action: str) -> None:
 def _clean(record_type: str, key: str, label: str, kind: str, choices: Any, exclude_pk: int | None) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     label = " ".join((label or "").split())
-    key = slugify(fold(key or label)).replace("-", "_")[:50]
+    if key:  # a key given is refused when too long; one made from the label is shortened
+        key = slugify(fold(key)).replace("-", "_")
+        if message := limits.length_error(key, limits.CUSTOM_KEY):
+            errors["key"] = [message]
+    else:
+        key = slugify(fold(label)).replace("-", "_")[: limits.CUSTOM_KEY]
+    if message := limits.length_error(label, limits.CUSTOM_LABEL):
+        errors["label"] = [message]
     if record_type not in CustomField.RecordType.values:
         errors["record_type"] = [_("Choose person or company.")]
     if not label:
@@ -49,6 +56,10 @@ def _clean(record_type: str, key: str, label: str, kind: str, choices: Any, excl
     if isinstance(choices, str):
         choices = [c.strip() for c in choices.split(",")]
     choices = list(dict.fromkeys(c for c in (choices or []) if str(c).strip()))
+    if message := limits.count_error(len(choices), limits.CUSTOM_CHOICES):
+        errors["choices"] = [message]
+    elif too_long := next((m for c in choices if (m := limits.length_error(str(c), limits.CUSTOM_CHOICE))), None):
+        errors["choices"] = [too_long]
     if kind in (CustomField.Kind.CHOICE, CustomField.Kind.MULTI) and not choices:
         errors["choices"] = [_("Give at least one choice.")]
     if errors:

@@ -1,5 +1,6 @@
-"""What an import file's columns and cells mean: the column names people use, and one line's cells turned
-into the keyword arguments of ``person_create`` / ``company_create``."""
+"""What an import file's columns and cells mean: the column names people use, one line's cells turned into
+the keyword arguments of ``person_create`` / ``company_create``, and what makes two lines of a file the
+same customer (for the report's "line 12 of this file")."""
 
 from __future__ import annotations
 
@@ -172,6 +173,35 @@ def file_keys(args: dict[str, Any], kind: str) -> list[tuple[str, str]]:
     if name and kind == "person" and args.get("company"):
         keys.append((_("same name at the same company"), f"{name}|{fold(args['company'])}"))
     return keys
+
+
+def line_title(values: dict[str, str], kind: str) -> str:
+    """The line's name for the report (cut short: a cell may be far longer than any name)."""
+    if kind == "company":
+        return values.get("name", "")[:200]
+    name = values.get("full_name") or f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
+    return name[:200]
+
+
+def earlier_lines(seen: dict[tuple[str, str], int], keys: list[tuple[str, str]], kind: str) -> list[dict[str, Any]]:
+    """Candidates for the earlier lines of this file that the line repeats (by line number, with reasons)."""
+    lines: dict[int, list[str]] = {}
+    for reason, key in keys:
+        if (reason, key) in seen:
+            lines.setdefault(seen[(reason, key)], []).append(reason)
+    return [
+        {
+            "type": kind,
+            "id": None,
+            "url": None,
+            "title": _("line %(line)s of this file") % {"line": line},
+            "line": line,
+            "customer_number": None,
+            "reasons": reasons,
+            "visible": True,
+        }
+        for line, reasons in sorted(lines.items())
+    ]
 
 
 def column_help(kind: str) -> list[tuple[Any, tuple[str, ...]]]:

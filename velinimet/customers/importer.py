@@ -37,7 +37,7 @@ from velinimet.core.visibility import Action, Level, level_for, restrict
 
 from . import services
 from .exceptions import DuplicateFound
-from .import_columns import column_help, file_keys, line_arguments
+from .import_columns import column_help, earlier_lines, file_keys, line_arguments, line_title
 from .import_reading import Header, ImportFileError, check_head, data_records, read_table, scan
 from .models import Company
 
@@ -110,15 +110,15 @@ def import_start(
     *,
     actor: Any,
     kind: str,
-    data: bytes | BinaryIO | None = None,
+    data: bytes | BinaryIO | Iterable[bytes] | None = None,
     file: str | None = None,
     trial: bool,
     duplicates: str = "skip",
-    size_limit: int | None = -1,
+    uncapped: bool = False,
 ) -> Job:
     """Queue an import of ``data`` (a new upload: bytes or a file object, streamed to disk) or of the
     ``file`` a trial run already stored. The file is read only by the job. Uploads are capped at
-    ``MAX_IMPORT_BODY`` bytes unless ``size_limit`` says otherwise (None: the command line's own files)."""
+    ``MAX_IMPORT_BODY`` bytes unless ``uncapped`` (the command line's own files)."""
     if kind not in KINDS:
         raise DomainError(_("Choose people or companies."), errors={"kind": [_("Choose people or companies.")]})
     if level_for(actor, KINDS[kind], Action.CREATE) == Level.NONE:
@@ -126,7 +126,7 @@ def import_start(
     if duplicates not in DUPLICATE_MODES:
         raise DomainError(_("Choose whether to skip or create likely duplicates."))
     if data is not None:
-        file = import_store(data, size_limit=settings.MAX_IMPORT_BODY if size_limit == -1 else size_limit)
+        file = import_store(data, size_limit=None if uncapped else settings.MAX_IMPORT_BODY)
     elif not file or not re.fullmatch(r"[0-9a-f]{32}\.csv", file) or not (import_dir() / file).is_file():
         raise DomainError(_("The uploaded file is no longer here; upload it again."))
     params = {"kind": kind, "file": file, "trial": trial, "duplicates": duplicates}
@@ -318,14 +318,6 @@ def _remember(seen: dict[tuple[str, str], int], line_no: int, values: dict[str, 
         seen.setdefault(key, line_no)
 
 
-def _title(values: dict[str, str], kind: str) -> str:
-    """The line's name for the report (cut short: a cell may be far longer than any name)."""
-    if kind == "company":
-        return values.get("name", "")[:200]
-    name = values.get("full_name") or f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
-    return name[:200]
-
-
 def _import_line(
     actor: Any,
     kind: str,
@@ -336,11 +328,11 @@ def _import_line(
     result: dict[str, Any],
 ) -> str | None:
     """Create one line's record; returns what was wrong with it, or None when it was created."""
-    title = _title(values, kind)
+    title = line_title(values, kind)
     try:
         args = line_arguments(values, kind)
         keys = file_keys(args, kind)
-        earlier = [] if force else _earlier_lines(seen, keys, kind)
+        earlier = [] if force else earlier_lines(seen, keys, kind)
         if earlier:
             raise DuplicateFound(earlier)
         with transaction.atomic():  # a line that fails leaves nothing behind (not even its new company)
@@ -361,27 +353,6 @@ def _import_line(
     for key in keys:
         seen.setdefault(key, line_no)
     return None
-
-
-def _earlier_lines(seen: dict[tuple[str, str], int], keys: list[tuple[str, str]], kind: str) -> list[dict[str, Any]]:
-    """Candidates for the earlier lines of this file that the line repeats (by line number, with reasons)."""
-    lines: dict[int, list[str]] = {}
-    for reason, key in keys:
-        if (reason, key) in seen:
-            lines.setdefault(seen[(reason, key)], []).append(reason)
-    return [
-        {
-            "type": kind,
-            "id": None,
-            "url": None,
-            "title": _("line %(line)s of this file") % {"line": line},
-            "line": line,
-            "customer_number": None,
-            "reasons": reasons,
-            "visible": True,
-        }
-        for line, reasons in sorted(lines.items())
-    ]
 
 
 def _problems(result: dict[str, Any]) -> dict[int, str]:

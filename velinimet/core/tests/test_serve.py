@@ -6,6 +6,7 @@ The probe that found issue 9's item 9: connections that send a POST's headers an
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -77,6 +78,29 @@ class Server:
             conn.close()
 
 
+@contextlib.contextmanager
+def _server_database(env: dict[str, str]) -> Iterator[None]:
+    """The server's own database: a SQLite file in its data folder, or a PostgreSQL database made for it."""
+    url = env.get("VELINIMET_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        env.pop("VELINIMET_DATABASE_URL", None)
+        yield
+        return
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    name = f"velinimet_serve_live_{os.getpid()}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    env["VELINIMET_DATABASE_URL"] = f"{base}/{name}"
+    try:
+        yield
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("serve-data")
@@ -86,7 +110,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "VELINIMET_REQUEST_BODY_TIMEOUT": str(BODY_TIMEOUT),
         "VELINIMET_REQUEST_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
     }
-    env.pop("VELINIMET_DATABASE_URL", None)  # the server gets its own SQLite file in the temp folder
+    with _server_database(env):
+        yield from _run_server(env, data)
+
+
+def _run_server(env: dict[str, str], data: Path) -> Iterator[Server]:
     subprocess.run([sys.executable, "-m", "velinimet", "migrate", "-v", "0"], env=env, check=True, timeout=120)
     port = _free_port()
     log = (data / "serve.log").open("wb")
@@ -199,6 +227,40 @@ def test_a_body_that_keeps_a_fair_pace_is_not_cut_off(server: Server) -> None:
         sock.close()
     # The login form was read and answered (wrong password): the body was not cut off.
     assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+
+
+def test_an_api_body_that_trickles_gets_408_in_the_error_shape(server: Server) -> None:
+    sock = server.connect()
+    started = time.monotonic()
+    answer = b""
+    try:
+        sock.sendall(
+            b"POST /api/v1/people/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Accept-Language: en\r\nContent-Length: 1000\r\n\r\n{"
+        )
+        sock.settimeout(1.0)
+        for _ in range(BODY_TIMEOUT * 4):
+            try:
+                sock.sendall(b" ")
+                chunk = sock.recv(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not chunk:
+                break
+            answer += chunk
+    finally:
+        sock.close()
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408"), answer[:300]
+    assert b"connection: close" in head.lower()
+    assert json.loads(payload) == {
+        "message": "The request body arrived too slowly; send it again.",
+        "code": "request_timeout",
+        "errors": {},
+    }
+    assert BODY_TIMEOUT - 0.5 < time.monotonic() - started < BODY_TIMEOUT + 3
 
 
 def test_a_client_that_trickles_its_headers_is_disconnected(server: Server) -> None:

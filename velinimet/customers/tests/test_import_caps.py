@@ -116,6 +116,7 @@ def test_the_import_page_shows_why_the_job_refused_the_file(english: Any, settin
 @pytest.mark.django_db(transaction=True)
 def test_the_command_line_import_exits_non_zero_naming_the_line(cast: Any, settings: Any, tmp_path: Path) -> None:
     settings.IMPORT_MAX_COLUMNS = 3
+    settings.MAX_IMPORT_BODY = 10  # the upload cap is for uploads: the server's own files are not refused by size
     cast.rep_ist.language = "en"
     cast.rep_ist.save()
     path = tmp_path / "people.csv"
@@ -123,3 +124,17 @@ def test_the_command_line_import_exits_non_zero_naming_the_line(cast: Any, setti
     with pytest.raises(CommandError, match="Line 3 has 5 columns"):
         call_command("import_customers", str(path), "--user", "rep_ist", stdout=io.StringIO(), stderr=io.StringIO())
     assert Job.objects.get().state == Job.State.FAILED
+
+
+def test_an_upload_past_the_size_cap_is_refused_while_it_is_stored(english: Any, settings: Any) -> None:
+    """A chunked request carries no length for the middleware to check: the copy counts the bytes."""
+    from django.utils import translation
+
+    from velinimet.customers.importer import ImportFileError
+
+    settings.MAX_IMPORT_BODY = 100_000
+    chunks = iter([b"Ad;Soyad\n", *[b"Ali;Veli\n" * 1000] * 20])
+    before = set(import_dir().iterdir())
+    with translation.override("en"), pytest.raises(ImportFileError, match="more than 100000 bytes"):
+        import_start(actor=english, kind="person", data=chunks, trial=True)
+    assert not Job.objects.exists() and set(import_dir().iterdir()) == before  # nothing half-written is left

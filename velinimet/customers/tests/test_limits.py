@@ -137,3 +137,22 @@ def test_an_import_line_past_a_limit_is_that_lines_error(cast: Any, monkeypatch:
     job.refresh_from_db()
     assert job.result["created"] == 1
     assert [e["line"] for e in job.result["errors"]] == [3, 4]
+
+
+def test_a_custom_field_definition_past_its_columns_is_refused_by_the_service(cast: Any, api: Any) -> None:
+    from velinimet.customers.custom_fields import custom_field_create
+
+    base = {"actor": cast.admin, "record_type": "person", "kind": "choice", "choices": ["a"]}
+    for wrong, field in (
+        ({"label": "L" * 101}, "label"),
+        ({"label": "Kısa", "key": "k" * 51}, "key"),
+        ({"label": "Uzun", "choices": ["c" * 101]}, "choices"),
+        ({"label": "Çok", "choices": [f"c{i}" for i in range(101)]}, "choices"),
+    ):
+        with pytest.raises(services.DomainError) as exc:
+            custom_field_create(**{**base, **wrong})
+        assert field in exc.value.errors
+    many = {"record_type": "person", "kind": "multi", "label": "Çok", "choices": [f"c{i}" for i in range(101)]}
+    _field_error(api(cast.admin).post("/api/v1/custom-fields/", many, format="json"), "choices")
+    assert not CustomField.objects.exists()
+    assert len(custom_field_create(**{**base, "label": "Ş" * 100}).key) <= 50  # a key made from the label

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                     data=data,
                     trial=not opts["commit"],
                     duplicates=opts["duplicates"],
-                    size_limit=None,  # a file of the server's own: the caps on lines, columns and cells hold
+                    uncapped=True,  # a file of the server's own: the caps on lines, columns and cells still hold
                 )
         except OSError as exc:
             raise CommandError(f"Cannot read {opts['file']}: {exc.strerror}") from exc
