@@ -9,6 +9,14 @@ from typing import Any
 
 import pytest
 
+# The suite runs on a shared 2-core machine: wall-clock health checks and deadlines measure the machine's load,
+# not the code under test, so they are off; example counts stay as each test sets them.
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+hypothesis_settings.register_profile("velinimet", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("velinimet")
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from tests are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
