@@ -28,6 +28,8 @@ from .registry import JOB_KINDS
 
 #: Set by ``velinimet worker`` when it is told to stop: running handlers give their job back to the queue.
 WORKER_STOPPING = threading.Event()
+#: Ids of the jobs this process is running, for the worker to release what is left when it exits.
+_CLAIMED: set[str] = set()
 
 
 class JobCancelled(Exception):  # noqa: N818 (a stop signal, not an error)
@@ -92,7 +94,7 @@ def job_start(*, actor: Any, kind: str, title: str, params: dict[str, Any] | Non
 def job_run(job_id: str) -> None:
     """Claim a queued job and run its handler; a job already claimed or finished is left alone."""
     if WORKER_STOPPING.is_set():  # a stopping worker claims nothing: the task goes back for the next worker
-        _enqueue(job_id)
+        _enqueue_later(job_id)
         return
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
@@ -100,6 +102,20 @@ def job_run(job_id: str) -> None:
     )
     if not claimed:
         return
+    _CLAIMED.add(str(job_id))
+    try:
+        _run_claimed(job_id)
+    finally:
+        _CLAIMED.discard(str(job_id))
+
+
+def jobs_release_claimed() -> list[str]:
+    """Put back in the queue the jobs this process still runs (its worker is exiting); returns their ids."""
+    return [job_id for job_id in list(_CLAIMED) if job_release(job_id=job_id)]
+
+
+def _run_claimed(job_id: str) -> None:
+    """Run the handler of a job this process claimed, and record how it ended."""
     job = Job.objects.select_related("started_by").get(pk=job_id)
     progress = JobProgress(job)
     language = getattr(job.started_by, "language", "") or settings.LANGUAGE_CODE
@@ -164,6 +180,14 @@ def _enqueue(job_id: Any) -> None:
     run_job(str(job_id))
 
 
+def _enqueue_later(job_id: Any) -> None:
+    """Enqueue the job's task in a second: by then a stopping worker no longer takes tasks, so the broker
+    keeps it for the next worker (and tasks run at once in tests, where a delayed one waits)."""
+    from .tasks import run_job
+
+    run_job.schedule((str(job_id),), delay=1)
+
+
 def job_release(*, job_id: Any) -> bool:
     """Give a running job back to the queue at once (its worker is stopping), without counting an attempt.
 
@@ -175,7 +199,7 @@ def job_release(*, job_id: Any) -> bool:
         return False
     released = running.update(state=Job.State.QUEUED, heartbeat_at=None, attempts=F("attempts") - 1)
     if released:
-        transaction.on_commit(lambda: _enqueue(job_id))
+        transaction.on_commit(lambda: _enqueue_later(job_id))
     return bool(released)
 
 
