@@ -12,7 +12,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .jobfiles import FileStatus, job_file_status
+from .jobfiles import FileStatus, job_file_status, may_see_result
 from .jobs import job_cancel
 from .models import AuditEntry, Job
 from .rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
@@ -27,6 +27,10 @@ class JobSerializer(serializers.ModelSerializer):
         help_text="Set only while you may download the file: its starter or an administrator, until it expires"
     )
     file_status = serializers.SerializerMethodField(help_text="none, available, expired or not_allowed")
+    result = serializers.SerializerMethodField(
+        help_text="What the job produced; empty unless you started it (or administer)"
+    )
+    error = serializers.SerializerMethodField(help_text="Why it failed; empty unless you started it (or administer)")
     cancel_requested_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
@@ -50,6 +54,13 @@ class JobSerializer(serializers.ModelSerializer):
             "download_url",
             "file_status",
         ]
+
+    @extend_schema_field(serializers.DictField())
+    def get_result(self, job: Job) -> dict[str, Any]:
+        return job.result if may_see_result(self.context["request"].user, job) else {}
+
+    def get_error(self, job: Job) -> str:
+        return job.error if may_see_result(self.context["request"].user, job) else ""
 
     def _file_status(self, job: Job) -> FileStatus:
         return job_file_status(self.context["request"].user, job)

@@ -39,17 +39,29 @@ def export_file_path(job: Job) -> Path | None:
     return path
 
 
-def may_download(user: Any, job: Job) -> bool:
-    """Whether ``user`` may download ``job``'s file: its starter or an administrator, holding the kind's right now."""
-    kind = JOB_KINDS.get(job.kind)
-    permission = kind.permission_for(job) if kind is not None else None
-    if permission is None or user is None or not getattr(user, "is_authenticated", False):
+def may_see_result(user: Any, job: Job) -> bool:
+    """Whether ``user`` may see what ``job`` produced (its report, its error, its file): its starter or an
+    administrator, holding the right the kind declares (if it declares one) now.
+
+    Seeing the job itself (a manager sees their team tree's jobs) shows only its progress: an import's
+    report names the same lines as its file of lines with problems.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
     starter = job.started_by_id is not None and job.started_by_id == user.pk
     if not starter and not getattr(user, "is_administrator", False):
         return False
-    record_type, action = permission
-    return level_for(user, record_type, action) > Level.NONE  # an inactive user holds nothing
+    kind = JOB_KINDS.get(job.kind)
+    permission = kind.permission_for(job) if kind is not None else None
+    return permission is None or level_for(user, *permission) > Level.NONE
+
+
+def may_download(user: Any, job: Job) -> bool:
+    """Whether ``user`` may download ``job``'s file: the kind declares who may, and ``may_see_result``."""
+    kind = JOB_KINDS.get(job.kind)
+    if kind is None or kind.permission_for(job) is None:
+        return False
+    return may_see_result(user, job)
 
 
 def _expired(path: Path) -> bool:
@@ -106,6 +118,7 @@ def job_page_context(user: Any, job: Job) -> dict[str, Any]:
     kind = JOB_KINDS.get(job.kind)
     return {
         "job": job,
+        "may_see_result": may_see_result(user, job),
         "file_status": job_file_status(user, job),
         "may_cancel": may_cancel(user, job),
         "cancel_note": kind.cancel_note if kind is not None and job.state == Job.State.CANCELLED else "",

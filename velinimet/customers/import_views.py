@@ -59,7 +59,8 @@ def _import_job(request: AuthedRequest, pk: Any) -> Job:
 def import_detail(request: AuthedRequest, pk: Any) -> HttpResponse:
     job = _import_job(request, pk)
     template = "customers/import_detail.html#report" if request.htmx else "customers/import_detail.html"
-    return render(request, template, {**job_page_context(request.user, job), "result": job.result or {}})
+    context = job_page_context(request.user, job)  # the report names the file's lines: for its starter and admins
+    return render(request, template, {**context, "result": (job.result if context["may_see_result"] else {}) or {}})
 
 
 @login_required

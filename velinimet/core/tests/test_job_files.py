@@ -85,6 +85,20 @@ def test_job_file_downloads_by_role(
     assert ("/download/" in page.content.decode()) is may
     assert (body.json()["download_url"] is not None) is may
     assert body.json()["file_status"] == ("available" if may else "not_allowed")
+    assert bool(body.json()["result"]) is may  # the report names the same lines as the file
+
+
+def test_manager_sees_a_reps_import_progress_but_not_its_report(
+    cast: Any, api: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = _import_problems_by_rep(cast, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(cast.rep_ist)
+    assert "Ahmet" in client.get(f"/customers/import/{job.pk}/").content.decode()
+    client.force_login(cast.manager)
+    page = client.get(f"/customers/import/{job.pk}/")
+    assert page.status_code == 200 and "Ahmet" not in page.content.decode()
+    assert "Ahmet" not in api(cast.manager).get(f"/api/v1/jobs/{job.pk}/").content.decode()
 
 
 def test_manager_cannot_download_admins_audit_export(cast: Any, django_capture_on_commit_callbacks: Any) -> None:

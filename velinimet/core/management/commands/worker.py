@@ -48,8 +48,8 @@ class Command(RunHuey):
         from velinimet.core.jobs import jobs_release_claimed
 
         consumer_options: dict[str, Any] = {"shutdown_timeout": SHUTDOWN_TIMEOUT}
-        if isinstance(settings.HUEY, dict):
-            consumer_options.update(settings.HUEY.get("consumer", {}))
+        huey_settings: dict[str, Any] = settings.HUEY if isinstance(settings.HUEY, dict) else {}
+        consumer_options.update(huey_settings.get("consumer", {}))
         consumer_options.update({k: v for k, v in options.items() if k in ConsumerConfig._fields and v is not None})
         if not options.get("disable_autoload"):
             autodiscover_modules("tasks")
