@@ -232,3 +232,39 @@ def test_a_result_file_name_outside_the_exports_folder_is_not_served(cast: Any, 
     client = Client()
     client.force_login(cast.admin)
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+
+
+# The KVKK export is not a kept file: it is built for the request, after the export right on the person
+# (the one visibility helper), so it needs no starter rule; it is here so that every file the app serves
+# is in this matrix. Reps read but may not export; a rep of another team does not see the person.
+KVKK_EXPORT = {"admin": 200, "manager": 200, "rep_ist": 403, "rep_baku": 404, "reader": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_kvkk_export_downloads_by_role(cast: Any, api: Any, role: str) -> None:
+    from velinimet.customers import services
+
+    person = services.person_create(actor=cast.rep_ist, first_name="Leyla", last_name="Kaya")
+    user = getattr(cast, role)
+    client = Client()
+    client.force_login(user)
+    assert client.get(f"/customers/people/{person.pk}/kvkk/export/").status_code == KVKK_EXPORT[role]
+    assert api(user).get(f"/api/v1/people/{person.pk}/kvkk-export/").status_code == KVKK_EXPORT[role]
+
+
+def test_every_file_response_of_the_app_is_in_this_matrix() -> None:
+    """A new view that serves a file must join the matrix above (and, if it keeps the file, be a job)."""
+    import re
+    from pathlib import Path
+
+    import velinimet
+
+    root = Path(velinimet.__file__).parent
+    serving = set()
+    pattern = re.compile(r"FileResponse\(|StreamingHttpResponse\(|Content-Disposition")
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        if pattern.search(path.read_text(encoding="utf-8")):
+            serving.add(str(path.relative_to(root)))
+    assert serving == {"core/views.py", "customers/person_views.py"}
