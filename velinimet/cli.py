@@ -2,7 +2,7 @@
 
 velinimet demo [--port 8000]     migrate, load demo data once, run web server + worker
 velinimet serve [--port 8000]    web server (gunicorn)
-velinimet worker                 background worker (Huey consumer)
+velinimet worker                 background worker (Huey consumer; SIGTERM stops it cleanly)
 velinimet migrate                apply database migrations
 velinimet createuser ...         create a user (see --help)
 velinimet api-token USERNAME     print a new API token for USERNAME
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
         "demo": "demo",
         "import": "import_customers",
         "serve": "serve",
-        "worker": "run_huey",
+        "worker": "worker",  # core's consumer: SIGTERM stops it cleanly
     }
     command = aliases.get(argv[0], argv[0])
     from django.core.management import execute_from_command_line

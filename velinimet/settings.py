@@ -264,6 +264,8 @@ STATIC_ROOT = DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 EXPORT_DIR = DATA_DIR / "exports"
+# Job result files (exports, lines with problems) hold personal data: deleted after this many days.
+EXPORT_RETENTION_DAYS = int(env("EXPORT_RETENTION_DAYS", "7"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import api_view
+from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from .jobfiles import FileStatus, job_file_status, may_see_result
+from .jobs import job_cancel
 from .models import AuditEntry, Job
 from .rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
 from .search import search
@@ -21,7 +23,15 @@ from .selectors import audit_list, job_list
 class JobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True, allow_null=True)
     started_by: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    download_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField(
+        help_text="Set only while you may download the file: its starter or an administrator, until it expires"
+    )
+    file_status = serializers.SerializerMethodField(help_text="none, available, expired or not_allowed")
+    result = serializers.SerializerMethodField(
+        help_text="What the job produced; empty unless you started it (or administer)"
+    )
+    error = serializers.SerializerMethodField(help_text="Why it failed; empty unless you started it (or administer)")
+    cancel_requested_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Job
@@ -40,13 +50,29 @@ class JobSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "cancel_requested_at",
             "download_url",
+            "file_status",
         ]
 
+    @extend_schema_field(serializers.DictField())
+    def get_result(self, job: Job) -> dict[str, Any]:
+        return job.result if may_see_result(self.context["request"].user, job) else {}
+
+    def get_error(self, job: Job) -> str:
+        return job.error if may_see_result(self.context["request"].user, job) else ""
+
+    def _file_status(self, job: Job) -> FileStatus:
+        return job_file_status(self.context["request"].user, job)
+
     def get_download_url(self, job: Job) -> str | None:
-        if job.state == Job.State.SUCCEEDED and job.result_file:
+        if self._file_status(job) == FileStatus.AVAILABLE:
             return reverse("core:job_download", args=[job.pk])
         return None
+
+    @extend_schema_field(serializers.ChoiceField(choices=FileStatus.choices))
+    def get_file_status(self, job: Job) -> str:
+        return str(self._file_status(job))
 
 
 @extend_schema_view(
@@ -59,6 +85,18 @@ class JobViewSet(VisibleViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> Any:
         return job_list(self.request.user)
+
+    @extend_schema(
+        request=None,
+        responses={200: JobSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        summary="Cancel a job",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """A queued job is cancelled at once; a running one stops at its next progress update (work it
+        committed stays done). Only its starter and administrators may cancel it."""
+        job = job_cancel(actor=request.user, job=self.get_object())
+        return Response(self.get_serializer(job).data)
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

@@ -90,6 +90,7 @@ AUDIT_NOTES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"password changed"), _("password changed")),
     (re.compile(r"two-factor login enabled"), _("two-factor login enabled")),
     (re.compile(r"two-factor login removed"), _("two-factor login removed")),
+    (re.compile(r"job cancelled"), _("job cancelled")),
 ]
 
 
@@ -126,6 +127,8 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Set by job_cancel on a running job; the handler stops at its next progress update.
+    cancel_requested_at = models.DateTimeField(_("cancellation asked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("job")

@@ -54,5 +54,12 @@ def _audit_export(job, progress):  # type: ignore[no-untyped-def]
     return audit_export_run(job=job, progress=progress)
 
 
-register_job_kind(JobKind(key="core.audit_export", label=_("Audit log export"), handler=_audit_export))
+register_job_kind(
+    JobKind(
+        key="core.audit_export",
+        label=_("Audit log export"),
+        handler=_audit_export,
+        download_permission=("core.auditentry", "export"),  # what audit_export_start needs
+    )
+)
 _link(SettingsLink(_("Audit log"), "core:audit_list", _("Who changed what, and when."), "core.auditentry", 40))

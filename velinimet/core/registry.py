@@ -55,11 +55,25 @@ class RecordType:
 
 @dataclass(frozen=True)
 class JobKind:
-    """A kind of background job and the function that does its work."""
+    """A kind of background job and the function that does its work.
+
+    ``download_permission`` is the (record type, action) a user must hold to download the job's
+    result file, re-checked at every download (``core.jobfiles``): usually what starting the job
+    needed. A callable picks it from the job (an import of companies needs the company right). A
+    kind that declares none has no downloadable file. ``cancel_note`` tells, on the job page of a
+    cancelled job, what stays done (an import keeps the lines it committed).
+    """
 
     key: str
     label: str | Promise
     handler: Callable[[Job, JobProgress], dict[str, Any] | None]
+    download_permission: tuple[str, str] | Callable[[Job], tuple[str, str]] | None = None
+    cancel_note: str | Promise = ""
+
+    def permission_for(self, job: Job) -> tuple[str, str] | None:
+        """The (record type, action) that downloading ``job``'s file needs, or None: not downloadable."""
+        permission = self.download_permission
+        return permission(job) if callable(permission) else permission
 
 
 @dataclass(frozen=True)

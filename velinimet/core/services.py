@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 from typing import Any
@@ -12,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .csvfile import safe_writer
 from .exceptions import NotAllowed
 from .jobs import JobProgress, job_start
 from .models import Job
@@ -40,9 +40,20 @@ def audit_export_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
     export_dir = settings.EXPORT_DIR
     export_dir.mkdir(parents=True, exist_ok=True)
     path = export_dir / f"audit-{job.pk}.csv"
+    try:
+        _write_audit_csv(path, qs, progress)
+    except BaseException:  # cancelled, released or failed: no half file is left to download later
+        path.unlink(missing_ok=True)
+        raise
+    job.result_file = path.name
+    progress.update(done=total, message=_("Export finished"), force=True)
+    return {"rows": total, "file": path.name}
+
+
+def _write_audit_csv(path: Any, qs: Any, progress: JobProgress) -> None:
     tz = timezone.get_default_timezone()
     with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens Turkish letters right
-        writer = csv.writer(fh)
+        writer = safe_writer(fh)  # "=cmd" in a name cannot run as a formula; "+90 …" reads "'+90 …"
         writer.writerow(["time", "user", "action", "record_type", "record_id", "record", "changes", "note"])
         for done, entry in enumerate(qs.iterator(chunk_size=2000), start=1):
             writer.writerow(
@@ -58,6 +69,3 @@ def audit_export_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
                 ]
             )
             progress.update(done=done)
-    job.result_file = path.name
-    progress.update(done=total, message=_("Export finished"), force=True)
-    return {"rows": total, "file": path.name}

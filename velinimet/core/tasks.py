@@ -16,6 +16,14 @@ def requeue_stale_jobs() -> None:
     jobs_requeue_stale()
 
 
+@db_periodic_task(crontab(hour="3", minute="29"))
+def expire_export_files() -> None:
+    """Result files hold personal data: deleted after ``EXPORT_RETENTION_DAYS`` days (the jobs stay)."""
+    from .jobfiles import exports_expire
+
+    exports_expire()
+
+
 @db_periodic_task(crontab(hour="3", minute="17"))
 def optimize_database() -> None:
     """Keep SQLite's query planner statistics fresh (PostgreSQL's autovacuum does this by itself)."""

@@ -11,12 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from .exceptions import DomainError
+from .exceptions import DomainError, NotAllowed
 from .http import AuthedRequest
+from .jobfiles import FileStatus, export_file_path, job_file_status, job_page_context
+from .jobs import job_cancel
 from .models import AuditEntry, Job
 from .search import search
 from .selectors import audit_list, job_list
@@ -48,22 +51,42 @@ def global_search(request: AuthedRequest) -> HttpResponse:
 def job_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     job = get_for_user(Job.objects.all(), request.user, pk)
     template = "core/job_detail.html#progress" if request.htmx else "core/job_detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, job_page_context(request.user, job))
 
 
 @login_required
 def job_download(request: AuthedRequest, pk: str) -> HttpResponse | FileResponse:
-    from django.conf import settings
-
-    job = get_for_user(Job.objects.all(), request.user, pk)
-    if job.state != Job.State.SUCCEEDED or not job.result_file:
+    job = get_for_user(Job.objects.all(), request.user, pk)  # 404 to who may not see the job
+    status = job_file_status(request.user, job)
+    if status == FileStatus.NONE:
         raise Http404
-    path = settings.EXPORT_DIR / job.result_file
-    if path.resolve().parent != settings.EXPORT_DIR.resolve():
-        raise Http404
-    if not path.is_file():  # files with personal data are deleted after a while (KVKK): say so, not a bare 404
+    if status == FileStatus.NOT_ALLOWED:  # seeing a job is not enough: its starter or an administrator
+        raise PermissionDenied
+    if status == FileStatus.EXPIRED:  # files with personal data are deleted after a while (KVKK): say so
         return render(request, "core/job_file_gone.html", {"job": job}, status=410)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_file)
+    path = export_file_path(job)
+    assert path is not None
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=job.result_file)
+    response["Cache-Control"] = "no-store"  # personal data: no copy in a shared or browser cache
+    return response
+
+
+@login_required
+@require_POST
+def job_cancel_view(request: AuthedRequest, pk: str) -> HttpResponse:
+    job = get_for_user(Job.objects.all(), request.user, pk)
+    try:
+        job_cancel(actor=request.user, job=job)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The job is cancelled.") if job.finished else _("The job will stop shortly."))
+    url = reverse("core:job_detail", args=[job.pk])
+    if request.htmx:
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 class AuditFilterForm(forms.Form):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.http import AuthedRequest
+from velinimet.core.jobfiles import job_page_context
 from velinimet.core.models import Job
 from velinimet.core.visibility import get_for_user
 
@@ -58,7 +59,8 @@ def _import_job(request: AuthedRequest, pk: Any) -> Job:
 def import_detail(request: AuthedRequest, pk: Any) -> HttpResponse:
     job = _import_job(request, pk)
     template = "customers/import_detail.html#report" if request.htmx else "customers/import_detail.html"
-    return render(request, template, {"job": job, "result": job.result or {}})
+    context = job_page_context(request.user, job)  # the report names the file's lines: for its starter and admins
+    return render(request, template, {**context, "result": (job.result if context["may_see_result"] else {}) or {}})
 
 
 @login_required

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from velinimet.core.csvfile import restore_cell, safe_writer
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.jobs import JobProgress, job_start
 from velinimet.core.models import Job
@@ -263,12 +264,11 @@ def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:
 
 
 def imports_clean(days: int = KEEP_DAYS) -> int:
-    """Delete uploads that were checked but never imported, and the files of lines with problems (whole
-    lines: names, phones, e-mails), after ``days`` days; returns how many."""
+    """Delete uploads that were checked but never imported after ``days`` days; returns how many. The files
+    of lines with problems expire with every job result file (``core.jobfiles.exports_expire``)."""
     cutoff = time.time() - days * 86400
     removed = 0
-    problem_files = settings.EXPORT_DIR.glob("import-problems-*.csv") if settings.EXPORT_DIR.is_dir() else []
-    for path in [*import_dir().glob("*.csv"), *import_dir().glob("*.csv.part"), *problem_files]:
+    for path in [*import_dir().glob("*.csv"), *import_dir().glob("*.csv.part")]:
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
             removed += 1
@@ -304,8 +304,8 @@ def import_results_erase(person_id: int) -> None:
 
 def _lines(header: Header, found: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, dict[str, str]]]:
     for line_no, row in found:
-        values = {field: row[i].strip() for i, field in header.mapping.items() if i < len(row) and row[i].strip()}
-        yield line_no, values
+        cells = {field: restore_cell(row[i]).strip() for i, field in header.mapping.items() if i < len(row)}
+        yield line_no, {field: value for field, value in cells.items() if value}
 
 
 def _remember(seen: dict[tuple[str, str], int], line_no: int, values: dict[str, str], kind: str) -> None:
@@ -374,7 +374,7 @@ def _problem_file(
     export_dir.mkdir(parents=True, exist_ok=True)
     name = f"import-problems-{job.pk}.csv"
     with (export_dir / name).open("w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh, delimiter=";")
+        writer = safe_writer(fh, delimiter=";")  # a cell cannot run as a formula
         writer.writerow([*headers, _("problem")])
         for line_no, row in found:
             if line_no in problems:

@@ -94,14 +94,27 @@ def _jobs() -> None:
 
         return duplicates_find_run(job, progress)
 
-    register_job_kind(JobKind("customers.find_duplicates", _("Duplicate finder"), handler))
+    register_job_kind(JobKind("customers.find_duplicates", _("Duplicate finder"), handler))  # writes no file
 
     def import_handler(job, progress):  # type: ignore[no-untyped-def]
         from .importer import import_run
 
         return import_run(job, progress)
 
-    register_job_kind(JobKind("customers.import", _("Customer import"), import_handler))
+    def import_permission(job):  # type: ignore[no-untyped-def]
+        from .importer import KINDS
+
+        return (KINDS.get(job.params.get("kind"), "customers.person"), "create")  # what import_start needs
+
+    register_job_kind(
+        JobKind(
+            "customers.import",
+            _("Customer import"),
+            import_handler,
+            download_permission=import_permission,
+            cancel_note=_("The lines imported before the cancellation stay imported."),
+        )
+    )
 
 
 _jobs()

@@ -223,3 +223,20 @@ def test_inline_script_is_blocked_by_the_csp(cast: Any, page: Page, login: Any) 
                                 s.textContent = 'window.__inline = 1'; document.body.appendChild(s); }""")
     assert page.evaluate("window.__inline") is None
     assert any("Content Security Policy" in error for error in page.console_errors)  # type: ignore[attr-defined]
+
+
+# --- job cancellation: the starter's button on the job page -------------------------------------
+def test_starter_cancels_a_queued_job_from_its_page(cast: Any, page: Page, login: Any) -> None:
+    from velinimet.core.models import AuditEntry, Job
+
+    job = Job.objects.create(kind="core.audit_export", title="Dışa aktarım", started_by=cast.rep_ist)
+    login("rep_ist")
+    page.goto(f"{page.base_url}/jobs/{job.pk}/")  # type: ignore[attr-defined]
+    page.once("dialog", lambda dialog: dialog.accept())  # "Cancel this job?"
+    page.get_by_role("button", name=tr("Cancel the job")).click()
+    expect(page.locator("#job-cancelled")).to_contain_text(tr("The job was cancelled."))
+    expect(page.locator("#job-progress .badge")).to_have_text(tr("Cancelled"))
+    expect(page.get_by_role("button", name=tr("Cancel the job"))).to_have_count(0)
+    job.refresh_from_db()
+    assert job.state == Job.State.CANCELLED
+    assert AuditEntry.objects.filter(object_id=str(job.pk), note="job cancelled", actor=cast.rep_ist).exists()

@@ -433,17 +433,17 @@ def test_files_of_lines_with_problems_are_deleted_after_a_week_and_their_link_sa
     import os
     import time
 
-    from velinimet.customers.importer import imports_clean
+    from velinimet.core.jobfiles import exports_expire
 
     job = _run(cast.rep_ist, "Ad;Telefon\nAhmet;12345\nAyşe;0532 111 22 33\n")
     problems = settings.EXPORT_DIR / job.result_file
     client = Client()
     client.force_login(cast.rep_ist)
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 200
-    assert imports_clean() == 0 and problems.is_file()  # not yet a week old
+    assert exports_expire() == 0 and problems.is_file()  # not yet a week old
     week_ago = time.time() - 8 * 86400
     os.utime(problems, (week_ago, week_ago))
-    assert imports_clean() == 1 and not problems.exists()  # the trial's upload is younger: kept
+    assert exports_expire() == 1 and not problems.exists()  # every job result file expires the same way
     gone = client.get(f"/jobs/{job.pk}/download/")
     assert gone.status_code == 410 and 'id="job-file-gone"' in gone.content.decode()
 
