@@ -11,7 +11,6 @@ midway resumes after the last committed line instead of importing lines twice.
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import itertools
