@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from velinimet.core import audit
 from velinimet.core.exceptions import from_validation_error
 from velinimet.core.registry import RECORD_TYPES
-from velinimet.core.text import tr_lower
 from velinimet.core.visibility import Level, can, can_create, level_for
 
 from .exceptions import Conflict, DomainError, InvalidField, NotAllowed
-from .models import ApiToken, Role, Team, User
+from .models import ApiToken, Role, Team, User, name_key
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 USER_FIELDS = ("first_name", "last_name", "email", "team", "role", "language", "time_zone", "extension", "is_active")
@@ -34,9 +33,9 @@ def _same_name_exists(queryset: Any, field: str, value: str, exclude_pk: Any = N
 
     Compared in Python over one column: teams, roles and usernames are small tables.
     """
-    key = tr_lower(value).casefold()
+    key = name_key(value)
     others = queryset.exclude(pk=exclude_pk).values_list(field, flat=True)
-    return any(tr_lower(other).casefold() == key for other in others.iterator())
+    return any(name_key(other) == key for other in others.iterator())
 
 
 def check_language(code: str) -> str:
