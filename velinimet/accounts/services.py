@@ -20,6 +20,7 @@ from velinimet.core.exceptions import from_validation_error
 from velinimet.core.registry import RECORD_TYPES
 from velinimet.core.visibility import Level, can, can_create, level_for
 
+from . import sessions
 from .exceptions import Conflict, DomainError, InvalidField, NotAllowed
 from .models import ApiToken, Role, Team, User, name_key
 
@@ -186,12 +187,22 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
         setattr(user, key, value)
     user.save()
     audit.audit_update(actor=actor, instance=user, before=before)
+    if changing.get("is_active") is False:
+        # Refused at every request already; revoked and ended so that reactivating brings neither back.
+        _do_tokens_revoke(actor=actor, user=user)
+        sessions.end_user_sessions(user)
     return user
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str, old_password: str | None = None) -> User:
-    """Set a password: users change their own (with the old one); administrators reset others'."""
+def user_set_password(
+    *, actor: Any, user: User, password: str, old_password: str | None = None, revoke_tokens: bool = False
+) -> User:
+    """Set a password: users change their own (with the old one); administrators reset others'.
+
+    The user's other sessions end by themselves (their stored password hash no longer matches);
+    their API tokens do not, so ``revoke_tokens`` revokes them too.
+    """
     if user.pk == actor.pk:
         if old_password is None or not user.check_password(old_password):
             raise InvalidField("old_password", _("Your old password was entered incorrectly."))
@@ -203,6 +214,8 @@ def user_set_password(*, actor: Any, user: User, password: str, old_password: st
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(actor=actor, action="update", instance=user, note="password changed")
+    if revoke_tokens:
+        _do_tokens_revoke(actor=actor, user=user)
     return user
 
 
@@ -420,6 +433,26 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit.audit_update(actor=actor, instance=token, before=before)
     return token
+
+
+@transaction.atomic
+def user_tokens_revoke(*, actor: Any, user: User) -> int:
+    """Revoke every live API token of ``user`` (themselves, or anyone for an administrator); returns how many."""
+    if user.pk != actor.pk and level_for(actor, "accounts.user", "update") < Level.ALL:
+        raise NotAllowed(_("Only administrators can revoke other users' tokens."))
+    return _do_tokens_revoke(actor=actor, user=user)
+
+
+def _do_tokens_revoke(*, actor: Any, user: User) -> int:
+    """Revoke and audit each of ``user``'s live tokens. Preconditions: permission checked, in a transaction."""
+    now = timezone.now()
+    live = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in live:
+        before = audit.snapshot(token)
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.audit_update(actor=actor, instance=token, before=before)
+    return len(live)
 
 
 def wrap_validation(exc: ValidationError) -> DomainError:
