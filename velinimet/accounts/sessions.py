@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from importlib import import_module
 from typing import Any
@@ -48,3 +49,30 @@ def end_user_sessions(user: Any) -> int:
     ended = [key for key, data in live.iterator() if str(store.decode(data).get(SESSION_KEY)) == str(user.pk)]
     model.objects.filter(session_key__in=ended).delete()
     return len(ended)
+
+
+@dataclasses.dataclass(frozen=True)
+class Limit:
+    """A session limit that was passed: ``idle`` or ``absolute``, and its length."""
+
+    kind: str
+    seconds: int
+
+
+def check_clocks(session: Any) -> Limit | None:
+    """The limit this logged-in session has passed, if any; otherwise note the activity (once a minute)."""
+    now = int(time.time())
+    started, last_seen = session.get(STARTED), session.get(LAST_SEEN)
+    if not isinstance(started, int) or not isinstance(last_seen, int):
+        # A session from before these clocks existed: they start now rather than logging everyone out.
+        session[STARTED] = started if isinstance(started, int) else now
+        session[LAST_SEEN] = now
+        return None
+    idle = settings.SESSION_IDLE_MINUTES * 60
+    if idle and now - last_seen > idle:
+        return Limit("idle", idle)
+    if now - started > settings.SESSION_COOKIE_AGE:
+        return Limit("absolute", settings.SESSION_COOKIE_AGE)
+    if now - last_seen > LAST_SEEN_RESOLUTION:
+        session[LAST_SEEN] = now
+    return None
