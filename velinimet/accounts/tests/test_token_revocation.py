@@ -137,3 +137,11 @@ def test_deactivating_on_the_user_page_revokes_tokens(cast: Any) -> None:
     cast.rep_ist.refresh_from_db()
     assert not cast.rep_ist.is_active
     assert_all_revoked(cast.rep_ist, keys, cast.admin)
+
+
+def test_administrators_password_reset_ends_the_users_sessions(cast: Any) -> None:
+    browser = Client()
+    assert browser.post("/login/", {"username": "rep_ist", "password": PASSWORD}).status_code == 302
+    assert browser.get("/").status_code == 200
+    services.user_set_password(actor=cast.admin, user=cast.rep_ist, password=NEW_PASSWORD)
+    assert browser.get("/").status_code == 302
