@@ -100,3 +100,14 @@ def test_wrong_old_passwords_on_the_password_change_page_count_towards_the_locko
     cast.rep_ist.refresh_from_db()
     assert cast.rep_ist.check_password(PASSWORD)
     assert post_login(Client(), "REP_IST", PASSWORD).status_code == 429
+
+
+def test_the_command_line_finds_users_as_the_login_does(cast: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_user("Ayşe")
+    out = StringIO()
+    call_command("api_token", "AYŞE", stdout=out)
+    assert out.getvalue().startswith("vlm_")
