@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "velinimet.accounts.middleware.NoStoreMiddleware",
+    "velinimet.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "velinimet.accounts.middleware.UserPreferencesMiddleware",
     "velinimet.accounts.middleware.TwoFactorEnforcementMiddleware",
@@ -197,11 +199,17 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per user whatever case the name is typed in ("AYŞE" = "ayşe"), not per typed string.
+AXES_USERNAME_CALLABLE = "velinimet.accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "velinimet.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Velinimet"
 
+# Sessions end after VELINIMET_SESSION_IDLE_MINUTES without a request (0: never), and in any case
+# VELINIMET_SESSION_MAX_HOURS after the login, however active (``accounts.middleware.SessionTimeoutMiddleware``).
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "480"))
+SESSION_COOKIE_AGE = int(float(env("SESSION_MAX_HOURS", "336")) * 3600)  # two weeks, Django's default
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -210,6 +218,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# HTTP Strict Transport Security, for deployments served over TLS only: browsers then refuse plain
+# http for this many seconds. Off (0) by default: a wrong value locks browsers out of a plain-http install.
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
 
 # Strict CSP: only our own origin; no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

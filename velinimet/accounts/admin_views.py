@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from velinimet.core.exceptions import DomainError
@@ -98,6 +99,7 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_edit": may_edit,
             "reset_form": reset_form,
             "may_reset": level_for(request.user, "accounts.user", "update") == Level.ALL,
+            "tokens": target.api_tokens.filter(revoked_at__isnull=True)[:100],
         },
     )
 
@@ -109,13 +111,31 @@ def user_password_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:
-            services.user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
+            services.user_set_password(
+                actor=request.user,
+                user=target,
+                password=form.cleaned_data["password"],
+                revoke_tokens=form.cleaned_data["revoke_tokens"],
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The password of “%(name)s” is reset.") % {"name": target.username})
     else:
         messages.error(request, _("Enter a password."))
+    return redirect("accounts:user_edit", pk=target.pk)
+
+
+@login_required
+@require_POST
+def user_tokens_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = get_for_user(User.objects.all(), request.user, pk, action="update")
+    try:
+        count = services.user_tokens_revoke(actor=request.user, user=target)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    text = ngettext("%(count)s API token of “%(name)s” revoked.", "%(count)s API tokens of “%(name)s” revoked.", count)
+    messages.success(request, text % {"count": count, "name": target.username})
     return redirect("accounts:user_edit", pk=target.pk)
 
 

@@ -7,13 +7,13 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import api_view
+from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from velinimet.core.http import request_user
 from velinimet.core.rest import ErrorSerializer, VisibleViewSetMixin
-from velinimet.core.visibility import Level
+from velinimet.core.visibility import Level, get_for_user
 
 from . import services
 from .models import ApiToken, Role, Team, User
@@ -36,6 +36,12 @@ class UserSerializer(serializers.ModelSerializer):
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
     role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all(), allow_null=True, required=False)
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    revoke_tokens = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=True,
+        help_text="With a new password for another user: also revoke that user's API tokens.",
+    )
     language = serializers.CharField(required=False)
     time_zone = serializers.CharField(required=False)
 
@@ -54,6 +60,7 @@ class UserSerializer(serializers.ModelSerializer):
             "extension",
             "is_active",
             "password",
+            "revoke_tokens",
             "date_joined",
             "last_login",
         ]
@@ -61,6 +68,10 @@ class UserSerializer(serializers.ModelSerializer):
         extra_kwargs: dict[str, Any] = {
             "username": {"validators": []}
         }  # uniqueness (case-insensitive) is the service's rule
+
+
+class RevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many live tokens were revoked.")
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -145,6 +156,7 @@ class UserViewSet(
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
+        data.pop("revoke_tokens", None)
         if "password" not in data:
             raise serializers.ValidationError({"password": ["This field is required."]})
         user = services.user_create(
@@ -158,10 +170,22 @@ class UserViewSet(
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         password = data.pop("password", None)
+        revoke_tokens = data.pop("revoke_tokens", True) and target.pk != request.user.pk
         user = services.user_update(actor=request.user, user=target, **data)
         if password:
-            services.user_set_password(actor=request.user, user=user, password=password)
+            services.user_set_password(actor=request.user, user=user, password=password, revoke_tokens=revoke_tokens)
         return Response(self.get_serializer(user).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: RevokedSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Revoke every API token of a user",
+    )
+    @action(detail=True, methods=["post"], url_path="revoke-tokens")
+    def revoke_tokens(self, request: Request, pk: str | None = None) -> Response:
+        target = get_for_user(self.get_queryset(), request.user, self.kwargs["pk"], action="update")
+        count = services.user_tokens_revoke(actor=request.user, user=target)
+        return Response({"revoked": count})
 
 
 class TeamSerializer(serializers.ModelSerializer):

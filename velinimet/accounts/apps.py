@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import registrations  # noqa: F401
+        from .sessions import on_user_logged_in
+
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="velinimet.accounts.sessions")

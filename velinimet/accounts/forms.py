@@ -61,6 +61,12 @@ class PasswordChangeForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
+    revoke_tokens = forms.BooleanField(
+        label=_("Also revoke this user's API tokens"),
+        required=False,
+        initial=True,
+        help_text=_("Their sessions end in any case; untick to keep integrations that use their tokens running."),
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 import zoneinfo
 from typing import Any
 
@@ -12,17 +11,20 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from velinimet.core import audit
 from velinimet.core.exceptions import from_validation_error
 from velinimet.core.registry import RECORD_TYPES
-from velinimet.core.text import tr_lower
 from velinimet.core.visibility import Level, can, can_create, level_for
 
+from . import sessions
+from .api_tokens import _do_tokens_revoke
+from .api_tokens import token_create as token_create  # re-exported: callers use services.token_*
+from .api_tokens import token_revoke as token_revoke
+from .api_tokens import user_tokens_revoke as user_tokens_revoke
 from .exceptions import Conflict, DomainError, InvalidField, NotAllowed
-from .models import ApiToken, Role, Team, User
+from .models import Role, Team, User, name_key
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 USER_FIELDS = ("first_name", "last_name", "email", "team", "role", "language", "time_zone", "extension", "is_active")
@@ -34,9 +36,9 @@ def _same_name_exists(queryset: Any, field: str, value: str, exclude_pk: Any = N
 
     Compared in Python over one column: teams, roles and usernames are small tables.
     """
-    key = tr_lower(value).casefold()
+    key = name_key(value)
     others = queryset.exclude(pk=exclude_pk).values_list(field, flat=True)
-    return any(tr_lower(other).casefold() == key for other in others.iterator())
+    return any(name_key(other) == key for other in others.iterator())
 
 
 def check_language(code: str) -> str:
@@ -187,12 +189,22 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
         setattr(user, key, value)
     user.save()
     audit.audit_update(actor=actor, instance=user, before=before)
+    if changing.get("is_active") is False:
+        # Refused at every request already; revoked and ended so that reactivating brings neither back.
+        _do_tokens_revoke(actor=actor, user=user)
+        sessions.end_user_sessions(user)
     return user
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str, old_password: str | None = None) -> User:
-    """Set a password: users change their own (with the old one); administrators reset others'."""
+def user_set_password(
+    *, actor: Any, user: User, password: str, old_password: str | None = None, revoke_tokens: bool = False
+) -> User:
+    """Set a password: users change their own (with the old one); administrators reset others'.
+
+    The user's other sessions end by themselves (their stored password hash no longer matches);
+    their API tokens do not, so ``revoke_tokens`` revokes them too.
+    """
     if user.pk == actor.pk:
         if old_password is None or not user.check_password(old_password):
             raise InvalidField("old_password", _("Your old password was entered incorrectly."))
@@ -204,6 +216,8 @@ def user_set_password(*, actor: Any, user: User, password: str, old_password: st
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(actor=actor, action="update", instance=user, note="password changed")
+    if revoke_tokens:
+        _do_tokens_revoke(actor=actor, user=user)
     return user
 
 
@@ -392,35 +406,6 @@ def role_delete(*, actor: Any, role: Role) -> None:
         raise Conflict(_("Give this role's users another role first."), code="role_in_use")
     audit.audit_delete(actor=actor, instance=role)
     role.delete()
-
-
-# --- API tokens -----------------------------------------------------------------------------
-@transaction.atomic
-def token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user`` (themselves, or anyone for an administrator); returns the key once."""
-    if user.pk != actor.pk and level_for(actor, "accounts.user", "update") < Level.ALL:
-        raise NotAllowed(_("You may only create tokens for yourself."))
-    if not user.is_active:
-        raise DomainError(_("This user is inactive."), code="inactive_user")
-    name = (name or "").strip() or timezone.now().strftime("token %Y-%m-%d %H:%M")
-    if len(name) > 100:
-        raise InvalidField("name", _("Use at most 100 characters."))
-    key = "vlm_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:12], key_hash=ApiToken.hash_key(key))
-    audit.audit_create(actor=actor, instance=token)
-    return token, key
-
-
-@transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    if token.user_id != actor.pk and level_for(actor, "accounts.user", "update") < Level.ALL:
-        raise NotAllowed(_("You may only revoke your own tokens."))
-    if token.revoked_at is None:
-        before = audit.snapshot(token)
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.audit_update(actor=actor, instance=token, before=before)
-    return token
 
 
 def wrap_validation(exc: ValidationError) -> DomainError:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("settings/users/new/", admin_views.user_create, name="user_create"),
     path("settings/users/<int:pk>/", admin_views.user_edit, name="user_edit"),
     path("settings/users/<int:pk>/password/", admin_views.user_password_reset, name="user_password_reset"),
+    path("settings/users/<int:pk>/tokens/revoke/", admin_views.user_tokens_revoke, name="user_tokens_revoke"),
     path("settings/teams/", admin_views.team_list_view, name="team_list"),
     path("settings/teams/new/", admin_views.team_create, name="team_create"),
     path("settings/teams/<int:pk>/", admin_views.team_edit, name="team_edit"),

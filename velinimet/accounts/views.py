@@ -22,7 +22,7 @@ from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.http import AuthedRequest
 
-from . import services, two_factor
+from . import lockout, services, two_factor
 from .forms import (
     ApiTokenForm,
     LoginForm,
@@ -139,6 +139,11 @@ def account(request: AuthedRequest) -> HttpResponse:
 def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not lockout.password_is_right(request, request.user, form.cleaned_data["old_password"]):
+            if lockout.is_locked_out(request):
+                return locked_out(request)
+            form.add_error("old_password", _("Your old password was entered incorrectly."))
+            return render(request, "accounts/password_change.html", {"form": form})
         try:
             services.user_set_password(
                 actor=request.user,

@@ -448,3 +448,48 @@ def test_users_of_other_teams_are_not_found_for_a_rep_but_visible_to_the_manager
     expect(page.locator("main h1")).to_have_text("Rep_baku")
     expect(page.locator("main dl")).to_contain_text("rep_baku")
     expect(page.locator("main form input:not([type=hidden]), main form select")).to_have_count(0)  # read-only
+
+
+# --- token revocation and the idle timeout ------------------------------------------------------
+def test_administrator_revokes_a_users_tokens_from_the_user_page_in_a_browser(cast: Any, page: Any) -> None:
+    from velinimet.accounts.models import ApiToken
+    from velinimet.accounts.services import token_create
+
+    token_create(actor=cast.rep_ist, user=cast.rep_ist, name="ERP sync")
+    submit_login(page, "admin")
+    page.goto(page.base_url + f"/settings/users/{cast.rep_ist.pk}/")
+    expect(page.locator("main")).to_contain_text("ERP sync")
+    expect(page.locator("input[name=revoke_tokens]")).to_be_checked()
+    dialogs: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.get_by_role("button", name=tr("Revoke all API tokens")).click()
+    expect(page.locator("main")).to_contain_text(tr("This user has no active API tokens."))
+    assert dialogs == ["confirm"]
+    assert not ApiToken.objects.filter(user=cast.rep_ist, revoked_at__isnull=True).exists()
+
+
+def test_an_idle_session_is_logged_out_with_a_message_in_a_browser(cast: Any, page: Any) -> None:
+    import time
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from velinimet.accounts.sessions import LAST_SEEN
+
+    submit_login(page, "rep_ist")
+    expect(page).to_have_url(page.base_url + "/")
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=key)
+    session[LAST_SEEN] = int(time.time()) - 9 * 3600  # the user walked away nine hours ago
+    session.save()
+    page.goto(page.base_url + "/customers/people/")
+    expect(page).to_have_url(re.compile(r"/login/\?next="))
+    expect(page.locator(".messages")).to_contain_text(
+        tr("You were logged out after %(duration)s without activity.") % {"duration": "8\xa0saat"}
+    )
+    submit_login(page, "rep_ist")
+    expect(page).to_have_url(page.base_url + "/")

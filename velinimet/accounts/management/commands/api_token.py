@@ -15,9 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="command line")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        user = User.objects.filter(username__iexact=opts["username"]).first()
-        if user is None:
-            raise CommandError(f"No user named {opts['username']!r}.")
+        try:  # the login's own lookup: "REP_İST" finds rep_ist
+            user = User.objects.get_by_natural_key(opts["username"])
+        except User.DoesNotExist:
+            raise CommandError(f"No user named {opts['username']!r}.") from None
         try:
             _token, key = services.token_create(actor=user, user=user, name=opts["name"])
         except DomainError as exc:

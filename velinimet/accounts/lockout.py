@@ -1,0 +1,40 @@
+"""The login lockout (django-axes) counts failures per user, not per typed string.
+
+``AXES_USERNAME_CALLABLE`` points here: every failure and every lockout check is keyed by
+``name_key`` of the typed username, the same key the login uses to find the user, so "AYŞE",
+"ayşe" and "aYşE" fill one counter. Every page that checks a password goes through
+``authenticate()``, so its failures count and a locked-out account is refused there too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+
+from .models import name_key
+
+
+def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
+    """The username axes counts a failure under: the typed name's ``name_key``."""
+    field = "username"  # the login form's field and authenticate()'s keyword
+    if credentials:
+        typed = credentials.get(field)
+    else:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        typed = data.get(field) if hasattr(data, "get") else None
+    if not isinstance(typed, str):
+        return None
+    return name_key(typed)
+
+
+def password_is_right(request: HttpRequest, user: Any, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, checked through the login backends so that a wrong one
+    counts towards the lockout; after the limit it is refused even when right
+    (``request.axes_locked_out`` is then set and the lockout page is the answer)."""
+    return authenticate(request, username=user.get_username(), password=password) is not None
+
+
+def is_locked_out(request: HttpRequest) -> bool:
+    return bool(getattr(request, "axes_locked_out", False))
