@@ -30,8 +30,11 @@ class Command(BaseCommand):
         from velinimet.core.models import Job
         from velinimet.customers.importer import import_start
 
-        user = get_user_model().objects.filter(username=opts["user"], is_active=True).first()
-        if user is None:
+        try:  # the same lookup as the login: "AYŞE" is the user "Ayşe"
+            user = get_user_model().objects.get_by_natural_key(opts["user"])
+        except get_user_model().DoesNotExist:
+            user = None
+        if user is None or not user.is_active:
             raise CommandError(f"No active user “{opts['user']}”.")
         translation.activate(user.language or "tr")
         try:
