@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -114,15 +115,24 @@ def entries_erase(entries: QuerySet[AuditEntry], mentions: Mentions, erased: str
     return count
 
 
-def mentions_erase(mentions: Mentions, *, since: Any = None) -> int:
-    """Entries of any other record that quote someone's values (a note naming their number, another
-    record's changes listing their phone): the quotes become ERASED. Entries older than ``since`` cannot
-    mention values that did not exist yet and are not read. Cost: one scan of the entries since then."""
+def entries_mentioning(mentions: Mentions, *, since: Any = None) -> list[int]:
+    """Ids of the entries (written since ``since``) that quote one of ``mentions``. Read-only: run it
+    before a write transaction, as it reads every entry since then (a million: 11.5 s on SQLite)."""
     entries = AuditEntry.objects.all() if since is None else AuditEntry.objects.filter(at__gte=since)
+    return [
+        entry.pk
+        for entry in mentions.prefilter(entries, ("object_repr", "note"), ("changes",)).only(
+            "changes", "object_repr", "note"
+        )
+        if mentions.search(f"{entry.object_repr}\n{entry.note}\n{json.dumps(entry.changes, ensure_ascii=False)}")
+    ]
+
+
+def mentions_erase(mentions: Mentions, entries: QuerySet[AuditEntry]) -> int:
+    """Entries of other records that quote someone's values (a note naming their number, another
+    record's changes listing their phone): the quotes become ERASED, the rest of the entry stays."""
     count = 0
-    for entry in mentions.prefilter(entries, ("object_repr", "note"), ("changes",)).only(
-        "changes", "object_repr", "note"
-    ):
+    for entry in entries.only("changes", "object_repr", "note"):
         scrubbed = (mentions.scrub(entry.changes), mentions.sub(entry.object_repr), mentions.sub(entry.note))
         if scrubbed != (entry.changes, entry.object_repr, entry.note):
             entry.changes, entry.object_repr, entry.note = scrubbed

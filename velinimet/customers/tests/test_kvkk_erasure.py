@@ -105,3 +105,24 @@ def test_erasure_leaves_none_of_the_persons_values_in_the_sqlite_file_or_its_wal
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report["secure_delete"] == 1
     assert report["found"] == {}, json.dumps(report["found"], ensure_ascii=False, indent=1)
+
+
+def test_a_namesakes_history_is_not_erased_with_the_person(cast: Any) -> None:
+    from velinimet.activities.services import activity_log
+    from velinimet.core.models import AuditEntry
+    from velinimet.customers import services
+    from velinimet.customers.kvkk import person_erase
+
+    erased = services.person_create(
+        actor=cast.admin, first_name="Ayşe", last_name="Kaya", phones=[services.PhoneIn("0533 100 20 30")]
+    )
+    namesake = services.person_create(
+        actor=cast.admin, first_name="Ayşe", last_name="Kaya", phones=[services.PhoneIn("0533 900 80 70")], force=True
+    )
+    kept = activity_log(actor=cast.admin, person=namesake, subject="Ayşe Kaya ile görüşme (0533 900 80 70)")
+    quoted = activity_log(actor=cast.admin, person=namesake, subject="Ayşe'nin eski numarası 0533 100 20 30")
+    person_erase(actor=cast.admin, person=erased, reason="Başvuru 3")
+    assert AuditEntry.objects.get(object_id=str(namesake.pk), content_type__model="person").object_repr == "Ayşe Kaya"
+    entries = AuditEntry.objects.filter(content_type__model="activity")
+    assert entries.get(object_id=str(kept.pk)).changes["subject"][1] == "Ayşe Kaya ile görüşme (0533 900 80 70)"
+    assert entries.get(object_id=str(quoted.pk)).changes["subject"][1] == "Ayşe'nin eski numarası [erased]"
