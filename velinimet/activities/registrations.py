@@ -75,7 +75,6 @@ def _card_facts(user: Any, record: Any) -> dict[str, Any]:
 def _register() -> None:
     from velinimet.core.demo import register_demo_loader
     from velinimet.customers.kvkk import PersonalData, register_personal_data
-    from velinimet.customers.merge import Mover, register_mover
     from velinimet.customers.sections import Section, register_card_facts, register_section
 
     from .demo import load_demo_activities
@@ -90,10 +89,9 @@ def _register() -> None:
             record_type="activities.activity",
         )
     )
-    register_mover(Mover("activities.Activity", "person", ("person",)))
-    register_mover(Mover("activities.Activity", "company", ("company",)))
     register_card_facts(_card_facts)
-    register_personal_data(PersonalData("activities", _export, _erase))
+    # One registration: the KVKK export and erasure (with the activities' audit entries), and merges.
+    register_personal_data(PersonalData("activities", _export, _erase, "activities.Activity", ("person", "company")))
     register_demo_loader(30, load_demo_activities)
 
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import uuid
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q, QuerySet
 
 from .models import AuditEntry
+
+if TYPE_CHECKING:
+    from .erasure import Mentions
 
 #: Fields never written to the audit log (secrets and bookkeeping).
 EXCLUDED_FIELDS = {"password", "last_login", "search_key", "version", "key_hash"}
@@ -80,3 +86,56 @@ def audit_update(*, actor: Any, instance: models.Model, before: dict[str, Any], 
 def audit_delete(*, actor: Any, instance: models.Model, note: str = "") -> AuditEntry:
     changes = {k: [v, None] for k, v in snapshot(instance).items() if v not in (None, "", [], {})}
     return record(actor=actor, action=AuditEntry.Action.DELETE, instance=instance, changes=changes, note=note)
+
+
+# --- erasure (KVKK) ---------------------------------------------------------------------------
+def entries_about(
+    model: type[models.Model], ids: Iterable[Any] = (), *, parents: Mapping[str, Iterable[int]] | None = None
+) -> QuerySet[AuditEntry]:
+    """The entries of ``model``'s rows ``ids``, and of its rows since deleted whose logged foreign key
+    (``parents``: field → ids, e.g. ``{"person": [12]}``) pointed at one of those parents."""
+    q = Q(object_id__in=[str(pk) for pk in ids])
+    for field, parent_ids in (parents or {}).items():
+        parent_ids = list(parent_ids)
+        if parent_ids:  # create entries log [None, id], delete entries [id, None]
+            q |= Q(**{f"changes__{field}__0__in": parent_ids}) | Q(**{f"changes__{field}__1__in": parent_ids})
+    return AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(model)).filter(q)
+
+
+def entries_erase(entries: QuerySet[AuditEntry], mentions: Mentions, erased: str) -> int:
+    """Erase what ``entries`` logged: every field's old and new value and the record's name become
+    ``erased``; the note keeps its wording (the history still says what was done) without the mentions."""
+    count = 0
+    for entry in entries.only("changes", "object_repr", "note"):
+        entry.changes = {field: [erased, erased] for field in entry.changes}
+        entry.object_repr = erased
+        entry.note = mentions.sub(entry.note)
+        entry.save(update_fields=["changes", "object_repr", "note"])
+        count += 1
+    return count
+
+
+def entries_mentioning(mentions: Mentions, *, since: Any = None) -> list[int]:
+    """Ids of the entries (written since ``since``) that quote one of ``mentions``. Read-only: run it
+    before a write transaction, as it reads every entry since then (a million: 11.5 s on SQLite)."""
+    entries = AuditEntry.objects.all() if since is None else AuditEntry.objects.filter(at__gte=since)
+    return [
+        entry.pk
+        for entry in mentions.prefilter(entries, ("object_repr", "note"), ("changes",)).only(
+            "changes", "object_repr", "note"
+        )
+        if mentions.search(f"{entry.object_repr}\n{entry.note}\n{json.dumps(entry.changes, ensure_ascii=False)}")
+    ]
+
+
+def mentions_erase(mentions: Mentions, entries: QuerySet[AuditEntry]) -> int:
+    """Entries of other records that quote someone's values (a note naming their number, another
+    record's changes listing their phone): the quotes become ERASED, the rest of the entry stays."""
+    count = 0
+    for entry in entries.only("changes", "object_repr", "note"):
+        scrubbed = (mentions.scrub(entry.changes), mentions.sub(entry.object_repr), mentions.sub(entry.note))
+        if scrubbed != (entry.changes, entry.object_repr, entry.note):
+            entry.changes, entry.object_repr, entry.note = scrubbed
+            entry.save(update_fields=["changes", "object_repr", "note"])
+            count += 1
+    return count
