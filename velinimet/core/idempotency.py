@@ -111,7 +111,7 @@ def run_idempotent(request: Request, handler: Callable[..., Response], *args: An
             IdempotencyKey.objects.create(
                 user=request.user,
                 key=key,
-                method=request.method,
+                method=request.method or "POST",
                 path=request.path[:500],
                 request_hash=fingerprint,
                 status=response.status_code,
