@@ -121,7 +121,9 @@ TEMPLATES = [
 # --- database -----------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # A kept connection is pinged before a request reuses it: one the server or a proxy dropped is
+    # replaced instead of failing the request's first query.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARE", True):
         # Lets psycopg keep prepared statements on the connection. Only ``core.compiled.prepared_cursor``
         # asks for them: Django's own cursor binds parameters on the client and never prepares.

@@ -95,6 +95,16 @@ class VisibleViewSetMixin:
             raise exceptions.PermissionDenied()
         return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """After authentication and permissions: a create (POST to the list) runs through
+        ``core.idempotency`` (one transaction building its answer; ``Idempotency-Key`` replays), whichever
+        ``create`` the viewset defines. DRF looks the handler up on the instance after ``initial()``."""
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if getattr(self, "action", None) == "create":
+            from .idempotency import idempotent
+
+            self.post = idempotent(self.create)  # type: ignore[attr-defined]
+
     def get_object(self) -> Any:
         view: Any = self
         action = {"update": "update", "partial_update": "update", "destroy": "delete"}.get(view.action or "", "read")

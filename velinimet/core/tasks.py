@@ -32,3 +32,11 @@ def optimize_database() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA optimize")
+
+
+@db_periodic_task(crontab(minute="23"))
+def clean_idempotency_keys() -> None:
+    """Forget stored create answers after 24 hours (``Idempotency-Key``)."""
+    from .idempotency import idempotency_keys_clean
+
+    idempotency_keys_clean()

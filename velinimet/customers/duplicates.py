@@ -1,5 +1,9 @@
 """Likely duplicates of a person or company: same e-mail, phone, identity/tax number, or the same folded
-name in the same city or company. Every check is an indexed lookup, so it runs on each create."""
+name in the same city or company. Every check is an indexed lookup, so it runs on each create.
+
+The check is a read before an insert, so concurrent creates must wait for each other:
+``lock_duplicate_keys()`` locks every key the check looks up (``core.locks``) and the services call it
+inside their transaction, just before ``find_duplicates()``."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from velinimet.core.locks import lock_keys
 from velinimet.core.text import fold
 from velinimet.core.visibility import restrict
 
@@ -26,6 +31,21 @@ def _name_keys(record: Person | Company) -> set[str]:
             if k
         }
     return {k for k in (fold(record.name), fold(record.short_name)) if k}
+
+
+IDENTIFIERS = {"person": ("tckn", "iban"), "company": ("vkn", "voen", "iban")}
+
+
+def lock_duplicate_keys(record: Person | Company, contacts: Contacts | None) -> None:
+    """Hold, until the transaction ends, a lock on each key ``find_duplicates`` looks up for ``record``:
+    e-mails, phones (E.164), identifiers and folded names. Another create with one of these keys waits
+    here and its check then sees this record. Precondition: inside ``transaction.atomic``."""
+    holder = "person" if isinstance(record, Person) else "company"
+    keys = [f"name:{key}" for key in _name_keys(record)]
+    keys += [f"{field}:{getattr(record, field, '')}" for field in IDENTIFIERS[holder] if getattr(record, field, "")]
+    if contacts is not None:
+        keys += [f"email:{e.key}" for e in contacts.emails] + [f"phone:{p.e164}" for p in contacts.phones]
+    lock_keys(f"customers.{holder}", keys)
 
 
 def find_duplicates(
@@ -60,8 +80,7 @@ def find_duplicates(
         cities = {a.city_key for a in contacts.addresses if a.city_key}
     else:
         cities = set()
-    identifiers = ["tckn", "iban"] if person is not None else ["vkn", "voen", "iban"]
-    for field in identifiers:
+    for field in IDENTIFIERS[holder]:
         value = getattr(record, field, "")
         if value:
             for pk in model.objects.filter(**{field: value}).values_list("pk", flat=True):
@@ -102,7 +121,8 @@ def find_duplicates(
             "title": _("A record you cannot see"),
             "url": None,
             "customer_number": None,
-            "reasons": reasons[pk],
+            # Only that it matches: the reasons name stored values (its e-mail as written, its phone).
+            "reasons": [_("it matches what you entered")],
             "visible": False,
         }
         for pk in sorted(hidden)

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from velinimet.core.idempotency import idempotent
 from velinimet.core.models import Job
 from velinimet.core.rest import ErrorSerializer
 
@@ -39,6 +40,7 @@ def _accepted(job: Job) -> Response:
 )
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser])
+@idempotent
 def import_create(request: Request) -> Response:
     """Starts a job; poll ``url`` (``/api/v1/jobs/{id}/``): its ``result`` counts created lines, lists
     duplicates with their candidates and errors with their line numbers."""
@@ -61,6 +63,7 @@ def import_create(request: Request) -> Response:
     summary="Import for real the file a trial run checked",
 )
 @api_view(["POST"])
+@idempotent
 def import_run_for_real(request: Request, pk: str) -> Response:
     ser = ImportRunSerializer(data=request.data)
     ser.is_valid(raise_exception=True)

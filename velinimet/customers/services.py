@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from velinimet.core.sequences import next_numbers
 from velinimet.core.text import fold
 from velinimet.core.visibility import Action, can, can_create
 
-from .duplicates import find_duplicates
+from .duplicates import find_duplicates, lock_duplicate_keys
 from .exceptions import DomainError, DuplicateFound, EditConflict, NotAllowed
 from .models import Address, CardNumber, Channel, Company, Consent, Email, Employment, Person, Phone, Tag
 from .validation import (  # noqa: F401  (PhoneIn, EmailIn, AddressIn are part of this module's interface)
@@ -84,7 +84,27 @@ def _write_contacts(record: Person | Company, contacts: Contacts, *, replace: di
         for row in rows:
             for key, value in holder.items():
                 setattr(row, key, value)
-        model.objects.bulk_create(rows)  # type: ignore[arg-type]
+        if model is CardNumber:
+            _write_cards(contacts.cards)
+        else:
+            model.objects.bulk_create(rows)  # type: ignore[arg-type]
+
+
+def _write_cards(cards: list[CardNumber]) -> None:
+    """Card numbers are unique in the database: a card another save took since validation is that field's
+    error, not a 500 (the savepoint keeps the transaction usable to find which card it was)."""
+    try:
+        with transaction.atomic():
+            CardNumber.objects.bulk_create(cards)
+    except IntegrityError:
+        taken = set(CardNumber.objects.filter(number__in=[c.number for c in cards]).values_list("number", flat=True))
+        errors = Errors()
+        for i, card in enumerate(cards):
+            if card.number in taken:
+                message = _("Card %(number)s already belongs to another customer.")
+                errors.add(f"card_numbers.{i}", message % {"number": card.number})
+        errors.check()
+        raise
 
 
 def contacts_snapshot(record: Person | Company) -> dict[str, list[str]]:
@@ -96,6 +116,24 @@ def contacts_snapshot(record: Person | Company) -> dict[str, list[str]]:
         "card_numbers": [c.number for c in record.cards.all()],  # type: ignore[union-attr]
         "tags": sorted(t.name for t in record.tags.all()),
     }
+
+
+def _lock_then_check(
+    actor: Any, record: Person | Company, contacts: Contacts, *, force: bool, employer: Company | None = None
+) -> None:
+    """Refuse a likely duplicate (unless ``force``), with the check's keys locked until commit so that a
+    concurrent create of the same e-mail, phone or identifier waits and then sees this one (even a forced
+    create locks: a check running beside it must see it).
+
+    Preconditions: inside the create's transaction, and after the customer number is reserved. That
+    number's row lock is held until commit; taking it before the key locks gives every transaction one
+    lock order, even one that creates many records (an import chunk), so a create cannot deadlock."""
+    lock_duplicate_keys(record, contacts)
+    if not force:
+        kind = {"person": record} if isinstance(record, Person) else {"company": record}
+        candidates = find_duplicates(actor, contacts=contacts, employer=employer, **kind)  # type: ignore[arg-type]
+        if candidates:
+            raise DuplicateFound(candidates)
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -133,11 +171,8 @@ def person_create(
         raise NotAllowed(_("You may not link to that company."))
     person = Person(owner=owner, team=team, custom=custom_values, **values)
     person.search_key = person_search_key(person)
-    if not force:
-        candidates = find_duplicates(actor, person=person, contacts=contacts, employer=company)
-        if candidates:
-            raise DuplicateFound(candidates)
-    person.customer_number = _customer_number()
+    person.customer_number = _customer_number()  # first: see _lock_then_check
+    _lock_then_check(actor, person, contacts, force=force, employer=company)
     person.save()
     _write_contacts(person, contacts, replace=dict.fromkeys(("phones", "emails", "addresses", "card_numbers"), True))
     if company is not None:
@@ -204,6 +239,7 @@ def _record_update(
     if custom_values is not None:
         locked.custom = custom_values
     locked.search_key = person_search_key(locked) if is_person else company_search_key(locked)
+    lock_duplicate_keys(locked, contacts)  # a create checking these new keys waits for this change
     locked.version += 1
     locked.save()
     replace = {
@@ -325,11 +361,8 @@ def company_create(
     owner, team = _ownership(actor, "customers.company", owner, team, errors)
     company = Company(owner=owner, team=team, custom=custom_values, **values)
     company.search_key = company_search_key(company)
-    if not force:
-        candidates = find_duplicates(actor, company=company, contacts=contacts)
-        if candidates:
-            raise DuplicateFound(candidates)
-    company.customer_number = _customer_number()
+    company.customer_number = _customer_number()  # first: see _lock_then_check
+    _lock_then_check(actor, company, contacts, force=force)
     company.save()
     _write_contacts(company, contacts, replace=dict.fromkeys(("phones", "emails", "addresses", "card_numbers"), True))
     company.tags.set(_tags(tag_names))

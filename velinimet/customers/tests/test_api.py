@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
+from velinimet.customers import services
 from velinimet.customers.models import IncomingCall, Person
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +307,24 @@ def test_an_unknown_callers_pop_up_offers_a_new_person_with_the_number(cast: Any
     assert link is not None, pop
     form = browser.get(link.group(1).replace("&amp;", "&")).context["form"]
     assert form.initial["phone_0"] and "777" in form.initial["phone_0"].replace(" ", "").replace("-", "")
+
+
+def test_duplicate_the_user_cannot_see_is_answered_without_its_stored_values(cast: Any, api: Any) -> None:
+    services.person_create(
+        actor=cast.rep_baku,
+        first_name="Gizli",
+        emails=[services.EmailIn("Gizli.Kisi@Example.AZ")],
+        phones=[services.PhoneIn("+994 50 555 12 34")],
+        force=True,
+    )
+    body = {
+        "first_name": "Yeni",
+        "emails": [{"address": "gizli.kisi@example.az"}],
+        "phones": [{"number": "+994505551234"}],
+    }
+    answer = api(cast.rep_ist).post("/api/v1/people/", body, format="json")
+    assert answer.status_code == 409
+    (candidate,) = answer.json()["candidates"]
+    with translation.override("tr"):  # the API answers in the default language
+        assert candidate["visible"] is False and candidate["reasons"] == [gettext("it matches what you entered")]
+    assert "Gizli" not in str(candidate) and "555" not in str(candidate)

@@ -90,6 +90,7 @@ def test_duplicate_the_user_cannot_see_is_reported_without_details(cast: Any) ->
         services.person_create(actor=cast.rep_ist, first_name="Yeni", emails=[E("gizli@example.az")])
     candidate = exc.value.candidates[0]
     assert candidate["visible"] is False and candidate["id"] is None and "gizli" not in str(candidate["title"])
+    assert "gizli" not in str(candidate["reasons"])  # the stored e-mail is not echoed either
 
 
 def test_second_save_of_a_stale_version_is_refused(cast: Any) -> None:
