@@ -67,7 +67,7 @@ def job_download(request: AuthedRequest, pk: str) -> HttpResponse | FileResponse
     path = export_file_path(job)
     assert path is not None
     response = FileResponse(path.open("rb"), as_attachment=True, filename=job.result_file)
-    response["Cache-Control"] = "no-store"  # personal data: no copy in a shared or browser cache
+    response["Cache-Control"] = "no-store, private"  # personal data: no copy in a shared or browser cache
     return response
 
 

@@ -54,13 +54,6 @@ def database_env(tmp_path: Path) -> dict[str, str]:
 def run_at_once(env: dict[str, str], target: str, calls: list[dict[str, Any]], timeout: float = 300) -> list[Any]:
     """``len(calls)`` processes call ``target`` ("module:function") at once, one with each keyword set;
     returns what each returned (JSON), or ``{"error": ...}`` for one that raised."""
-    holder = None
-    if not env.get("VELINIMET_DATABASE_URL"):
-        # A running installation always has a connection open (the worker's, a request's). Without one,
-        # the last child to close deletes the WAL and 20 fresh connections rebuild it at once, and SQLite
-        # then answered some BEGIN IMMEDIATE with "database is locked" without waiting (2 in 160).
-        holder = sqlite3.connect(Path(env["VELINIMET_DATA_DIR"]) / "velinimet.sqlite3")
-        holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "velinimet.core.tests.processes", target],
@@ -71,8 +64,7 @@ def run_at_once(env: dict[str, str], target: str, calls: list[dict[str, Any]], t
             timeout=timeout,
         )
     finally:
-        if holder is not None:
-            holder.close()
+        pass
     if proc.returncode:
         raise RuntimeError(f"the processes failed: {proc.stderr[-3000:]}")
     return list(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -82,11 +74,6 @@ def _one(func: Any, index: int, kwargs: dict[str, Any], barrier: Any, results: A
     from django.db import connection
 
     connection.ensure_connection()  # a fresh connection of this process's own (none was open at the fork)
-    if connection.vendor == "sqlite":
-        # These tests are about what the writers decide, not how long they queue: on a machine shared by
-        # many jobs, 20 writers can wait past the installed 5 s before SQLite gives "database is locked".
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA busy_timeout=60000")
     barrier.wait(timeout=120)
     try:
         result = func(**kwargs)
