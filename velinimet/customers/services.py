@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from velinimet.core import audit
 from velinimet.core.sequences import next_numbers
-from velinimet.core.text import fold
+from velinimet.core.text import fold, strip_invisible
 from velinimet.core.visibility import Action, can, can_create
 
 from .duplicates import find_duplicates
@@ -38,7 +38,7 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     API's ``["Müşteri, VIP"]`` is two tags, as the form would read it back."""
     tags = []
     for name in (part for given in names for part in str(given).split(",")):
-        name = " ".join(name.split())[:60]
+        name = " ".join(strip_invisible(name).split())[:60]
         key = fold(name)
         if key:
             tag, _created = Tag.objects.get_or_create(key=key, defaults={"name": name})
@@ -355,6 +355,8 @@ def consent_record(
         errors.add("status", _("Choose granted or refused."))
     if at is not None and at > timezone.now() + datetime.timedelta(minutes=5):
         errors.add("at", _("A consent cannot be dated in the future."))
+    elif at is not None and at.year < 1900:  # a typo (0202 for 2022), and older than any consent law
+        errors.add("at", _("A consent cannot be dated before 1900."))
     errors.check()
     consent = Consent.objects.create(
         person=person,

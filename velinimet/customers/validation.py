@@ -21,7 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from velinimet.core.text import fold
+from velinimet.core.text import fold, strip_invisible
 
 from . import normalize
 from .exceptions import DomainError
@@ -106,6 +106,7 @@ class Errors:
 
 
 # --- field validation -----------------------------------------------------------------------
+MAX_EXACT_NUMBER = 2**53 - 1
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 IDENTIFIERS = {
     "tckn": normalize.normalize_tckn,
@@ -137,8 +138,8 @@ def _clean_scalars(
         if key not in allowed:
             errors.add(key, _("Unknown field."))
             continue
-        if isinstance(value, str):  # notes keep their lines, with browsers' CRLF made LF
-            value = " ".join(value.split()) if key != "notes" else value.replace("\r\n", "\n").strip()
+        if isinstance(value, str):  # notes keep their lines (and what was typed), with browsers' CRLF made LF
+            value = " ".join(strip_invisible(value).split()) if key != "notes" else value.replace("\r\n", "\n").strip()
             if key not in IDENTIFIERS:  # identifiers are checked once normalised ("1234 5678 950")
                 _check_length(model, key, value, key, errors)
         if key in IDENTIFIERS and value:
@@ -210,6 +211,7 @@ def _clean_contacts(
                 errors.add(f"addresses.{i}.postal_code", _("An Azerbaijani postal code looks like AZ1000."))
             postal = "AZ" + digits
         for name in ("city", "district", "neighbourhood", "street"):
+            setattr(addr, name, strip_invisible(getattr(addr, name)))
             _check_length(Address, name, getattr(addr, name).strip(), f"addresses.{i}.{name}", errors)
         out.addresses.append(
             Address(
@@ -225,9 +227,10 @@ def _clean_contacts(
             )
         )
     for i, number in enumerate(cards or []):
-        number = "".join(str(number).split()).upper()  # "kart-77" and "KART-77" are one card
-        if not number:
+        number = "".join(strip_invisible(str(number)).split()).upper()  # "kart-77" and "KART-77" are one card
+        if not number or number in seen:  # a card given twice ("kart-1", "KART-1") is one card, not a 500
             continue
+        seen.add(number)
         if len(number) > 30 or not number.replace("-", "").isalnum():
             errors.add(f"card_numbers.{i}", _("A card number has letters and digits only."))
         elif held := CardNumber.objects.filter(number=number).values_list("person__deleted_at", "company__deleted_at"):
@@ -277,13 +280,15 @@ def clean_custom(
 def _custom_value(definition: CustomField, value: Any) -> Any:
     kind = definition.kind
     if kind == CustomField.Kind.TEXT:
-        return str(value)[:1000]
+        return strip_invisible(str(value))[:1000]
     if kind == CustomField.Kind.NUMBER:
         text = str(value).strip().replace(",", ".")
         if not NUMBER.fullmatch(text):  # not "1_000" or other scripts' digits, which float() would take
             raise ValueError(value)
         number = float(text)
         if not math.isfinite(number):  # "nan", "inf", "1e400": not numbers a person means, nor valid JSON
+            raise ValueError(value)
+        if abs(number) > MAX_EXACT_NUMBER:  # past 2**53 a JSON number loses digits, and SQLite cannot bind 2**63
             raise ValueError(value)
         return int(number) if number.is_integer() else number
     if kind == CustomField.Kind.DATE:
