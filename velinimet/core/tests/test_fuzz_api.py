@@ -6,7 +6,7 @@ only destroy the records this test made. Every answer must be no 5xx, a document
 documented content type and a body that matches the documented schema. All failures are collected and
 reported together (one line per operation, status and check) instead of stopping at the first.
 
-Budget: ``VELINIMET_FUZZ_EXAMPLES`` cases per operation, mode and user (default 15); the run prints how
+Budget: ``VELINIMET_FUZZ_EXAMPLES`` cases per operation, mode and user (default 10); the run prints how
 many cases it sent and how long it took.
 """
 
@@ -25,42 +25,44 @@ schemathesis = pytest.importorskip("schemathesis")
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 TIMINGS: Counter = Counter()
-EXAMPLES = int(os.environ.get("VELINIMET_FUZZ_EXAMPLES", "15"))
-CHECK_NAMES = (
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_schema_conformance",
-)
+EXAMPLES = int(os.environ.get("VELINIMET_FUZZ_EXAMPLES", "10"))
+# VELINIMET_FUZZ_CHECKS=not_a_server_error narrows the run to 5xx (how the "before" figure was measured).
+CHECK_NAMES = os.environ.get(
+    "VELINIMET_FUZZ_CHECKS",
+    "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+).split(",")
 
 
-def _victims(cast: Any) -> dict[str, int]:
-    """Records the fuzzer may read, change and destroy: never the acting users, their tokens or roles."""
+def _victims(cast: Any, owner: Any) -> dict[str, Any]:
+    """Records the fuzzer may read, change and destroy, owned by ``owner`` so that they can see them: never
+    the acting users, their tokens or roles. Made anew for each user: the admin's run deletes and erases."""
     from velinimet.accounts import services as accounts_services
     from velinimet.accounts.models import Role, Team, User
     from velinimet.activities.services import activity_log
+    from velinimet.core.models import AuditEntry
+    from velinimet.core.services import audit_export_start
     from velinimet.customers import services
     from velinimet.customers.custom_fields import custom_field_create
     from velinimet.customers.merge import records_merge
+    from velinimet.customers.models import CustomField
 
     admin = cast.admin
     for kind in ("text", "number", "date", "boolean"):
-        custom_field_create(actor=admin, record_type="person", key=f"f_{kind}", label=kind, kind=kind)
-    person = services.person_create(actor=admin, first_name="Ayşe", last_name="Yılmaz", tags=["vip"])
-    other = services.person_create(actor=admin, first_name="Ali", last_name="Veli", force=True)
-    company = services.company_create(actor=admin, name="Öz-Tür A.Ş.")
-    services.company_create(actor=admin, name="Kaya Ltd")
+        if not CustomField.objects.filter(key=f"f_{kind}").exists():
+            custom_field_create(actor=admin, record_type="person", key=f"f_{kind}", label=kind, kind=kind)
+    mine = {"owner": owner, "team": owner.team, "force": True}
+    person = services.person_create(actor=admin, first_name="Ayşe", last_name="Yılmaz", tags=["vip"], **mine)
+    other = services.person_create(actor=admin, first_name="Ali", last_name="Veli", **mine)
+    company = services.company_create(actor=admin, name=f"Öz-Tür {owner.username} A.Ş.", **mine)
     services.consent_record(actor=admin, person=person, channel="email", status="granted")
-    activity = activity_log(actor=admin, person=person, kind="call", subject="Aradı")
+    activity = activity_log(actor=admin, person=person, owner=owner, kind="call", subject="Aradı")
     merge = records_merge(actor=admin, survivor=person, other=other, choices={})
-    team = Team.objects.create(name="Kurban", parent=cast.sales)
-    user = User.objects.create(username="victim", role=Role.objects.get(slug="sales_rep"), team=team)
-    role = Role.objects.create(name="Victim role", slug="victim")
+    team = Team.objects.create(name=f"Kurban {owner.username}", parent=cast.sales)
+    role = Role.objects.create(name=f"Victim role {owner.username}", slug=f"victim_{owner.username}")
+    user = User.objects.create(username=f"victim_{owner.username}", role=role, team=team)
     token, _key = accounts_services.token_create(actor=admin, user=admin, name="victim")
-    from velinimet.core.services import audit_export_start
-
     job = audit_export_start(actor=admin, filters={})
-    entry = __import__("velinimet.core.models", fromlist=["AuditEntry"]).AuditEntry.objects.first()
+    entry = AuditEntry.objects.first()
     return {
         "people": person.pk,
         "companies": company.pk,
@@ -72,9 +74,7 @@ def _victims(cast: Any) -> dict[str, int]:
         "tokens": token.pk,
         "jobs": str(job.pk),
         "audit": entry.pk,
-        "custom-fields": __import__("velinimet.customers.models", fromlist=["CustomField"])
-        .CustomField.objects.first()
-        .pk,
+        "custom-fields": CustomField.objects.filter(record_type="person").first().pk,
     }
 
 
@@ -82,13 +82,11 @@ def _fuzz(schema: Any, headers: dict[str, str], victims: dict[str, Any]) -> tupl
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis.errors import Unsatisfiable
     from schemathesis import GenerationMode
+    from schemathesis.checks import not_a_server_error
     from schemathesis.core.failures import Failure, FailureGroup
     from schemathesis.specs.openapi import checks
 
-    wanted = [getattr(checks, name, None) for name in CHECK_NAMES]
-    from schemathesis.checks import not_a_server_error
-
-    wanted[0] = not_a_server_error
+    wanted = [not_a_server_error if name == "not_a_server_error" else getattr(checks, name) for name in CHECK_NAMES]
     failures: Counter = Counter()
     examples: list[str] = []
     count = 0
@@ -154,7 +152,6 @@ def test_every_api_operation_answers_as_documented_to_generated_input(cast: Any,
     from velinimet.accounts.services import token_create
 
     settings.DEBUG = False
-    victims = _victims(cast)
     app = get_wsgi_application()
     started = time.monotonic()
     total_failures: Counter = Counter()
@@ -164,7 +161,7 @@ def test_every_api_operation_answers_as_documented_to_generated_input(cast: Any,
         _token, key = token_create(actor=user, user=user, name="fuzz")
         headers = {"Authorization": f"Token {key}"}
         schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", app, headers=headers)
-        failures, examples, count = _fuzz(schema, headers, victims)
+        failures, examples, count = _fuzz(schema, headers, _victims(cast, user))
         total += count
         total_failures.update({f"[{user.username}] {k}": v for k, v in failures.items()})
         report += [f"[{user.username}] {e}" for e in examples]
