@@ -10,3 +10,5 @@ urlpatterns = [
 
 handler404 = "velinimet.core.views.not_found"
 handler403 = "velinimet.core.views.forbidden"
+handler400 = "velinimet.core.views.bad_request"
+handler500 = "velinimet.core.views.server_error"

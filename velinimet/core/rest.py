@@ -11,12 +11,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import DomainError, from_validation_error
+from .input_guard import DB_INT_MAX, DB_INT_MIN
 from .visibility import get_for_user
 
 
@@ -27,6 +29,48 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = "-pk"
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request: Any) -> Any:
+        """A cursor that does not decode, or whose position is not a value of the ordering column (a
+        forged ``p=abc`` or ``p=99999999999999999999``), is a 400 on ``cursor``, not a 404 or a 500."""
+        invalid = exceptions.ValidationError({self.cursor_query_param: [_("This page link is not valid.")]})
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise invalid from exc
+        if cursor is None or cursor.position is None:
+            return cursor
+        name = (self.ordering[0] if isinstance(self.ordering, list | tuple) else self.ordering).lstrip("-")
+        field = self._model._meta.pk if name == "pk" else self._model._meta.get_field(name)
+        try:
+            value = field.to_python(cursor.position)
+        except DjangoValidationError as exc:
+            raise invalid from exc
+        if isinstance(value, int) and not DB_INT_MIN <= value <= DB_INT_MAX:
+            raise invalid
+        if "\x00" in str(cursor.position):
+            raise invalid
+        return cursor
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A time in RFC 3339, which OpenAPI's ``date-time`` means: in the reader's time zone, except where that
+    zone's offset then had seconds (Istanbul before 1910: +01:56:56, Baku before 1924), which RFC 3339 cannot
+    write; such a time is given in UTC."""
+
+    def to_representation(self, value: Any) -> Any:
+        import datetime
+
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            local = self.enforce_timezone(value)
+            offset = local.utcoffset()
+            if offset is not None and (offset.seconds % 60 or offset.microseconds):
+                return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:

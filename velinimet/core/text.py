@@ -21,6 +21,11 @@ _LATIN_EXTRA = {
 }  # fmt: skip
 _LATIN_WORDS = {"SCHWA": "e", "EZH": "z", "ESH": "s", "ETH": "d", "THORN": "th", "YOGH": "y", "WYNN": "w", "ENG": "n"}
 _SPACES = re.compile(r"\s+")
+# Invisible characters kept by ``strip_invisible()``: the zero-width non-joiner and joiner change how Persian,
+# Arabic-script and Indic names are spelled and join emoji sequences; they never reorder text. Every other
+# format character goes (bidi overrides and isolates such as U+202E, marks, zero-width space, BOM, soft
+# hyphen, tag characters), and so do control characters other than tab, line feed and carriage return.
+INVISIBLE_KEPT = frozenset("\u200c\u200d\t\n\r")
 _ASCII_NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -33,6 +38,8 @@ def _fold_char(ch: str) -> str:
     if category[0] == "N":
         digit = unicodedata.digit(ch, None)
         return str(digit) if digit is not None else " "
+    if category == "Cf":
+        return ""  # invisible formatting (soft hyphen, zero-width space, bidi marks): not a word boundary
     if category[0] != "L" or category == "Lm":
         return " "  # punctuation, symbols, modifier letters (ʼ ˆ), separators: word boundaries in a key
     if ch.isascii():
@@ -73,6 +80,24 @@ def fold(text: str | None) -> str:
             break
         folded = again
     return " ".join(_SPACES.split(folded)).strip()
+
+
+@lru_cache(maxsize=4096)
+def _invisible(ch: str) -> bool:
+    return ch not in INVISIBLE_KEPT and unicodedata.category(ch) in ("Cf", "Cc")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without invisible format and control characters (see ``INVISIBLE_KEPT`` for the exceptions).
+
+    The one normaliser the services apply to names, tags, identifiers, card numbers and custom text, so a
+    right-to-left override cannot make "Ali" display as another name, nor a zero-width space make a second
+    "VIP" tag or customer number. Free notes keep what was typed (they are shown escaped). Idempotent; the
+    visible characters are returned unchanged, in order.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(ch for ch in text if not _invisible(ch))
 
 
 def tr_lower(text: str) -> str:

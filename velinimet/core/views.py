@@ -151,3 +151,26 @@ def forbidden(request: AuthedRequest, exception: Exception | None = None) -> Htt
     return _error_json_or_page(
         request, 403, "403.html", "permission_denied", _("You do not have permission to do this.")
     )
+
+
+def bad_request(request: AuthedRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 for a request Django itself refuses (too many fields, a disallowed host...)."""
+    message = _("The request could not be read.")
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"message": message, "code": "bad_request", "errors": {}}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def server_error(request: AuthedRequest) -> HttpResponse:
+    """500: the API answers in its one error shape too, never with an HTML page. The page is static (no
+    context processors), since the error may come from what they read."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        message = _("Something went wrong on the server. The error was logged; try again later.")
+        return JsonResponse({"message": message, "code": "server_error", "errors": {}}, status=500)
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from velinimet.core.rest import ErrorSerializer, VisibleViewSetMixin
+from velinimet.core.rest import DateTimeField, ErrorSerializer, VisibleViewSetMixin
 from velinimet.core.visibility import Action, restrict
 
 from . import services
@@ -137,11 +137,13 @@ class CompanySerializer(RecordSerializer):
 
 
 class ConsentSerializer(serializers.ModelSerializer):
+    at = DateTimeField(required=False, help_text="when the decision was given; from 1900 until now (default: now)")
+    created_at = DateTimeField(read_only=True)
+
     class Meta:
         model = Consent
         fields = ["id", "channel", "status", "at", "source", "evidence", "kvkk_text_version", "created_at"]
         read_only_fields = ["id", "created_at"]
-        extra_kwargs: dict[str, Any] = {"at": {"required": False}}
 
 
 class DuplicateErrorSerializer(ErrorSerializer):
@@ -316,8 +318,10 @@ class PersonViewSet(PersonKvkkMixin, _RecordViewSet):
         )
         return Response(self.get_serializer(person).data)
 
-    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer, 200: ConsentSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    # The history is a plain list, newest first (a person has a handful of decisions), not a page.
+    @extend_schema(methods=["GET"], responses={200: ConsentSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=ConsentSerializer, responses={201: ConsentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def consents(self, request: Request, pk: str | None = None) -> Response:
         """GET: the consent history, newest first. POST: record a new decision (history is never overwritten)."""
         if request.method == "GET":

@@ -399,6 +399,8 @@ def consent_record(
         errors.add("status", _("Choose granted or refused."))
     if at is not None and at > timezone.now() + datetime.timedelta(minutes=5):
         errors.add("at", _("A consent cannot be dated in the future."))
+    elif at is not None and at.year < 1900:  # a typo (0202 for 2022), and older than any consent law
+        errors.add("at", _("A consent cannot be dated before 1900."))
     source, evidence, kvkk_text_version = source.strip(), evidence.strip(), kvkk_text_version.strip()
     _check_length(Consent, "source", source, "source", errors)
     _check_length(Consent, "kvkk_text_version", kvkk_text_version, "kvkk_text_version", errors)

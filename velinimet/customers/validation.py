@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from velinimet.core import limits
-from velinimet.core.text import fold
+from velinimet.core.text import fold, strip_invisible
 
 from . import normalize
 from .exceptions import DomainError
@@ -107,6 +107,7 @@ class Errors:
 
 
 # --- field validation -----------------------------------------------------------------------
+MAX_EXACT_NUMBER = 2**53 - 1
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 IDENTIFIERS = {
     "tckn": normalize.normalize_tckn,
@@ -138,8 +139,8 @@ def _clean_scalars(
         if key not in allowed:
             errors.add(key, _("Unknown field."))
             continue
-        if isinstance(value, str):  # notes keep their lines, with browsers' CRLF made LF
-            value = " ".join(value.split()) if key != "notes" else value.replace("\r\n", "\n").strip()
+        if isinstance(value, str):  # notes keep their lines (and what was typed), with browsers' CRLF made LF
+            value = " ".join(strip_invisible(value).split()) if key != "notes" else value.replace("\r\n", "\n").strip()
             if key not in IDENTIFIERS:  # identifiers are checked once normalised ("1234 5678 950")
                 _check_length(model, key, value, key, errors)
             if key == "notes" and (message := limits.length_error(value, limits.NOTES)):
@@ -217,6 +218,7 @@ def _clean_contacts(
                 errors.add(f"addresses.{i}.postal_code", _("An Azerbaijani postal code looks like AZ1000."))
             postal = "AZ" + digits
         for name in ("city", "district", "neighbourhood", "street"):
+            setattr(addr, name, strip_invisible(getattr(addr, name)))
             _check_length(Address, name, getattr(addr, name).strip(), f"addresses.{i}.{name}", errors)
         out.addresses.append(
             Address(
@@ -231,10 +233,11 @@ def _clean_contacts(
                 is_primary=addr.is_primary,
             )
         )
-    for i, number in enumerate(cards):
-        number = "".join(str(number).split()).upper()  # "kart-77" and "KART-77" are one card
-        if not number:
+    for i, number in enumerate(cards or []):
+        number = "".join(strip_invisible(str(number)).split()).upper()  # "kart-77" and "KART-77" are one card
+        if not number or number in seen:  # a card given twice ("kart-1", "KART-1") is one card, not a 500
             continue
+        seen.add(number)
         if len(number) > 30 or not number.replace("-", "").isalnum():
             errors.add(f"card_numbers.{i}", _("A card number has letters and digits only."))
         elif held := CardNumber.objects.filter(number=number).values_list("person__deleted_at", "company__deleted_at"):
@@ -268,7 +271,7 @@ def clean_tags(names: Iterable[str], errors: Errors) -> list[str]:
     most ``TAGS_PER_RECORD`` of them (folded duplicates counted once)."""
     clean: dict[str, str] = {}
     for name in (part for given in names for part in str(given).split(",")):
-        name = " ".join(name.split())
+        name = " ".join(strip_invisible(name).split())
         if not name:
             continue
         if message := limits.length_error(name, limits.TAG_NAME):
@@ -317,13 +320,15 @@ def clean_custom(
 def _custom_value(definition: CustomField, value: Any) -> Any:
     kind = definition.kind
     if kind == CustomField.Kind.TEXT:
-        return str(value)  # its length is checked by clean_custom
+        return strip_invisible(str(value))  # its length is checked by clean_custom
     if kind == CustomField.Kind.NUMBER:
         text = str(value).strip().replace(",", ".")
         if not NUMBER.fullmatch(text):  # not "1_000" or other scripts' digits, which float() would take
             raise ValueError(value)
         number = float(text)
         if not math.isfinite(number):  # "nan", "inf", "1e400": not numbers a person means, nor valid JSON
+            raise ValueError(value)
+        if abs(number) > MAX_EXACT_NUMBER:  # past 2**53 a JSON number loses digits, and SQLite cannot bind 2**63
             raise ValueError(value)
         return int(number) if number.is_integer() else number
     if kind == CustomField.Kind.DATE:

@@ -120,6 +120,7 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
 def _custom_filters(request: AuthedRequest, kind: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """List filters on custom fields: ``?cf_<key>=value`` (multiple-choice fields are not filterable yet)."""
     from .models import CustomField
+    from .validation import _custom_value as custom_number
 
     values: dict[str, Any] = {}
     inputs = []
@@ -131,11 +132,10 @@ def _custom_filters(request: AuthedRequest, kind: str) -> tuple[dict[str, Any], 
         if definition.kind == CustomField.Kind.BOOLEAN:
             values[definition.key] = raw.lower() in {"1", "true", "yes", "on"}
         elif definition.kind == CustomField.Kind.NUMBER:
-            try:
-                number = float(raw.replace(",", "."))
+            try:  # the stored values' own rule: no "nan", "inf", "1e400" or numbers past 2**53 in the query
+                values[definition.key] = custom_number(definition, raw)
             except ValueError:
                 continue
-            values[definition.key] = int(number) if number.is_integer() else number
         else:
             values[definition.key] = raw
     return values, inputs

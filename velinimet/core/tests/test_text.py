@@ -100,3 +100,44 @@ def test_validation_errors_become_field_errors() -> None:
     err = from_validation_error(ValidationError({"email": ["Bad e-mail."], "__all__": ["Whole form."]}))
     assert err.errors == {"email": ["Bad e-mail."], "non_field_errors": ["Whole form."]}
     assert from_validation_error(ValidationError("Plain.")).errors == {"non_field_errors": ["Plain."]}
+
+
+# --- strip_invisible(): the one stripper of invisible formatting --------------------------------------
+import unicodedata  # noqa: E402
+
+from velinimet.core.text import INVISIBLE_KEPT, strip_invisible  # noqa: E402
+
+_INVISIBLE = st.sampled_from(
+    ["\u202e", "\u202a", "\u202d", "\u2066", "\u2069", "\u200b", "\u200e", "\u200f", "\ufeff", "\u00ad", "\u061c"]
+    + ["\U000e0041", "\x07", "\x1b", "\x00"]
+)
+
+
+def _is_removed(ch: str) -> bool:
+    return ch not in INVISIBLE_KEPT and unicodedata.category(ch) in ("Cf", "Cc")
+
+
+@given(st.text())
+def test_strip_invisible_leaves_no_format_character_but_the_kept_ones_and_is_idempotent(text: str) -> None:
+    out = strip_invisible(text)
+    assert not any(_is_removed(ch) for ch in out)
+    assert strip_invisible(out) == out
+
+
+@given(st.text(st.characters(exclude_categories=("Cf", "Cc", "Cs"))), st.lists(st.tuples(st.integers(0), _INVISIBLE)))
+def test_strip_invisible_returns_the_visible_text_unchanged(visible: str, inserts: list[tuple[int, str]]) -> None:
+    text = visible
+    for position, ch in inserts:
+        at = position % (len(text) + 1)
+        text = text[:at] + ch + text[at:]
+    assert strip_invisible(text) == visible
+
+
+def test_strip_invisible_keeps_the_joiners_persian_and_emoji_need() -> None:
+    assert strip_invisible("می\u200cخواهم") == "می\u200cخواهم"
+    assert strip_invisible("👩\u200d💻") == "👩\u200d💻"
+    assert strip_invisible("A\u202eli\u200b") == "Ali"
+
+
+def test_fold_ignores_invisible_formatting_inside_a_word() -> None:
+    assert fold("Yıl\u00admaz") == fold("Yıl\u200bmaz") == "yilmaz"
