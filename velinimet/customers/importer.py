@@ -5,8 +5,8 @@ First a *trial run* (nothing is kept) tells, line by line, what would be created
 creates the good lines and skips duplicates unless asked to create them too. Both run as background jobs
 with progress. Every line goes through ``person_create`` / ``company_create``: one set of rules.
 
-The real import commits every ``CHUNK`` lines together with the job's progress, so a worker that dies
-midway resumes after the last committed line instead of importing lines twice.
+The real import commits every ``CHUNK`` lines (or ``CHUNK_SECONDS``) together with the job's progress, so a
+worker that dies midway resumes after the last committed line instead of importing lines twice.
 """
 
 from __future__ import annotations
@@ -56,6 +56,13 @@ __all__ = [  # the names other modules import from here
 ]
 
 CHUNK = 200
+#: A chunk also ends once it has held its transaction this long. SQLite has one writer at a time: a 200-line
+#: chunk took 2–5 s on a loaded machine, and the import took the lock again at once, so every web request
+#: that wrote (a session, a create, a cancel) waited out its busy timeout and failed.
+CHUNK_SECONDS = 0.5
+#: After each chunk the import pauses this long on SQLite, so that writers waiting for the lock get it:
+#: SQLite's busy handler retries every 100 ms at most, and a lock taken again at once is never seen free.
+YIELD_SECONDS = 0.15
 ERASED = "[erased]"  # as kvkk.ERASED (kvkk imports this module)
 KEEP_DAYS = 7  # an upload checked but never imported is deleted after this many days
 MAX_LISTED = 1000  # problem lines listed in the job's result; the downloadable CSV has every one
@@ -240,20 +247,29 @@ def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:
         if line_no not in problems:
             _remember(seen, line_no, values, kind)
     done = start
-    while chunk := list(itertools.islice(lines, CHUNK)):
-        done += len(chunk)
+    while True:
+        in_chunk, began = 0, time.monotonic()
         try:
             with transaction.atomic():
-                for line_no, values in chunk:
+                for line_no, values in lines:
+                    in_chunk += 1
                     problem = _import_line(actor, kind, line_no, values, force, seen, result)
                     if problem:
                         problems[line_no] = problem
+                    if in_chunk >= CHUNK or time.monotonic() - began >= CHUNK_SECONDS:
+                        break
+                done += in_chunk
                 if trial:
                     raise _Rollback
-                Job.objects.filter(pk=job.pk).update(done=done, result=result)
+                if in_chunk:
+                    Job.objects.filter(pk=job.pk).update(done=done, result=result)
         except _Rollback:
             pass
+        if not in_chunk:
+            break
         progress.update(done=done)
+        if connection.vendor == "sqlite":
+            time.sleep(YIELD_SECONDS)
     progress.update(done=total, message=_("Done"), force=True)
     job.result_file = _problem_file(job, header.headers, data_records(open_), problems) or ""
     if not trial:

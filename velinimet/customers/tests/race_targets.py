@@ -57,3 +57,40 @@ def count(*, email: str = "", phone: str = "") -> Any:
     if phone:
         people = people.filter(phones__e164=normalize_phone(phone)[0])
     return {"count": people.distinct().count()}
+
+
+def import_or_write(*, role: str, user_id: int, lines: int = 0, writes: int = 0) -> Any:
+    """``import``: a real import of ``lines`` people, run here as a worker runs it. ``write``: once the
+    import has started, ``writes`` person creates one after another, as web requests would make them;
+    returns how long the slowest waited and what failed."""
+    import time
+
+    from django.db import transaction
+
+    from velinimet.accounts.models import User
+    from velinimet.core.jobs import job_run
+    from velinimet.core.models import Job
+    from velinimet.customers.importer import import_start
+
+    actor = User.objects.get(pk=user_id)
+    if role == "import":
+        rows = "".join(f"Kişi{i};Yazar{i};05{(320000000 + i):09d}\n" for i in range(lines))
+        with transaction.atomic():
+            job = import_start(actor=actor, kind="person", data=("Ad;Soyad;Telefon\n" + rows).encode(), trial=False)
+        job_run(str(job.pk))
+        job.refresh_from_db()
+        return {"state": job.state, "done": job.done}
+    deadline = time.monotonic() + 60
+    while not Job.objects.filter(state=Job.State.RUNNING, done__gt=0).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    waits, failures = [], []
+    for i in range(writes):
+        began = time.monotonic()
+        try:
+            services.person_create(actor=actor, first_name=f"Web{i}", last_name="İstek", force=True)
+        except Exception as exc:  # a "database is locked" is what this measures
+            failures.append(f"{type(exc).__name__}: {exc}")
+        waits.append(time.monotonic() - began)
+        time.sleep(0.1)
+    still_running = Job.objects.filter(state=Job.State.RUNNING).exists()
+    return {"max_wait": max(waits), "failures": failures, "during_import": still_running}

@@ -54,3 +54,18 @@ def test_forced_simultaneous_creates_all_save_on_purpose(cast: Any, tmp_path: Pa
     ]
     assert _outcomes(run_at_once(env, CREATE, calls)) == {"created": WORKERS}
     assert _count(env, email=email) == WORKERS
+
+
+def test_web_writes_are_not_locked_out_while_an_import_runs(cast: Any, tmp_path: Path) -> None:
+    """One writer at a time on SQLite: the import's chunks must leave room for the web's writes."""
+    env = database_env(tmp_path)
+    target = "velinimet.customers.tests.race_targets:import_or_write"
+    calls = [
+        {"role": "import", "user_id": cast.admin.pk, "lines": 3000},
+        {"role": "write", "user_id": cast.rep_ist.pk, "writes": 15},
+    ]
+    imported, written = run_at_once(env, target, calls)
+    assert imported == {"state": "succeeded", "done": 3000}
+    assert written["failures"] == []
+    assert written["during_import"], "the import ended before the writes were measured"
+    assert written["max_wait"] < 3, written
