@@ -54,18 +54,46 @@ def check_head(head: bytes) -> None:
     """The cheap facts the web request checks on an upload's first bytes before storing it."""
     if not head:
         raise ImportFileError(_("The file is empty."))
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return  # Unicode text as Excel saves it
     if head.startswith(EXCEL):
         raise ImportFileError(_("This is an Excel workbook. Save it as “CSV UTF-8” and upload that file."))
+    if head.lstrip(codecs.BOM_UTF8).lstrip()[:11].upper() == b"BEGIN:VCARD":
+        raise ImportFileError(
+            _("This is a vCard (.vcf) file; vCard import is not supported yet. Export the contacts as CSV.")
+        )
+    control = sum(1 for byte in head if byte < 9 or 13 < byte < 32)  # text has tabs and line breaks only
+    if control > len(head) * 0.05 and not _utf16_without_bom(head):
+        raise ImportFileError(
+            _("This is not a text file: it holds binary data. Save it as “CSV UTF-8” and upload that file.")
+        )
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" when ``head`` reads as UTF-16 text with no byte order mark: mostly Latin
+    text, so most high (or low) bytes of its code units are zero and the others are not."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    odd_zero = sum(1 for i in range(1, pairs * 2, 2) if head[i] == 0)
+    even_zero = sum(1 for i in range(0, pairs * 2, 2) if head[i] == 0)
+    if odd_zero >= pairs * 0.3 and even_zero == 0:
+        return "utf-16-le"
+    if even_zero >= pairs * 0.3 and odd_zero == 0:
+        return "utf-16-be"
+    return None
 
 
 def _encoding(open_: Opener) -> str:
     """UTF-16 by its byte order mark (Excel's "Unicode Text"), else UTF-8 if every byte decodes, else
     Windows-1254 (Excel on Turkish or Azerbaijani Windows). Cost: one pass over the bytes, 1 MB at a time."""
     with open_() as fh:
-        head = fh.read(8)
-        check_head(head)
+        head = fh.read(4096)
         if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
             return "utf-16"  # the codec reads the byte order from the BOM
+        check_head(head)
+        if utf16 := _utf16_without_bom(head):
+            return utf16
         decoder = codecs.getincrementaldecoder("utf-8")()
         fh.seek(0)
         try:
@@ -88,6 +116,9 @@ def _physical_lines(open_: Opener, encoding: str) -> Iterator[str]:
             if len(line) > max_chars:
                 message = _("Line %(line)s is longer than %(limit)s characters; split it or check the file.")
                 raise ImportFileError(message % {"line": number, "limit": max_chars})
+            if "\0" in line:  # PostgreSQL cannot store it, and no name or number holds one
+                message = _("Line %(line)s holds a NUL character (binary data); check the file.")
+                raise ImportFileError(message % {"line": number})
             if number > max_lines:
                 message = _("The file has more than %(limit)s lines; split it into smaller files.")
                 raise ImportFileError(message % {"limit": max_lines})

@@ -89,7 +89,7 @@ def import_store(upload: bytes | BinaryIO | Iterable[bytes], *, size_limit: int 
         with part.open("wb") as out:
             for chunk in chunks:
                 if not size:
-                    check_head(chunk[:8])
+                    check_head(chunk[:4096])
                 size += len(chunk)
                 if size_limit is not None and size > size_limit:  # a chunked body has no length to check first
                     message = _("The file is too large (more than %(limit)s bytes).") % {"limit": size_limit}
