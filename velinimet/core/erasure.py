@@ -102,10 +102,12 @@ class Mentions:
         self.emails = sorted({e for e in emails if e})
         self.identifiers = sorted({i for i in identifiers if len(i) >= 5})
         self.texts = sorted({t for t in texts if len(t.strip()) >= 3})
+        # E-mails first: at the same place the first alternative that matches wins, and a name pattern
+        # would take "gulsen.caglayan" out of "gulsen.caglayan@firma.com.tr" and leave the domain behind.
         patterns = [
+            *(re.escape(e) for e in self.emails),  # also inside a mistyped one ("ali@x.com.trx@")
             *(_name_pattern(n) for n in self.names),
             *(_phone_pattern(p) for p in self.phones),
-            *(re.escape(e) for e in self.emails),  # also inside a mistyped one ("ali@x.com.trx@")
             *(_number_pattern(i) for i in self.identifiers),
             *(r"(?<!\w)" + re.escape(t.strip()) + r"(?!\w)" for t in self.texts),
         ]

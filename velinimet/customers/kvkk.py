@@ -30,7 +30,7 @@ from velinimet.core.text import fold
 from velinimet.core.visibility import Action, can
 
 from .exceptions import DomainError, NotAllowed
-from .importer import import_results_erase
+from .importer import import_dir, import_results_erase
 from .merge import Mover, register_mover
 from .models import Address, CardNumber, Company, Consent, Email, Employment, IncomingCall, Merge, Person, Phone, Tag
 
@@ -240,9 +240,13 @@ def _mentions(people: list[Person]) -> tuple[erasure.Mentions, erasure.Mentions,
 
 def _forget_after_commit(files: erasure.Mentions) -> None:
     """Once the erasure is committed (never for one rolled back): delete the export files naming the
-    person, then let SQLite drop the old pages from its WAL."""
+    person and the pending import uploads that list them, then let SQLite drop the old pages from its WAL."""
     for path in erasure.export_files_mentioning(files):
         erasure.export_file_delete(path)
+    # Uploads waiting for their real import hold the person too: importing one later would bring them back.
+    # Its trial job then answers "the uploaded file is no longer here; upload it again".
+    for path in erasure.export_files_mentioning(files, folder=import_dir()):
+        path.unlink(missing_ok=True)
     erasure.sqlite_forget()
 
 

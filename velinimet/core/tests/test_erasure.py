@@ -49,3 +49,9 @@ def test_a_large_file_is_read_in_chunks_and_a_value_cut_by_a_chunk_is_found(tmp_
     clean = tmp_path / "clean.csv"
     clean.write_bytes(head + "Ayşe Kaya;0533 444 55 66\n".encode())
     assert erasure.export_files_mentioning(ZUMRUT, tmp_path) == [path]
+
+
+def test_an_e_mail_made_of_the_name_is_erased_whole_with_its_domain() -> None:
+    gulsen = Mentions(names=["Gülşen Çağlayanoğlu"], emails=["gulsen.caglayanoglu@qaornek.com.tr"])
+    assert gulsen.sub("Başvuru: gulsen.caglayanoglu@qaornek.com.tr, 0532") == f"Başvuru: {ERASED}, 0532"
+    assert gulsen.sub("Gülşen Çağlayanoğlu yazdı") == f"{ERASED} yazdı"

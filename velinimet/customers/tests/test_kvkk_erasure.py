@@ -126,3 +126,33 @@ def test_a_namesakes_history_is_not_erased_with_the_person(cast: Any) -> None:
     entries = AuditEntry.objects.filter(content_type__model="activity")
     assert entries.get(object_id=str(kept.pk)).changes["subject"][1] == "Ayşe Kaya ile görüşme (0533 900 80 70)"
     assert entries.get(object_id=str(quoted.pk)).changes["subject"][1] == "Ayşe'nin eski numarası [erased]"
+
+
+def test_an_upload_waiting_for_its_real_import_cannot_bring_an_erased_person_back(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from velinimet.core.jobs import job_run
+    from velinimet.customers import services
+    from velinimet.customers.exceptions import DomainError
+    from velinimet.customers.importer import import_dir, import_start
+    from velinimet.customers.kvkk import person_erase
+    from velinimet.customers.models import Person
+
+    gulsen = services.person_create(
+        actor=cast.admin,
+        first_name="Gülşen",
+        last_name="Çağlayanoğlu",
+        emails=[services.EmailIn(address="gc@qa.com.tr")],
+    )
+    csv = "Ad;Soyad;E-posta\nGülşen;Çağlayanoğlu;gc@qa.com.tr\nMehmet;Başaran;mb@qa.com.tr\n".encode()
+    trial = import_start(actor=cast.rep_ist, kind="person", data=csv, trial=True)
+    job_run(str(trial.pk))
+    trial.refresh_from_db()
+    upload = import_dir() / trial.params["file"]
+    assert upload.is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(actor=cast.admin, person=gulsen, reason="Başvuru 2026/7")
+    assert not upload.exists()
+    with pytest.raises(DomainError, match="upload it again|yeniden yükleyin"):
+        import_start(actor=cast.rep_ist, kind="person", file=trial.params["file"], trial=False)
+    assert not Person.objects.filter(last_name="Çağlayanoğlu").exists()
