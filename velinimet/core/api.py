@@ -30,7 +30,9 @@ class JobSerializer(serializers.ModelSerializer):
     result = serializers.SerializerMethodField(
         help_text="What the job produced; empty unless you started it (or administer)"
     )
-    error = serializers.SerializerMethodField(help_text="Why it failed; empty unless you started it (or administer)")
+    error = serializers.SerializerMethodField(
+        help_text="Why it failed: the message for its starter, the technical detail for administrators"
+    )
     cancel_requested_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
@@ -60,7 +62,12 @@ class JobSerializer(serializers.ModelSerializer):
         return job.result if may_see_result(self.context["request"].user, job) else {}
 
     def get_error(self, job: Job) -> str:
-        return job.error if may_see_result(self.context["request"].user, job) else ""
+        """The technical detail (with a traceback naming server paths) is for administrators; the starter
+        gets the job's message, which says what went wrong and what to do."""
+        user = self.context["request"].user
+        if not job.error or not may_see_result(user, job):
+            return ""
+        return job.error if getattr(user, "is_administrator", False) else job.message
 
     def _file_status(self, job: Job) -> FileStatus:
         return job_file_status(self.context["request"].user, job)

@@ -269,3 +269,23 @@ def test_every_file_response_of_the_app_is_in_this_matrix() -> None:
         if pattern.search(path.read_text(encoding="utf-8")):
             serving.add(str(path.relative_to(root)))
     assert serving == {"core/views.py", "customers/person_views.py"}
+
+
+def test_a_failed_jobs_traceback_is_for_administrators_and_its_starter_reads_the_message(cast: Any, api: Any) -> None:
+    from velinimet.core.jobs import job_run
+    from velinimet.customers.importer import import_start
+
+    job = import_start(
+        actor=cast.rep_ist, kind="person", data=("Ad;Soyad\n" + ";".join(["x"] * 300) + "\n").encode(), trial=True
+    )
+    job_run(str(job.pk))
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and "Traceback" in job.error
+    starter = api(cast.rep_ist).get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (
+        starter["error"] == job.message
+        and "Traceback" not in starter["error"]
+        and "/velinimet/" not in starter["error"]
+    )
+    admin = api(cast.admin).get(f"/api/v1/jobs/{job.pk}/").json()
+    assert "Traceback" in admin["error"]
