@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from .transfer import body_limit, error_response
 
 
 class BodySizeLimitMiddleware:
+    """413 for a declared body past ``transfer.body_limit`` (the same rule the ASGI guard applies first),
+    in the language the client asks for, in the API's error shape under /api/."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -18,13 +22,14 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = settings.MAX_IMPORT_BODY if request.path in settings.IMPORT_PATHS else settings.MAX_REQUEST_BODY
+        limit = body_limit(request.path)
         if length > limit:
-            message = _("The request is too large (%(size)s bytes; the limit is %(limit)s).") % {
-                "size": length,
-                "limit": limit,
-            }
-            if request.path.startswith("/api/"):
-                return JsonResponse({"message": message, "code": "request_too_large", "errors": {}}, status=413)
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+            def message() -> str:
+                return _("The request is too large (%(size)s bytes; the limit is %(limit)s).") % {
+                    "size": length,
+                    "limit": limit,
+                }
+
+            return error_response(request, message, "request_too_large", 413)
         return self.get_response(request)

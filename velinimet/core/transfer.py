@@ -46,6 +46,7 @@ def error_response(request: HttpRequest, message: Callable[[], str], code: str, 
     else:
         response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
     response["Content-Length"] = str(len(response.content))
+    response["Cache-Control"] = "no-store, private"  # like every other API answer (NoStoreMiddleware runs later)
     return response
 
 

@@ -19,6 +19,7 @@ def test_chunked_api_create_is_refused_with_411_in_the_error_shape(cast: Any, ap
     )
     assert response.status_code == 411
     assert_error_shape(response.json(), "length_required")
+    assert "no-store" in response["Cache-Control"]
     assert not Team.objects.filter(name="Parçalı").exists()
 
 
