@@ -203,3 +203,12 @@ def test_invisible_formatting_is_stripped_from_names_tags_identifiers_and_custom
     from velinimet.customers.models import Person
 
     assert Person.objects.get(pk=data["id"]).search_key == "ali yilmaz"
+
+
+def test_a_request_django_refuses_is_a_400_in_the_error_shape_under_the_api(cast: Any, api: Any) -> None:
+    query = "&".join(f"f{i}=1" for i in range(1100))  # past DATA_UPLOAD_MAX_NUMBER_FIELDS
+    client = api(cast.admin)
+    client.raise_request_exception = False
+    response = client.get(f"/api/v1/people/?{query}")
+    assert response.status_code == 400
+    assert _error_shape(response)["code"] == "bad_request"
