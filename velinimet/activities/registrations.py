@@ -41,7 +41,7 @@ def _section_context(user: Any, record: Any) -> dict[str, Any]:
 
 
 def _export(person: Any) -> list[dict[str, Any]]:
-    from velinimet.customers.kvkk import jsonable
+    from velinimet.customers.services.kvkk import jsonable
 
     return [
         {
@@ -57,7 +57,7 @@ def _export(person: Any) -> list[dict[str, Any]]:
 
 
 def _erase(person: Any) -> None:
-    from velinimet.customers.kvkk import ERASED
+    from velinimet.customers.services.kvkk import ERASED
 
     # What was said stays counted (reports), but not what it said or whom it was with.
     person.activities.update(subject=ERASED, body="")
@@ -74,8 +74,8 @@ def _card_facts(user: Any, record: Any) -> dict[str, Any]:
 
 def _register() -> None:
     from velinimet.core.demo import register_demo_loader
-    from velinimet.customers.kvkk import PersonalData, register_personal_data
     from velinimet.customers.sections import Section, register_card_facts, register_section
+    from velinimet.customers.services.kvkk import PersonalData, register_personal_data
 
     from .demo import load_demo_activities
 

@@ -14,7 +14,7 @@ from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.visibility import Action, Level, can, can_create, level_for
 from velinimet.customers.models import Company, Person
 from velinimet.customers.services import check_version
-from velinimet.customers.validation import Errors
+from velinimet.customers.services.validation import Errors
 
 from .models import Activity, Direction, Kind
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import random
 
 from velinimet.accounts.models import User
-
-from . import services
-from .models import Company, Person
-from .seed import seed_companies, seed_people
+from velinimet.customers import services
+from velinimet.customers.models import Company, Person
+from velinimet.customers.seed import seed_companies, seed_people
 
 
 def load_demo_customers() -> None:

@@ -6,10 +6,30 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Address, Channel, Company, Consent, CustomField, Person, Phone
-from .validation import PERSON_FIELDS, AddressIn, EmailIn, PhoneIn
+from velinimet.customers.models import Address, Channel, Company, Consent, CustomField, Person, Phone
+from velinimet.customers.services.validation import PERSON_FIELDS, AddressIn, EmailIn, PhoneIn
+
+
+# --- screens --------------------------------------------------------------------------------
+class CustomFieldForm(forms.Form):
+    record_type = forms.ChoiceField(label=gettext_lazy("Record type"), choices=CustomField.RecordType.choices)
+    label = forms.CharField(label=gettext_lazy("Label"), max_length=100)
+    key = forms.CharField(
+        label=gettext_lazy("Key"),
+        max_length=50,
+        required=False,
+        help_text=gettext_lazy("Used in the API and exports; made from the label when empty."),
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CustomField.Kind.choices)
+    choices = forms.CharField(
+        label=gettext_lazy("Choices"), required=False, help_text=gettext_lazy("For choice fields, separated by commas.")
+    )
+    required = forms.BooleanField(label=gettext_lazy("Required"), required=False)
+    order = forms.IntegerField(label=gettext_lazy("Order"), required=False, min_value=0, initial=0)
+
 
 # A date input sends and shows ISO dates whatever the language: a localised value ("15/07/1970") is empty
 # to the browser's date picker, and saving the form would clear the date.

@@ -73,9 +73,8 @@ register_nav(
 def _late() -> None:
     from velinimet.core.demo import register_demo_loader
     from velinimet.core.search import SearchProvider, register_search_provider
-
-    from .demo import load_demo_customers
-    from .search import search_companies, search_people
+    from velinimet.customers.demo import load_demo_customers
+    from velinimet.customers.selectors.search import search_companies, search_people
 
     register_search_provider(SearchProvider("person", _("People"), search_people, order=10))
     register_search_provider(SearchProvider("company", _("Companies"), search_companies, order=20))
@@ -90,19 +89,19 @@ def _jobs() -> None:
     from velinimet.core.registry import JobKind, register_job_kind
 
     def handler(job, progress):  # type: ignore[no-untyped-def]
-        from .finder import duplicates_find_run
+        from velinimet.customers.services.finder import duplicates_find_run
 
         return duplicates_find_run(job, progress)
 
     register_job_kind(JobKind("customers.find_duplicates", _("Duplicate finder"), handler))  # writes no file
 
     def import_handler(job, progress):  # type: ignore[no-untyped-def]
-        from .importer import import_run
+        from velinimet.customers.services.importer import import_run
 
         return import_run(job, progress)
 
     def import_permission(job):  # type: ignore[no-untyped-def]
-        from .importer import KINDS
+        from velinimet.customers.services.importer import KINDS
 
         return (KINDS.get(job.params.get("kind"), "customers.person"), "create")  # what import_start needs
 

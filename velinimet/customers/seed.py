@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from velinimet.core.sequences import next_numbers
 from velinimet.core.text import fold
-
-from .fakedata import SOURCES, TAGS, fake_company, fake_person
-from .models import Address, Company, Email, Employment, Person, Phone, Tag
+from velinimet.customers.fakedata import SOURCES, TAGS, fake_company, fake_person
+from velinimet.customers.models import Address, Company, Email, Employment, Person, Phone, Tag
 
 BATCH = 5000
 TITLES = ["Satın Alma Müdürü", "Genel Müdür", "Muhasebe", "Satış Uzmanı", "Direktor", ""]

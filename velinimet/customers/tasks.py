@@ -7,6 +7,6 @@ from huey.contrib.djhuey import db_periodic_task
 @db_periodic_task(crontab(hour="3", minute="41"))
 def clean_import_uploads() -> None:
     """Uploaded import files hold personal data: drop them after a week (result files: core's expiry)."""
-    from .importer import imports_clean
+    from velinimet.customers.services.importer import imports_clean
 
     imports_clean()

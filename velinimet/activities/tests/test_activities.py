@@ -16,9 +16,9 @@ from velinimet.activities.selectors import timeline
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.customers import services as customers
 from velinimet.customers.exceptions import EditConflict
-from velinimet.customers.kvkk import person_data_export, person_erase
-from velinimet.customers.merge import merge_undo, records_merge
 from velinimet.customers.models import Person
+from velinimet.customers.services.kvkk import person_data_export, person_erase
+from velinimet.customers.services.merge import merge_undo, records_merge
 
 pytestmark = pytest.mark.django_db
 

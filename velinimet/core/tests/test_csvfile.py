@@ -56,8 +56,8 @@ def test_audit_export_neutralises_a_formula_in_a_name(cast: Any, django_capture_
 def test_import_problem_file_neutralises_formulas_and_imports_again_unchanged(
     cast: Any, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
-    from velinimet.customers.importer import import_start
     from velinimet.customers.models import Person
+    from velinimet.customers.services.importer import import_start
 
     data = "Ad;Soyad;Telefon\n=cmd|' /C calc'!A0;Kaya;12345\n-Ayşe;Demir;+90 532 111 22 33\n"
     with django_capture_on_commit_callbacks(execute=True):

@@ -42,9 +42,9 @@ def _victims(cast: Any, owner: Any) -> dict[str, Any]:
     from velinimet.core.models import AuditEntry
     from velinimet.core.services import audit_export_start
     from velinimet.customers import services
-    from velinimet.customers.custom_fields import custom_field_create
-    from velinimet.customers.merge import records_merge
     from velinimet.customers.models import CustomField
+    from velinimet.customers.services.custom_fields import custom_field_create
+    from velinimet.customers.services.merge import records_merge
 
     admin = cast.admin
     # The previous user's run may have defined required custom fields (a valid POST /custom-fields/): the

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from velinimet.customers import services
-from velinimet.customers.custom_fields import custom_field_create
+from velinimet.customers.services.custom_fields import custom_field_create
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_an_unexpected_error_in_the_api_is_a_500_in_the_error_shape(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the search index is gone")
 
-    monkeypatch.setattr("velinimet.core.api.search", broken)
+    monkeypatch.setattr("velinimet.core.api.views.search", broken)
     client = api(cast.admin)
     client.raise_request_exception = False
     response = client.get("/api/v1/search/", {"q": "ali"})

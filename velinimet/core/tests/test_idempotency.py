@@ -100,7 +100,7 @@ def test_activity_and_import_creates_replay_too(cast: Any, api: Any) -> None:
 def test_a_create_whose_answer_fails_saves_nothing(cast: Any, api: Any, monkeypatch: Any) -> None:
     """The answer is built inside the create's transaction: a connection lost while reading the saved
     record back rolls the record back too, so the client's retry cannot make a second one."""
-    from velinimet.customers.api import PersonSerializer
+    from velinimet.customers.api.serializers import PersonSerializer
 
     def lost(*args: Any, **kwargs: Any) -> Any:
         raise OperationalError("server closed the connection unexpectedly")

@@ -90,8 +90,8 @@ def test_a_running_job_is_not_stopped_by_someone_else(cast: Any, cancelled_midwa
 def test_a_cancelled_import_keeps_its_committed_chunks_and_says_so(
     cast: Any, settings: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
-    from velinimet.customers import importer
     from velinimet.customers.models import Person
+    from velinimet.customers.services import importer
 
     monkeypatch.setattr(importer, "CHUNK", 2)
     lines = "".join(f"Ad{i};Soyad{i};0532 111 22 {i:02d}\n" for i in range(10))

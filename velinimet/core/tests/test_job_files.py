@@ -27,7 +27,7 @@ def _audit_export_by_admin(cast: Any, capture: Any) -> Job:
 
 
 def _import_problems_by_rep(cast: Any, capture: Any) -> Job:
-    from velinimet.customers.importer import import_start
+    from velinimet.customers.services.importer import import_start
 
     with capture(execute=True):
         job = import_start(actor=cast.rep_ist, kind="person", data=b"Ad;Telefon\nAhmet;12345\n", trial=True)
@@ -36,7 +36,7 @@ def _import_problems_by_rep(cast: Any, capture: Any) -> Job:
 
 
 def _company_import_problems_by_manager(cast: Any, capture: Any) -> Job:
-    from velinimet.customers.importer import import_start
+    from velinimet.customers.services.importer import import_start
 
     with capture(execute=True):
         job = import_start(actor=cast.manager, kind="company", data="Firma adı;VKN\nAcme;12\n".encode(), trial=True)
@@ -268,12 +268,12 @@ def test_every_file_response_of_the_app_is_in_this_matrix() -> None:
             continue
         if pattern.search(path.read_text(encoding="utf-8")):
             serving.add(str(path.relative_to(root)))
-    assert serving == {"core/views.py", "customers/person_views.py"}
+    assert serving == {"core/views.py", "customers/views/people.py"}
 
 
 def test_a_failed_jobs_traceback_is_for_administrators_and_its_starter_reads_the_message(cast: Any, api: Any) -> None:
     from velinimet.core.jobs import job_run
-    from velinimet.customers.importer import import_start
+    from velinimet.customers.services.importer import import_start
 
     job = import_start(
         actor=cast.rep_ist, kind="person", data=("Ad;Soyad\n" + ";".join(["x"] * 300) + "\n").encode(), trial=True

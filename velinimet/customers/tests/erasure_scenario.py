@@ -84,11 +84,11 @@ def build(cast: Any, api: Any) -> dict[str, Any]:
     from velinimet.core.models import Job
     from velinimet.core.services import audit_export_start
     from velinimet.customers import services
-    from velinimet.customers.calls import call_incoming
-    from velinimet.customers.custom_fields import custom_field_create
-    from velinimet.customers.finder import duplicates_find_start
-    from velinimet.customers.importer import import_start
-    from velinimet.customers.merge import records_merge
+    from velinimet.customers.services.calls import call_incoming
+    from velinimet.customers.services.custom_fields import custom_field_create
+    from velinimet.customers.services.finder import duplicates_find_start
+    from velinimet.customers.services.importer import import_start
+    from velinimet.customers.services.merge import records_merge
 
     custom_field_create(actor=cast.admin, record_type="person", label="Evcil hayvan", key="pet")
     acme = services.company_create(
@@ -176,7 +176,7 @@ def build(cast: Any, api: Any) -> dict[str, Any]:
 
 
 def erase(cast: Any, person: Any) -> None:
-    from velinimet.customers.kvkk import person_erase
+    from velinimet.customers.services.kvkk import person_erase
 
     person_erase(actor=cast.admin, person=person, reason=f"Başvuru 2026/41 ({FIRST} {LAST}, {MOBILE_NATIONAL})")
 

@@ -70,7 +70,7 @@ def import_or_write(*, role: str, user_id: int, lines: int = 0, writes: int = 0)
     from velinimet.accounts.models import User
     from velinimet.core.jobs import job_run
     from velinimet.core.models import Job
-    from velinimet.customers.importer import import_start
+    from velinimet.customers.services.importer import import_start
 
     actor = User.objects.get(pk=user_id)
     if role == "import":

@@ -502,7 +502,7 @@ def test_incoming_call_pops_up_for_the_user_at_the_extension(
 
 
 def test_the_pop_link_opens_the_360_page(cast: Any, page: Page, login: Any) -> None:
-    from velinimet.customers.calls import call_incoming
+    from velinimet.customers.services.calls import call_incoming
 
     person = make_person(cast.rep_ist, "Şükrü", "Öztürk", "0532 123 45 67")
     cast.rep_ist.extension = "201"

@@ -177,7 +177,7 @@ def test_a_changed_role_is_seen_on_the_next_call(cast: Any, api: Any, sukru: Per
 
 def test_the_looked_up_record_reads_its_other_fields_on_demand(cast: Any, sukru: Person) -> None:
     """The lookup reads only the card's columns; the rest of the record loads when read, with its owner named."""
-    from velinimet.customers.search import caller_lookup
+    from velinimet.customers.selectors.caller import caller_lookup
 
     cast.rep_ist.last_name = "Yılmaz"
     cast.rep_ist.save()

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from velinimet.core.exceptions import DomainError
 from velinimet.core.models import Job
 from velinimet.customers import services
-from velinimet.customers.importer import ImportFileError, import_start, read_table
 from velinimet.customers.models import Company, Person
+from velinimet.customers.services.importer import ImportFileError, import_start, read_table
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +183,7 @@ def test_a_user_who_may_not_create_cannot_import(cast: Any) -> None:
 
 def test_a_resumed_import_does_not_import_lines_twice(cast: Any) -> None:
     from velinimet.core.jobs import job_run
-    from velinimet.customers import importer
+    from velinimet.customers.services import importer
 
     lines = "".join(f"Kişi{i};Test;0532 100 {i // 100:02d} {i % 100:02d}\n" for i in range(450))
     data = ("Ad;Soyad;Telefon\n" + lines).encode()
@@ -290,7 +290,7 @@ def test_uploads_are_deleted_once_imported_or_after_a_week(cast: Any) -> None:
     import os
     import time
 
-    from velinimet.customers.importer import import_dir, imports_clean
+    from velinimet.customers.services.importer import import_dir, imports_clean
 
     trial = _run(cast.rep_ist, "Ad;Telefon;Telefon\nDeniz;0532 111 22 33;0212 444 55 66\n")
     upload = import_dir() / trial.params["file"]

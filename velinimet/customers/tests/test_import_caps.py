@@ -16,8 +16,8 @@ from django.test import Client
 
 from velinimet.core.jobs import job_run
 from velinimet.core.models import Job
-from velinimet.customers.importer import import_dir, import_start
 from velinimet.customers.models import Person
+from velinimet.customers.services.importer import import_dir, import_start
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_an_upload_past_the_size_cap_is_refused_while_it_is_stored(english: Any,
     """A chunked request carries no length for the middleware to check: the copy counts the bytes."""
     from django.utils import translation
 
-    from velinimet.customers.importer import ImportFileError
+    from velinimet.customers.services.importer import ImportFileError
 
     settings.MAX_IMPORT_BODY = 100_000
     chunks = iter([b"Ad;Soyad\n", *[b"Ali;Veli\n" * 1000] * 20])

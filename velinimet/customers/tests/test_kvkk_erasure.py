@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from . import erasure_scenario as scenario
+from velinimet.customers.tests import erasure_scenario as scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_a_namesakes_history_is_not_erased_with_the_person(cast: Any) -> None:
     from velinimet.activities.services import activity_log
     from velinimet.core.models import AuditEntry
     from velinimet.customers import services
-    from velinimet.customers.kvkk import person_erase
+    from velinimet.customers.services.kvkk import person_erase
 
     erased = services.person_create(
         actor=cast.admin, first_name="Ayşe", last_name="Kaya", phones=[services.PhoneIn("0533 100 20 30")]
@@ -134,9 +134,9 @@ def test_an_upload_waiting_for_its_real_import_cannot_bring_an_erased_person_bac
     from velinimet.core.jobs import job_run
     from velinimet.customers import services
     from velinimet.customers.exceptions import DomainError
-    from velinimet.customers.importer import import_dir, import_start
-    from velinimet.customers.kvkk import person_erase
     from velinimet.customers.models import Person
+    from velinimet.customers.services.importer import import_dir, import_start
+    from velinimet.customers.services.kvkk import person_erase
 
     gulsen = services.person_create(
         actor=cast.admin,

@@ -10,9 +10,9 @@ from django.test import Client
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.models import AuditEntry, Job
 from velinimet.customers import services
-from velinimet.customers.finder import duplicates_find_start
-from velinimet.customers.merge import merge_undo, records_merge
 from velinimet.customers.models import Consent, Employment, Person, Phone
+from velinimet.customers.services.finder import duplicates_find_start
+from velinimet.customers.services.merge import merge_undo, records_merge
 
 pytestmark = pytest.mark.django_db
 P, E = services.PhoneIn, services.EmailIn
@@ -179,8 +179,8 @@ def test_kvkk_export_and_erasure(cast: Any, api: Any, pair: tuple[Person, Person
 
 
 def test_erasure_after_a_merge_cannot_be_undone_and_erases_the_twin(cast: Any, pair: tuple[Person, Person]) -> None:
-    from velinimet.customers.kvkk import person_erase
     from velinimet.customers.models import Merge
+    from velinimet.customers.services.kvkk import person_erase
 
     a, b = pair
     records_merge(actor=cast.manager, survivor=a, other=b, choices={"tckn": "other"})

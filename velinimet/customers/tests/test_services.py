@@ -12,7 +12,7 @@ from velinimet.core.search import search
 from velinimet.customers import services
 from velinimet.customers.exceptions import DuplicateFound, EditConflict
 from velinimet.customers.models import Company, Consent, CustomField, Person, Phone
-from velinimet.customers.search import caller_lookup
+from velinimet.customers.selectors.caller import caller_lookup
 
 pytestmark = pytest.mark.django_db
 P = services.PhoneIn

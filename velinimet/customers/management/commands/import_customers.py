@@ -28,7 +28,7 @@ class Command(BaseCommand):
         from velinimet.core.exceptions import DomainError
         from velinimet.core.jobs import job_run
         from velinimet.core.models import Job
-        from velinimet.customers.importer import import_start
+        from velinimet.customers.services.importer import import_start
 
         try:  # the same lookup as the login: "AYŞE" is the user "Ayşe"
             user = get_user_model().objects.get_by_natural_key(opts["user"])

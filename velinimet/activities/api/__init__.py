@@ -1,0 +1,1 @@
+"""The activities API under /api/v1/: ``serializers``, ``views`` and the ``urls`` that api_urls includes."""

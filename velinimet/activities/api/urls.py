@@ -1,0 +1,11 @@
+"""The activities endpoints; velinimet/api_urls.py includes them under /api/v1/."""
+
+from rest_framework.routers import DefaultRouter
+
+from velinimet.activities.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("activities", views.ActivityViewSet, basename="activity")
+
+urlpatterns = router.urls

@@ -1,0 +1,86 @@
+"""/api/v1/activities/: the timeline over the API (list per customer, log, change, delete)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from velinimet.activities import services
+from velinimet.activities.api.serializers import ActivitySerializer
+from velinimet.activities.models import Activity, Kind
+from velinimet.activities.selectors import ORDER, activity_list
+from velinimet.core.input_guard import parse_int
+from velinimet.core.rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
+from velinimet.core.visibility import restrict
+from velinimet.customers.models import Company, Person
+
+
+class ActivityPagination(CursorPagination):
+    ordering = ORDER  # type: ignore[assignment]  # DRF takes a tuple too
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("person", int, description="only this person's timeline"),
+            OpenApiParameter("company", int, description="only this company's timeline"),
+            OpenApiParameter("kind", str, description="only this kind: " + ", ".join(Kind.values)),
+        ]
+    ),
+    create=extend_schema(responses={201: ActivitySerializer, 400: ErrorSerializer, 403: ErrorSerializer}),
+)
+class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
+    """Activities (calls, visits, e-mails, SMS, post, social, service, events, tasks, notes), newest first."""
+
+    serializer_class = ActivitySerializer
+    pagination_class = ActivityPagination
+    record_type = services.RECORD_TYPE
+
+    def get_queryset(self) -> Any:
+        qs = activity_list(self.request.user)
+        params = self.request.query_params
+        for key in ("person", "company"):
+            if params.get(key):  # a number the database can compare (not 2**64): else a 400, not a 500
+                qs = qs.filter(**{f"{key}_id": parse_int(params[key], field=key)})
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        return qs
+
+    def _customer(self, model: type[Person] | type[Company], pk: Any, field: str) -> Any:
+        if pk is None:
+            return None
+        record = restrict(model.objects.filter(pk=pk, deleted_at__isnull=True), self.request.user).first()
+        if record is None:
+            raise serializers.ValidationError({field: [_("No such customer.")]})
+        return record
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        data.pop("version", None)
+        person = self._customer(Person, data.pop("person_id", None), "person")
+        company = self._customer(Company, data.pop("company_id", None), "company")
+        activity = services.activity_log(actor=request.user, person=person, company=company, **data)
+        return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        activity = self.get_object()
+        ser = self.get_serializer(activity, data=request.data, partial=kwargs.get("partial", False))
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        for key in ("person_id", "company_id"):
+            if key in data and data.pop(key) != getattr(activity, key):
+                raise serializers.ValidationError(
+                    {key[:-3]: [_("An activity stays with its customer: delete it and log it again there.")]}
+                )
+        activity = services.activity_update(actor=request.user, activity=activity, **data)
+        return Response(self.get_serializer(activity).data)
+
+    def perform_destroy(self, instance: Activity) -> None:
+        services.activity_delete(actor=self.request.user, activity=instance)

@@ -1,0 +1,146 @@
+"""Reads of people and companies, always through visibility. Lists use keyset pagination."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from velinimet.core.selectors import keyset
+from velinimet.core.visibility import Action, get_for_user, restrict
+from velinimet.customers.models import Company, Consent, CustomField, Employment, Merge, Person
+
+SORTS = {
+    "name": ("search_key", "id"),
+    "-name": ("-search_key", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "number": ("customer_number", "id"),
+}
+
+
+def get_person_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Person:
+    qs = Person.objects.filter(deleted_at__isnull=True).select_related("owner", "team")
+    return get_for_user(qs, user, pk, action=action)
+
+
+def get_company_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Company:
+    qs = Company.objects.filter(deleted_at__isnull=True).select_related("owner", "team", "parent")
+    return get_for_user(qs, user, pk, action=action)
+
+
+def get_merge_for_user(user: Any, pk: Any) -> Merge:
+    """A merge, for a user who may change the record that survived it: 404 if hidden, 403 if read-only."""
+    from django.http import Http404
+
+    merge = Merge.objects.filter(pk=pk).first()
+    if merge is None:
+        raise Http404
+    getter = get_person_for_user if merge.kind == "person" else get_company_for_user
+    getter(user, merge.survivor_id, action=Action.UPDATE)
+    return merge
+
+
+@dataclass
+class ListFilters:
+    owner: int | None = None
+    team: int | None = None
+    tag: str = ""
+    city: str = ""
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None
+    custom: dict[str, Any] | None = None
+    deleted: bool = False
+
+
+def _filtered(qs: QuerySet[Any], filters: ListFilters) -> QuerySet[Any]:
+    from velinimet.core.text import fold
+
+    qs = qs.filter(deleted_at__isnull=not filters.deleted)
+    if filters.owner:
+        qs = qs.filter(owner_id=filters.owner)
+    if filters.team:
+        qs = qs.filter(team_id=filters.team)
+    if filters.tag:
+        qs = qs.filter(tags__key=fold(filters.tag))
+    if filters.city:
+        qs = qs.filter(addresses__city_key=fold(filters.city)).distinct()
+    if filters.created_from:
+        qs = qs.filter(created_at__date__gte=filters.created_from)
+    if filters.created_to:
+        qs = qs.filter(created_at__date__lte=filters.created_to)
+    for key, value in (filters.custom or {}).items():
+        if value not in ("", None):
+            qs = qs.filter(**{f"custom__{key}": value})
+    return qs
+
+
+def person_list(user: Any, filters: ListFilters | None = None) -> QuerySet[Person]:
+    qs = restrict(Person.objects.select_related("owner", "team"), user)
+    return _filtered(qs, filters or ListFilters())
+
+
+def company_list(user: Any, filters: ListFilters | None = None) -> QuerySet[Company]:
+    qs = restrict(Company.objects.select_related("owner", "team"), user)
+    return _filtered(qs, filters or ListFilters())
+
+
+def keyset_page(qs: QuerySet[Any], sort: str, after: str | None, size: int = 50) -> tuple[list[Any], str | None]:
+    """One page of a people/companies list sorted by ``sort`` (see ``SORTS``), after the cursor ``after``."""
+    return keyset(qs, SORTS.get(sort, SORTS["-created"]), after, size)
+
+
+def person_360(person: Person) -> dict[str, Any]:
+    """Everything the customers module knows about a person, for the 360° page (a handful of queries)."""
+    employments = Employment.objects.filter(person=person).select_related("company").order_by("-is_primary")
+    return {
+        "phones": list(person.phones.order_by("-is_primary", "id")),
+        "emails": list(person.emails.order_by("-is_primary", "id")),
+        "addresses": list(person.addresses.order_by("-is_primary", "id")),
+        "cards": list(person.cards.all()),
+        "tags": list(person.tags.all()),
+        "employments": list(employments),
+        "consent_history": list(person.consents.select_related("recorded_by")[:50]),
+        "custom_fields": custom_field_values("person", person.custom),
+    }
+
+
+def company_360(company: Company, user: Any) -> dict[str, Any]:
+    people = restrict(Person.objects.filter(employments__company=company, deleted_at__isnull=True), user)
+    return {
+        "phones": list(company.phones.order_by("-is_primary", "id")),
+        "emails": list(company.emails.order_by("-is_primary", "id")),
+        "addresses": list(company.addresses.order_by("-is_primary", "id")),
+        "cards": list(company.cards.all()),
+        "tags": list(company.tags.all()),
+        "people": list(
+            people.prefetch_related(Prefetch("employments", Employment.objects.filter(company=company)))[:100]
+        ),
+        "branches": list(restrict(company.branches.filter(deleted_at__isnull=True), user)[:100]),
+        "custom_fields": custom_field_values("company", company.custom),
+    }
+
+
+def custom_field_values(record_type: str, values: dict[str, Any]) -> list[tuple[CustomField, str]]:
+    """(definition, display text) for the 360° page."""
+    from django.utils.translation import gettext
+
+    def display(value: Any) -> str:
+        if value in (None, "", []):
+            return "—"
+        if value is True or value is False:
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    return [(d, display(values.get(d.key))) for d in CustomField.objects.filter(record_type=record_type)]
+
+
+def consent_in_force(person: Person) -> dict[str, Consent]:
+    current: dict[str, Consent] = {}
+    for consent in person.consents.order_by("-at", "-id"):
+        current.setdefault(consent.channel, consent)
+    return current

@@ -1,0 +1,1 @@
+"""The customers HTML pages, by sub-concept; ``urls.py`` maps them."""

@@ -1,0 +1,37 @@
+"""Caller recognition for phone systems: a PBX posts the incoming call, the user at that extension sees
+a screen-pop in the browser (htmx polls a tiny endpoint every second) linking to the 360° page."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from velinimet.core.http import AuthedRequest
+from velinimet.customers.models import IncomingCall
+
+POP_SECONDS = 60
+
+
+@login_required
+def screen_pop(request: AuthedRequest) -> HttpResponse:
+    """The htmx poll: the newest unseen call for this user from the last minute, or nothing."""
+    since = timezone.now() - datetime.timedelta(seconds=POP_SECONDS)
+    call = (
+        IncomingCall.objects.filter(user=request.user, seen_at__isnull=True, created_at__gte=since)
+        .select_related("person", "company")
+        .order_by("-created_at")
+        .first()
+    )
+    return render(request, "customers/_screen_pop.html", {"call": call})
+
+
+@login_required
+@require_POST
+def screen_pop_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
+    IncomingCall.objects.filter(pk=pk, user=request.user).update(seen_at=timezone.now())
+    return HttpResponse("")

@@ -1,0 +1,377 @@
+"""Customer screens: lists, forms, the 360° page, consents, bulk actions. Thin: parse, fetch, service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from velinimet.accounts.models import User
+from velinimet.core import limits
+from velinimet.core.exceptions import DomainError
+from velinimet.core.forms import apply_domain_error
+from velinimet.core.fulltext import contains_all
+from velinimet.core.http import AuthedRequest
+from velinimet.core.text import fold
+from velinimet.core.visibility import Action, Level, can, level_for, restrict
+from velinimet.customers import services
+from velinimet.customers.exceptions import DuplicateFound
+from velinimet.customers.forms import CompanyForm, ConsentForm, CustomerForm, ListFilterForm, PersonForm
+from velinimet.customers.models import Company, Person, SavedView
+from velinimet.customers.sections import sections_for
+from velinimet.customers.selectors import (
+    ListFilters,
+    company_360,
+    company_list,
+    consent_in_force,
+    get_company_for_user,
+    get_person_for_user,
+    keyset_page,
+    person_360,
+    person_list,
+)
+
+KINDS: dict[str, dict[str, Any]] = {
+    "person": {
+        "model": Person,
+        "rt": "customers.person",
+        "list": person_list,
+        "get": get_person_for_user,
+        "form": PersonForm,
+        "create": services.person_create,
+        "update": services.person_update,
+    },
+    "company": {
+        "model": Company,
+        "rt": "customers.company",
+        "list": company_list,
+        "get": get_company_for_user,
+        "form": CompanyForm,
+        "create": services.company_create,
+        "update": services.company_update,
+    },
+}
+
+
+def require_read(user: Any, kind: str) -> None:
+    if level_for(user, KINDS[kind]["rt"], Action.READ) == Level.NONE:
+        raise PermissionDenied
+
+
+# --- lists ----------------------------------------------------------------------------------
+def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
+    require_read(request.user, kind)
+    form = ListFilterForm(request.GET or None)
+    from velinimet.accounts.selectors import team_list
+
+    visible_users = restrict(User.objects.filter(is_active=True), request.user).order_by("first_name", "username")
+    form.fields["owner"].choices = [("", "—")] + [(u.pk, str(u)) for u in visible_users[:500]]  # type: ignore[attr-defined]
+    form.fields["team"].choices = [("", "—")] + [(t.pk, t.name) for t in team_list(request.user)]  # type: ignore[attr-defined]
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
+    custom_filters, custom_inputs = _custom_filters(request, kind)
+    filters = ListFilters(
+        custom=custom_filters,
+        tag=data.get("tag", ""),
+        city=data.get("city", ""),
+        created_from=data.get("created_from"),
+        created_to=data.get("created_to"),
+        owner=request.user.pk if data.get("mine") else data.get("owner"),
+        team=data.get("team"),
+    )
+    qs = KINDS[kind]["list"](request.user, filters)
+    words = fold(data.get("q", "")).split()
+    if words:
+        qs = contains_all(qs, words)
+    if kind == "person":
+        qs = qs.prefetch_related("phones", "emails")
+    else:
+        qs = qs.prefetch_related("phones", "addresses")
+    # An invalid filter lists nothing: ignored, it would list (and bulk-change) more than asked for.
+    rows, cursor = keyset_page(qs, data.get("sort") or "-created", request.GET.get("after")) if valid else ([], None)
+    params = {k: v for k, v in request.GET.items() if k != "after"}
+    context = {
+        "kind": kind,
+        "form": form,
+        "rows": rows,
+        "next_url": f"?{urlencode({**params, 'after': cursor})}" if cursor else None,
+        "saved_views": SavedView.objects.filter(user=request.user, kind=kind),
+        "query_string": urlencode(params),
+        "custom_inputs": custom_inputs,
+        "can_create": level_for(request.user, KINDS[kind]["rt"], Action.CREATE) > Level.NONE,
+        "can_assign": level_for(request.user, KINDS[kind]["rt"], Action.ASSIGN) > Level.NONE,
+        "can_update": level_for(request.user, KINDS[kind]["rt"], Action.UPDATE) > Level.NONE,
+        "assignees": restrict(User.objects.filter(is_active=True), request.user).order_by("first_name")[:200],
+    }
+    if request.htmx and request.GET.get("after"):
+        return render(request, "customers/record_list.html#rows", context)
+    return render(request, "customers/record_list.html", context)
+
+
+def _custom_filters(request: AuthedRequest, kind: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """List filters on custom fields: ``?cf_<key>=value`` (multiple-choice fields are not filterable yet)."""
+    from velinimet.customers.models import CustomField
+    from velinimet.customers.services.validation import _custom_value as custom_number
+
+    values: dict[str, Any] = {}
+    inputs = []
+    for definition in CustomField.objects.filter(record_type=kind).exclude(kind=CustomField.Kind.MULTI):
+        raw = request.GET.get(f"cf_{definition.key}", "").strip()
+        inputs.append({"definition": definition, "name": f"cf_{definition.key}", "value": raw})
+        if not raw:
+            continue
+        if definition.kind == CustomField.Kind.BOOLEAN:
+            values[definition.key] = raw.lower() in {"1", "true", "yes", "on"}
+        elif definition.kind == CustomField.Kind.NUMBER:
+            try:  # the stored values' own rule: no "nan", "inf", "1e400" or numbers past 2**53 in the query
+                values[definition.key] = custom_number(definition, raw)
+            except ValueError:
+                continue
+        else:
+            values[definition.key] = raw
+    return values, inputs
+
+
+@login_required
+def person_list_view(request: AuthedRequest) -> HttpResponse:
+    return record_list(request, "person")
+
+
+@login_required
+def company_list_view(request: AuthedRequest) -> HttpResponse:
+    return record_list(request, "company")
+
+
+@login_required
+@require_POST
+def saved_view_create(request: AuthedRequest, kind: str) -> HttpResponse:
+    name = " ".join(request.POST.get("name", "").split())
+    query = request.POST.get("query", "")
+    target = reverse(f"customers:{kind}_list")
+    too_long = limits.length_error(name, limits.SAVED_VIEW_NAME) or limits.length_error(query, limits.SAVED_VIEW_QUERY)
+    if not name:
+        messages.error(request, _("Give the view a name."))
+    elif too_long:  # refused, not cut: a cut query would filter differently from what was on screen
+        messages.error(request, too_long)
+        return redirect(target)
+    else:
+        SavedView.objects.update_or_create(user=request.user, kind=kind, name=name, defaults={"query": query})
+        messages.success(request, _("View “%(name)s” saved.") % {"name": name})
+    return redirect(f"{target}?{query}")
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    """Delete one of the user's own saved views (another user's is not found)."""
+    view = SavedView.objects.filter(user=request.user, kind=kind, pk=pk).first()
+    if view is None:
+        raise Http404
+    view.delete()
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect(f"customers:{kind}_list")
+
+
+@login_required
+@require_POST
+def bulk_action(request: AuthedRequest, kind: str) -> HttpResponse:
+    model = KINDS[kind]["model"]
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    records = list(restrict(model.objects.filter(pk__in=ids, deleted_at__isnull=True), request.user))
+    back = reverse(f"customers:{kind}_list") + "?" + request.POST.get("query", "")
+    if not records:
+        messages.error(request, _("Select at least one record."))
+        return redirect(back)
+    try:
+        if request.POST.get("action") == "assign":
+            owner = (
+                restrict(User.objects.filter(is_active=True), request.user)
+                .filter(pk=request.POST.get("owner") or 0)
+                .first()
+            )
+            if owner is None:
+                raise DomainError(_("Choose who gets the records."))
+            count = services.records_assign(actor=request.user, records=records, owner=owner)
+            messages.success(request, _("%(count)s records given to %(name)s.") % {"count": count, "name": owner})
+        elif request.POST.get("action") == "tag":
+            count = services.records_add_tag(actor=request.user, records=records, tag=request.POST.get("tag", ""))
+            messages.success(request, _("Tag added to %(count)s records.") % {"count": count})
+        else:
+            raise DomainError(_("Choose an action."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
+
+
+# --- create and edit ------------------------------------------------------------------------
+def _form(kind: str, request: AuthedRequest, initial: dict[str, Any] | None = None, slots: int = 2) -> CustomerForm:
+    form_class = KINDS[kind]["form"]
+    form = form_class(request.POST or None, initial=initial, phone_slots=slots, email_slots=slots)
+    if kind == "person":
+        form.fields["company"].queryset = restrict(Company.objects.filter(deleted_at__isnull=True), request.user)
+    else:
+        form.fields["parent"].queryset = restrict(Company.objects.filter(deleted_at__isnull=True), request.user)
+    return form
+
+
+def record_create(request: AuthedRequest, kind: str) -> HttpResponse:
+    if level_for(request.user, KINDS[kind]["rt"], Action.CREATE) == Level.NONE:
+        raise PermissionDenied
+    # "New person" from an unknown caller's pop-up brings the number along: ?phone=…
+    phone = request.GET.get("phone", "").strip()[:40]
+    form = _form(kind, request, initial={"phone_0": phone, "phone_kind_0": "mobile"} if phone else None)
+    candidates = None
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if kind == "person":
+            kwargs["company"] = form.cleaned_data.get("company")
+            kwargs["company_title"] = form.cleaned_data.get("company_title") or ""
+        try:
+            record = KINDS[kind]["create"](actor=request.user, force=form.cleaned_data.get("force", False), **kwargs)
+        except DuplicateFound as exc:
+            candidates = exc.candidates
+            form.add_error(None, exc.message)
+        except DomainError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": record})
+            return redirect(f"customers:{kind}_detail", pk=record.pk)
+    return render(request, "customers/record_form.html", {"form": form, "kind": kind, "candidates": candidates})
+
+
+def _apply(form: CustomerForm, exc: DomainError) -> None:
+    """Map service error keys (``phones.0.number``) onto the form's slot fields."""
+    mapped: dict[str, list[str]] = {}
+    for key, msgs in exc.errors.items():
+        parts = key.split(".")
+        if parts[0] == "phones" and len(parts) > 1:
+            key = f"phone_{parts[1]}"
+        elif parts[0] == "emails" and len(parts) > 1:
+            key = f"email_{parts[1]}"
+        elif parts[0] == "addresses" and len(parts) > 2:
+            key = parts[2]
+        elif parts[0] == "card_numbers":
+            key = "card_numbers"
+        elif parts[0] == "custom" and len(parts) > 1:
+            key = f"custom_{parts[1]}"
+        mapped.setdefault(key, []).extend(msgs)
+    apply_domain_error(form, DomainError(exc.message, errors=mapped))
+
+
+def record_edit(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    record = KINDS[kind]["get"](request.user, pk, action=Action.UPDATE)
+    slots = max(2, record.phones.count() + 1, record.emails.count() + 1)
+    form = _form(kind, request, initial=KINDS[kind]["form"].initial_for(record), slots=slots)
+    for name in ("company", "company_title"):  # company links are managed on the 360° page
+        form.fields.pop(name, None)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        # The form edits the primary address; the others stay as they are.
+        kwargs["addresses"] += [
+            services.AddressIn(
+                kind=a.kind,
+                country=a.country,
+                city=a.city,
+                district=a.district,
+                neighbourhood=a.neighbourhood,
+                street=a.street,
+                postal_code=a.postal_code,
+            )
+            for a in record.addresses.order_by("-is_primary", "id")[1:]
+        ]
+        try:
+            KINDS[kind]["update"](
+                actor=request.user, **{kind: record}, version=form.cleaned_data.get("version"), **kwargs
+            )
+        except DomainError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": record})
+            return redirect(f"customers:{kind}_detail", pk=record.pk)
+    return render(request, "customers/record_form.html", {"form": form, "kind": kind, "record": record})
+
+
+@login_required
+def person_create(request: AuthedRequest) -> HttpResponse:
+    return record_create(request, "person")
+
+
+@login_required
+def company_create(request: AuthedRequest) -> HttpResponse:
+    return record_create(request, "company")
+
+
+@login_required
+def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return record_edit(request, "person", pk)
+
+
+@login_required
+def company_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return record_edit(request, "company", pk)
+
+
+@login_required
+@require_POST
+def record_delete(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    record = KINDS[kind]["get"](request.user, pk, action=Action.DELETE)
+    services.record_delete(actor=request.user, record=record)
+    messages.success(request, _("“%(name)s” moved to the trash.") % {"name": record})
+    return redirect(f"customers:{kind}_list")
+
+
+# --- the 360° page --------------------------------------------------------------------------
+@login_required
+def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, pk)
+    return render(
+        request,
+        "customers/person_detail.html",
+        {
+            "record": person,
+            "kind": "person",
+            **person_360(person),
+            "consents": consent_in_force(person),
+            "consent_form": ConsentForm(),
+            "sections": sections_for(request.user, person, "person"),
+            "may_edit": can(request.user, person, Action.UPDATE),
+            "may_delete": can(request.user, person, Action.DELETE),
+            "merges": _merges("person", person.pk),
+            "may_export": can(request.user, person, Action.EXPORT),
+            "linkable_companies": restrict(Company.objects.filter(deleted_at__isnull=True), request.user).order_by(
+                "search_key"
+            )[:300],
+        },
+    )
+
+
+@login_required
+def company_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    company = get_company_for_user(request.user, pk)
+    return render(
+        request,
+        "customers/company_detail.html",
+        {
+            "record": company,
+            "kind": "company",
+            **company_360(company, request.user),
+            "sections": sections_for(request.user, company, "company"),
+            "may_edit": can(request.user, company, Action.UPDATE),
+            "may_delete": can(request.user, company, Action.DELETE),
+            "merges": _merges("company", company.pk),
+        },
+    )
+
+
+def _merges(kind: str, pk: int) -> list[Any]:
+    from velinimet.customers.models import Merge
+
+    return list(Merge.objects.filter(kind=kind, survivor_id=pk, undone_at__isnull=True)[:10])
