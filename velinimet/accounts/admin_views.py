@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
-from velinimet.core.http import AuthedRequest
 from velinimet.core.registry import RECORD_TYPES
 from velinimet.core.visibility import Action, Level, can, can_read_type, get_for_user, level_for
 

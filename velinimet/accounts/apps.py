@@ -10,7 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import registrations  # noqa: F401
         from .sessions import on_user_logged_in
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="velinimet.accounts.sessions")

@@ -38,6 +38,16 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
+def demo_login_text() -> str:
+    """What `velinimet demo` prints under the URL: how to log in as each demo user."""
+    return (
+        "Username: admin\n"
+        f"Password: {demo_password()}\n"
+        "(The same password works for mudur, temsilci.ist, temsilci.baku, servis, pazarlama, "
+        "teknisyen, analist and izleyici: one user per role.)\n"
+    )
+
+
 @transaction.atomic
 def load_demo_users() -> list[User]:
     """Create the demo teams and users; the caller makes sure the database is empty."""

@@ -1,14 +1,21 @@
-"""Record types and settings links of the accounts app."""
+"""What the accounts app plugs into the registry: record types (its own, and the kernel's jobs and audit
+log, whose default levels are given per role), settings links, search providers and the demo users."""
 
 from django.utils.translation import gettext_lazy as _
 
-from velinimet.core.registrations import ROLE_SLUGS, uniform
-from velinimet.core.registry import RecordType, SettingsLink, register_record_type, register_settings_link
-from velinimet.core.visibility import Level
+from velinimet.core.demo import DemoLoader
+from velinimet.core.registry import RecordType, SettingsLink, registry
+from velinimet.core.search import SearchProvider
+from velinimet.core.visibility import Level, uniform
+
+from .demo import demo_login_text, load_demo_users
+from .roles import ROLE_SLUGS
+from .selectors import search_teams, search_users
 
 ADMIN_ONLY = {"administrator": uniform(Level.ALL)}
+_JOB_ACTIONS = ("read", "create", "delete")
 
-register_record_type(
+for record_type in (
     RecordType(
         key="accounts.user",
         label=_("Users"),
@@ -21,9 +28,7 @@ register_record_type(
             **{slug: {"read": Level.TEAM} for slug in ROLE_SLUGS[2:]},
         },
         order=800,
-    )
-)
-register_record_type(
+    ),
     RecordType(
         key="accounts.team",
         label=_("Teams"),
@@ -36,9 +41,7 @@ register_record_type(
             **{slug: {"read": Level.TEAM_TREE} for slug in ROLE_SLUGS[1:]},
         },
         order=810,
-    )
-)
-register_record_type(
+    ),
     RecordType(
         key="accounts.role",
         label=_("Roles"),
@@ -48,38 +51,41 @@ register_record_type(
         actions=("read", "create", "update", "delete"),
         defaults={"administrator": uniform(Level.ALL, ("read", "create", "update", "delete"))},
         order=820,
-    )
-)
+    ),
+    RecordType(
+        key="core.job",
+        label=_("Background jobs"),
+        model="core.Job",
+        owner_field="started_by",
+        team_field="started_by__team",
+        actions=_JOB_ACTIONS,
+        defaults={
+            "administrator": uniform(Level.ALL, _JOB_ACTIONS),
+            "sales_manager": {"read": Level.TEAM_TREE, "create": Level.OWN, "delete": Level.OWN},
+            **{slug: uniform(Level.OWN, _JOB_ACTIONS) for slug in ROLE_SLUGS[2:]},
+        },
+        order=900,
+    ),
+    RecordType(
+        key="core.auditentry",
+        label=_("Audit log"),
+        model="core.AuditEntry",
+        owner_field="actor",
+        team_field="actor__team",
+        actions=("read", "export"),
+        defaults={"administrator": uniform(Level.ALL, ("read", "export"))},
+        order=910,
+    ),
+):
+    registry.register("core.record_types", record_type)
 
-register_settings_link(
-    SettingsLink(_("Users"), "accounts:user_list", _("People who log in, their team and role."), "accounts.user", 10)
-)
-register_settings_link(
-    SettingsLink(_("Teams"), "accounts:team_list", _("Teams and sub-teams, like business units."), "accounts.team", 20)
-)
-register_settings_link(
-    SettingsLink(_("Roles"), "accounts:role_list", _("What each role may read and change."), "accounts.role", 30)
-)
+for link in (
+    SettingsLink(_("Users"), "accounts:user_list", _("People who log in, their team and role."), "accounts.user", 10),
+    SettingsLink(_("Teams"), "accounts:team_list", _("Teams and sub-teams, like business units."), "accounts.team", 20),
+    SettingsLink(_("Roles"), "accounts:role_list", _("What each role may read and change."), "accounts.role", 30),
+):
+    registry.register("core.settings_links", link)
 
-
-def _register_search() -> None:
-    from velinimet.core.search import SearchProvider, register_search_provider
-
-    from .selectors import search_teams, search_users
-
-    register_search_provider(SearchProvider("user", _("Users"), search_users, order=900))
-    register_search_provider(SearchProvider("team", _("Teams"), search_teams, order=910))
-
-
-_register_search()
-
-
-def _register_demo() -> None:
-    from velinimet.core.demo import register_demo_loader
-
-    from .demo import load_demo_users
-
-    register_demo_loader(10, load_demo_users)
-
-
-_register_demo()
+registry.register("core.search_providers", SearchProvider("user", _("Users"), search_users, order=900))
+registry.register("core.search_providers", SearchProvider("team", _("Teams"), search_teams, order=910))
+registry.register("core.demo_loaders", DemoLoader("accounts", 10, load_demo_users, demo_login_text))

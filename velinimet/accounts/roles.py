@@ -34,6 +34,9 @@ DEFAULT_ROLES = [
     ("read_only", "Read-only", "Reads what their team sees; changes nothing."),
 ]
 
+#: The default roles' slugs, in the order above: what apps give default levels for (``RecordType.defaults``).
+ROLE_SLUGS = tuple(slug for slug, _name, _description in DEFAULT_ROLES)
+
 
 def ensure_default_roles(role_model: Any = None) -> None:
     """Create any missing default role (the migration does this; a flushed test database needs it again)."""

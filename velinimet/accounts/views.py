@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
-from velinimet.core.http import AuthedRequest
 
 from . import lockout, services, two_factor
 from .forms import (

@@ -6,6 +6,3 @@ class ActivitiesConfig(AppConfig):
     name = "velinimet.activities"
     label = "activities"
     verbose_name = _("Activities")
-
-    def ready(self) -> None:
-        from . import registrations  # noqa: F401

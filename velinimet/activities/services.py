@@ -10,11 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from velinimet.core import audit, limits
-from velinimet.core.exceptions import DomainError, NotAllowed
+from velinimet.core.exceptions import DomainError, Errors, NotAllowed, check_version
 from velinimet.core.visibility import Action, Level, can, can_create, level_for
 from velinimet.customers.models import Company, Person
-from velinimet.customers.services import check_version
-from velinimet.customers.services.validation import Errors
 
 from .models import Activity, Direction, Kind
 

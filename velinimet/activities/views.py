@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
-from velinimet.core.http import AuthedRequest
 from velinimet.core.visibility import Action, Level, can, level_for, restrict
 from velinimet.customers.models import Person
 from velinimet.customers.selectors import get_company_for_user, get_person_for_user

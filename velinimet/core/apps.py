@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,4 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import registrations  # noqa: F401  (record types, job kinds, settings links)
+        # Every installed app's registrations.py, in INSTALLED_APPS order: the one way apps fill the registry.
+        autodiscover_modules("registrations")

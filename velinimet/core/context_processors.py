@@ -18,18 +18,16 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         return {"shell_languages": languages}
     nav = [
         item
-        for item in sorted(NAV_ITEMS.values(), key=lambda i: i.order)
+        for item in NAV_ITEMS.ordered()
         if (item.record_type is None or can_read_type(user, item.record_type))
         and (not item.admin_only or user.is_administrator)
     ]
     settings_links = [
-        link
-        for link in sorted(SETTINGS_LINKS, key=lambda li: li.order)
-        if link.record_type is None or can_read_type(user, link.record_type)
+        link for link in SETTINGS_LINKS.ordered() if link.record_type is None or can_read_type(user, link.record_type)
     ]
     return {
         "shell_nav": nav,
         "shell_settings_links": settings_links,
         "shell_languages": languages,
-        "shell_widgets": SHELL_WIDGETS,
+        "shell_widgets": [widget.template for widget in SHELL_WIDGETS.ordered()],
     }

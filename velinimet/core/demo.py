@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-DEMO_LOADERS: list[tuple[int, Callable[[], Any]]] = []
+from .registry import registry
 
 
-def register_demo_loader(order: int, loader: Callable[[], Any]) -> None:
-    DEMO_LOADERS.append((order, loader))
+@dataclass(frozen=True)
+class DemoLoader:
+    """One module's demo data. ``login_text`` (given the site's URL) tells how to log in to it, if it made users."""
+
+    key: str
+    order: int
+    load: Callable[[], Any]
+    login_text: Callable[[], str] | None = None
+
+
+DEMO_LOADERS = registry.declare("core.demo_loaders", DemoLoader, "functions `velinimet demo` runs, in order, once")
 
 
 def load_demo() -> bool:
@@ -20,18 +30,13 @@ def load_demo() -> bool:
     if get_user_model().objects.exists():
         return False
     with transaction.atomic():
-        for _order, loader in sorted(DEMO_LOADERS, key=lambda x: x[0]):
-            loader()
+        for loader in DEMO_LOADERS.ordered():
+            loader.load()
     return True
 
 
 def print_login(out: IO[str] | Any, url: str) -> None:
-    from velinimet.accounts.demo import demo_password
-
     out.write(f"URL: {url}\n")
-    out.write("Username: admin\n")
-    out.write(f"Password: {demo_password()}\n")
-    out.write(
-        "(The same password works for mudur, temsilci.ist, temsilci.baku, servis, pazarlama, "
-        "teknisyen, analist and izleyici: one user per role.)\n"
-    )
+    for loader in DEMO_LOADERS.ordered():
+        if loader.login_text is not None:
+            out.write(loader.login_text())

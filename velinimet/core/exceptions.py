@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
@@ -35,6 +39,40 @@ class NotAllowed(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     status = 409
+
+
+class EditConflict(Conflict):
+    """Someone saved the record after the user opened it (optimistic locking, ``check_version``)."""
+
+    code = "edit_conflict"
+
+
+class Errors:
+    """Collects field errors so the user sees every problem at once, not one per attempt."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+    def check(self) -> None:
+        if self.errors:
+            first = next(iter(self.errors.values()))[0]
+            raise DomainError(first, errors=self.errors)
+
+
+def check_version(record: Any, version: int | None) -> None:
+    """Refuse a save based on an older ``version`` of ``record`` (optimistic locking): a model with a
+    ``version`` counter and an ``updated_at`` time, read under ``select_for_update``."""
+    if version is not None and int(version) != record.version:
+        raise EditConflict(
+            _(
+                "Someone else saved this record after you opened it (at %(time)s). Reload it and make your changes "
+                "again."
+            )
+            % {"time": timezone.localtime(record.updated_at).strftime("%H:%M:%S")}
+        )
 
 
 def from_validation_error(exc: object) -> DomainError:

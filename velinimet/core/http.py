@@ -1,22 +1,19 @@
-"""Request types for annotations: views behind login_required see a real user and django-htmx's details."""
+"""Request types for annotations in the kernel: a logged-in request's user is an ``AccessSubject``.
+
+Apps use ``accounts.http.AuthedRequest``, whose user is the real ``accounts.User``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
-    from velinimet.accounts.models import User
+    from .visibility import AccessSubject
 
 
 class AuthedRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: AccessSubject  # type: ignore[assignment]
     htmx: HtmxDetails
-
-
-def request_user(request: Any) -> User:
-    """The authenticated user of a DRF or Django request (permission classes already required one)."""
-    return cast("User", request.user)

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.db.transaction import atomic
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_task
 
 from . import audit
 from .exceptions import Conflict, DomainError, NotAllowed
@@ -85,8 +86,6 @@ def job_start(*, actor: Any, kind: str, title: str, params: dict[str, Any] | Non
     if kind not in JOB_KINDS:
         raise DomainError(_("Unknown job kind."), code="unknown_job_kind")
     job = Job.objects.create(kind=kind, title=title[:200], started_by=actor, params=params or {})
-    from .tasks import run_job
-
     transaction.on_commit(lambda: run_job(str(job.pk)))
     return job
 
@@ -175,16 +174,12 @@ def jobs_requeue_stale() -> list[str]:
 
 
 def _enqueue(job_id: Any) -> None:
-    from .tasks import run_job
-
     run_job(str(job_id))
 
 
 def _enqueue_later(job_id: Any) -> None:
     """Enqueue the job's task in a second: by then a stopping worker no longer takes tasks, so the broker
     keeps it for the next worker (and tasks run at once in tests, where a delayed one waits)."""
-    from .tasks import run_job
-
     run_job.schedule((str(job_id),), delay=1)
 
 
@@ -234,3 +229,10 @@ def job_cancel(*, actor: Any, job: Job) -> Job:
             return job  # a cancellation was already asked for
         audit.record(actor=actor, action="other", instance=job, note="job cancelled")
     return job
+
+
+@db_task(retries=0)
+def run_job(job_id: str) -> None:
+    """The one task every job runs in. It lives here, not in tasks.py, because starting a job enqueues it:
+    tasks.py imports this module, and this module imports no task module (no import cycle)."""
+    job_run(job_id)

@@ -1,20 +1,127 @@
-"""Registries that let modules plug into the shell without the shell importing them.
+"""The one registry: named stores that apps fill so the kernel never imports them.
 
-A module's AppConfig.ready() registers its navigation entries, record types (for visibility),
-job kinds and settings links here; the shell, the permission screens and the job runner read them.
+Like NetBox's ``registry``: ``registry`` maps a store's name (``"core.nav"``, ``"customers.sections"``)
+to a ``Store`` of items. A store is declared once, next to the type of its items
+(``registry.declare(...)``); every app fills stores in its ``registrations.py``, and only there, with one
+call: ``registry.register("core.nav", NavItem(...))``. Django's ``autodiscover_modules("registrations")``
+(``CoreConfig.ready``) imports each installed app's ``registrations.py`` in ``INSTALLED_APPS`` order, so
+nothing else has to import them. Readers iterate a store (``RECORD_TYPES.values()``, ``store.ordered()``);
+docs/architecture.md lists every store, and a test fails when it does not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from .jobs import JobProgress
     from .models import Job
+
+T = TypeVar("T")
+
+
+def _item_key(item: Any) -> str:
+    return str(item.key)
+
+
+class Store(Mapping[str, T], Generic[T]):
+    """Items of one kind, by key. Registering a key again replaces the item (a reloaded module, a test)."""
+
+    def __init__(
+        self,
+        name: str,
+        item_type: type[T] | tuple[type, ...],
+        doc: str,
+        *,
+        key: Callable[[T], str] = _item_key,
+        on_add: Callable[[T], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.item_type = item_type
+        self.doc = doc
+        self._key = key
+        self._on_add = on_add
+        self._items: dict[str, T] = {}
+
+    def add(self, item: T) -> T:
+        if not isinstance(item, self.item_type):
+            raise ImproperlyConfigured(
+                f"registry store {self.name!r} holds {self.item_type!r}, not {type(item).__name__}: {item!r}"
+            )
+        self._items[self._key(item)] = item
+        if self._on_add is not None:
+            self._on_add(item)
+        return item
+
+    def unregister(self, key: str) -> T | None:
+        """Remove an item (tests that register a throw-away job kind)."""
+        return self._items.pop(key, None)
+
+    def ordered(self) -> list[T]:
+        """The items by their ``order`` (100 when they have none), then by key."""
+        return [v for _k, v in sorted(self._items.items(), key=lambda kv: (getattr(kv[1], "order", 100), kv[0]))]
+
+    def __getitem__(self, key: str) -> T:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"<Store {self.name}: {len(self)} items>"
+
+
+class Registry(Mapping[str, Store[Any]]):
+    def __init__(self) -> None:
+        self._stores: dict[str, Store[Any]] = {}
+
+    def declare(
+        self,
+        name: str,
+        item_type: type[T] | tuple[type, ...],
+        doc: str,
+        *,
+        key: Callable[[T], str] = _item_key,
+        on_add: Callable[[T], None] | None = None,
+    ) -> Store[T]:
+        """Create the store ``name`` (``"<app>.<what>"``). Declaring it again (a re-imported module) returns it."""
+        existing = self._stores.get(name)
+        if existing is not None:
+            return existing
+        store: Store[T] = Store(name, item_type, doc, key=key, on_add=on_add)
+        self._stores[name] = store
+        return store
+
+    def register(self, store: str, item: T) -> T:
+        """The one way to register anything: ``registry.register("core.nav", NavItem(...))``."""
+        try:
+            target = self._stores[store]
+        except KeyError:
+            raise ImproperlyConfigured(
+                f"no registry store {store!r} (declared: {', '.join(sorted(self._stores))}); "
+                "is the app that declares it installed before the one that registers into it?"
+            ) from None
+        return target.add(item)
+
+    def __getitem__(self, name: str) -> Store[Any]:
+        return self._stores[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stores)
+
+    def __len__(self) -> int:
+        return len(self._stores)
+
+
+registry = Registry()
 
 
 @dataclass(frozen=True)
@@ -46,6 +153,9 @@ class RecordType:
     actions: tuple[str, ...] = ("read", "create", "update", "delete", "assign", "export")
     defaults: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     order: int = 100
+    #: ORM paths from this record to the customer records it belongs to (``("person", "company")`` for an
+    #: activity): a child record is visible only with its customer (``core.visibility.restrict``).
+    parents: tuple[str, ...] = ()
 
     def model_class(self) -> Any:
         from django.apps import apps
@@ -78,7 +188,7 @@ class JobKind:
 
 @dataclass(frozen=True)
 class SettingsLink:
-    """An entry on the Settings page."""
+    """An entry on the Settings page (keyed by its URL name)."""
 
     label: str | Promise
     url_name: str
@@ -87,34 +197,26 @@ class SettingsLink:
     order: int = 100
 
 
-NAV_ITEMS: dict[str, NavItem] = {}
-RECORD_TYPES: dict[str, RecordType] = {}
-JOB_KINDS: dict[str, JobKind] = {}
-SETTINGS_LINKS: list[SettingsLink] = []
-#: Templates included at the end of every logged-in page (e.g. the incoming-call screen-pop).
-SHELL_WIDGETS: list[str] = []
+@dataclass(frozen=True)
+class ShellWidget:
+    """A template included at the end of every logged-in page (e.g. the incoming-call screen-pop)."""
+
+    key: str
+    template: str
+    order: int = 100
 
 
-def register_nav(item: NavItem) -> None:
-    NAV_ITEMS[item.key] = item
-
-
-def register_record_type(record_type: RecordType) -> None:
-    RECORD_TYPES[record_type.key] = record_type
-
-
-def register_job_kind(kind: JobKind) -> None:
-    JOB_KINDS[kind.key] = kind
-
-
-def register_settings_link(link: SettingsLink) -> None:
-    if link not in SETTINGS_LINKS:
-        SETTINGS_LINKS.append(link)
-
-
-def register_shell_widget(template: str) -> None:
-    if template not in SHELL_WIDGETS:
-        SHELL_WIDGETS.append(template)
+NAV_ITEMS: Store[NavItem] = registry.declare("core.nav", NavItem, "top-level modules in the menu")
+RECORD_TYPES: Store[RecordType] = registry.declare(
+    "core.record_types", RecordType, "kinds of records under visibility control, their actions and default levels"
+)
+JOB_KINDS: Store[JobKind] = registry.declare("core.job_kinds", JobKind, "background job kinds and their handlers")
+SETTINGS_LINKS: Store[SettingsLink] = registry.declare(
+    "core.settings_links", SettingsLink, "entries on the Settings page", key=lambda link: link.url_name
+)
+SHELL_WIDGETS: Store[ShellWidget] = registry.declare(
+    "core.shell_widgets", ShellWidget, "templates included at the end of every logged-in page"
+)
 
 
 def record_type_for_model(model: Any) -> RecordType | None:

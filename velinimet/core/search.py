@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from .registry import registry
 from .text import fold
 
 
@@ -34,11 +35,9 @@ class SearchProvider:
     order: int = 100
 
 
-PROVIDERS: dict[str, SearchProvider] = {}
-
-
-def register_search_provider(provider: SearchProvider) -> None:
-    PROVIDERS[provider.type] = provider
+PROVIDERS = registry.declare(
+    "core.search_providers", SearchProvider, "sources of hits for the global search box", key=lambda p: p.type
+)
 
 
 def rank(query_key: str, *candidates: str) -> int:
@@ -62,7 +61,7 @@ def search(user: Any, query: str, *, limit: int = 10) -> list[tuple[SearchProvid
     if not fold(query):
         return []
     groups = []
-    for provider in sorted(PROVIDERS.values(), key=lambda p: p.order):
+    for provider in PROVIDERS.ordered():
         hits = sorted(provider.search(user, query, limit), key=lambda h: -h.score)[
             :limit
         ]  # stable: keeps provider order

@@ -1,14 +1,12 @@
 """Huey tasks of the core app: thin wrappers that take ids and call one service."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
-from .jobs import job_run, jobs_requeue_stale
+from .jobfiles import exports_expire
+from .jobs import jobs_requeue_stale, run_job
 
-
-@db_task(retries=0)
-def run_job(job_id: str) -> None:
-    job_run(job_id)
+__all__ = ["run_job"]  # defined with the jobs it runs (core/jobs.py); importing it here lets huey find it
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -19,8 +17,6 @@ def requeue_stale_jobs() -> None:
 @db_periodic_task(crontab(hour="3", minute="29"))
 def expire_export_files() -> None:
     """Result files hold personal data: deleted after ``EXPORT_RETENTION_DAYS`` days (the jobs stay)."""
-    from .jobfiles import exports_expire
-
     exports_expire()
 
 

@@ -29,7 +29,7 @@ from .visibility import can_read_type, get_for_user
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    jobs = job_list(request.user).filter(started_by=request.user)[:5]
+    jobs = job_list(request.user).filter(started_by_id=request.user.pk)[:5]
     return render(request, "core/home.html", {"jobs": jobs})
 
 

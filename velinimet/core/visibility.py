@@ -42,9 +42,21 @@ class Action(models.TextChoices):
     EXPORT = "export", pgettext_lazy("permission", "Export")
 
 
+def uniform(
+    level: int, actions: tuple[str, ...] = ("read", "create", "update", "delete", "assign", "export")
+) -> dict[str, int]:
+    """The same ``level`` for every one of ``actions``: a role's default levels on a record type."""
+    return dict.fromkeys(actions, level)
+
+
 class AccessSubject(Protocol):
+    """What the kernel needs of a user (accounts.User is one): core types its actors with this, since it
+    imports no domain app."""
+
     pk: Any
     is_authenticated: bool
+    is_active: bool
+    is_administrator: bool
 
     def access_level(self, record_type: str, action: str) -> int: ...
 

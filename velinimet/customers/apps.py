@@ -6,6 +6,3 @@ class CustomersConfig(AppConfig):
     name = "velinimet.customers"
     label = "customers"
     verbose_name = _("Customers")
-
-    def ready(self) -> None:
-        from . import registrations  # noqa: F401

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from velinimet.core.exceptions import Conflict, DomainError, NotAllowed
+from velinimet.core.exceptions import Conflict, DomainError, EditConflict, NotAllowed
 
 __all__ = ["Conflict", "DomainError", "DuplicateFound", "EditConflict", "NotAllowed"]
 
@@ -22,7 +22,3 @@ class DuplicateFound(Conflict):
             extra={"candidates": candidates},
         )
         self.candidates = candidates
-
-
-class EditConflict(Conflict):
-    code = "edit_conflict"

@@ -1,18 +1,23 @@
-"""What the customers module plugs into the shell: record types, navigation, search, demo data, seeding."""
+"""What the customers module plugs into the registry: record types, navigation, the Custom fields settings
+link, search, demo data, the screen-pop widget, job kinds, and the merge movers of its own contact rows.
+
+The stores that later modules fill (360° sections, card facts, customer children, merge movers, seeders)
+are declared next to their item types, imported here so that they exist before those modules register."""
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from velinimet.core.registrations import uniform
-from velinimet.core.registry import (
-    NavItem,
-    RecordType,
-    SettingsLink,
-    register_nav,
-    register_record_type,
-    register_settings_link,
-    register_shell_widget,
-)
-from velinimet.core.visibility import Level
+from velinimet.core.demo import DemoLoader
+from velinimet.core.registry import JobKind, NavItem, RecordType, SettingsLink, ShellWidget, registry
+from velinimet.core.search import SearchProvider
+from velinimet.core.visibility import Level, uniform
+from velinimet.customers.demo import load_demo_customers
+from velinimet.customers.sections import CARD_FACTS, SECTIONS  # noqa: F401  (declares the stores)
+from velinimet.customers.seed import SEEDERS  # noqa: F401
+from velinimet.customers.selectors.search import search_companies, search_people
+from velinimet.customers.services.kvkk import CHILDREN  # noqa: F401
+from velinimet.customers.services.merge import Mover
 
 CUSTOMER_DEFAULTS: dict[str, dict[str, int]] = {
     "administrator": uniform(Level.ALL),
@@ -25,17 +30,13 @@ CUSTOMER_DEFAULTS: dict[str, dict[str, int]] = {
     "read_only": {"read": Level.TEAM_TREE},
 }
 
-register_record_type(
+for record_type in (
     RecordType(
         key="customers.person", label=_("People"), model="customers.Person", defaults=CUSTOMER_DEFAULTS, order=10
-    )
-)
-register_record_type(
+    ),
     RecordType(
         key="customers.company", label=_("Companies"), model="customers.Company", defaults=CUSTOMER_DEFAULTS, order=20
-    )
-)
-register_record_type(
+    ),
     RecordType(
         key="customers.customfield",
         label=_("Custom fields"),
@@ -48,72 +49,79 @@ register_record_type(
             **{slug: {"read": Level.ALL} for slug in CUSTOMER_DEFAULTS if slug != "administrator"},
         },
         order=30,
-    )
-)
-register_settings_link(
+    ),
+):
+    registry.register("core.record_types", record_type)
+
+registry.register(
+    "core.settings_links",
     SettingsLink(
         _("Custom fields"),
         "customers:custom_fields",
         _("Extra fields on people and companies."),
         "customers.customfield",
         50,
-    )
+    ),
 )
-register_nav(
+registry.register(
+    "core.nav",
     NavItem(
         key="customers",
         label=_("Customers"),
         url_name="customers:person_list",
         order=10,
         record_type="customers.person",
-    )
+    ),
 )
+registry.register("core.search_providers", SearchProvider("person", _("People"), search_people, order=10))
+registry.register("core.search_providers", SearchProvider("company", _("Companies"), search_companies, order=20))
+registry.register("core.demo_loaders", DemoLoader("customers", 20, load_demo_customers))
+registry.register("core.shell_widgets", ShellWidget("customers.screen_pop", "customers/_screen_pop_slot.html"))
+
+# The customers' own rows that follow a merge (other modules' rows come with their "customers.children").
+for mover in (
+    Mover("customers.Phone", "person", ("person",)),
+    Mover("customers.Phone", "company", ("company",)),
+    Mover("customers.Email", "person", ("person",)),
+    Mover("customers.Email", "company", ("company",)),
+    Mover("customers.Address", "person", ("person",)),
+    Mover("customers.Address", "company", ("company",)),
+    Mover("customers.CardNumber", "person", ("person",)),
+    Mover("customers.CardNumber", "company", ("company",)),
+    Mover("customers.Consent", "person", ("person",)),
+    Mover("customers.Employment", "person", ("person",)),
+    Mover("customers.Employment", "company", ("company",)),
+    Mover("customers.Company", "parent", ("company",)),
+):
+    registry.register("customers.merge_movers", mover)
 
 
-def _late() -> None:
-    from velinimet.core.demo import register_demo_loader
-    from velinimet.core.search import SearchProvider, register_search_provider
-    from velinimet.customers.demo import load_demo_customers
-    from velinimet.customers.selectors.search import search_companies, search_people
+def _find_duplicates(job: Any, progress: Any) -> Any:
+    from velinimet.customers.services.finder import duplicates_find_run
 
-    register_search_provider(SearchProvider("person", _("People"), search_people, order=10))
-    register_search_provider(SearchProvider("company", _("Companies"), search_companies, order=20))
-    register_demo_loader(20, load_demo_customers)
-    register_shell_widget("customers/_screen_pop_slot.html")
+    return duplicates_find_run(job, progress)
 
 
-_late()
+def _import(job: Any, progress: Any) -> Any:
+    from velinimet.customers.services.importer import import_run
+
+    return import_run(job, progress)
 
 
-def _jobs() -> None:
-    from velinimet.core.registry import JobKind, register_job_kind
+def _import_permission(job: Any) -> tuple[str, str]:
+    from velinimet.customers.services.importer import KINDS
 
-    def handler(job, progress):  # type: ignore[no-untyped-def]
-        from velinimet.customers.services.finder import duplicates_find_run
-
-        return duplicates_find_run(job, progress)
-
-    register_job_kind(JobKind("customers.find_duplicates", _("Duplicate finder"), handler))  # writes no file
-
-    def import_handler(job, progress):  # type: ignore[no-untyped-def]
-        from velinimet.customers.services.importer import import_run
-
-        return import_run(job, progress)
-
-    def import_permission(job):  # type: ignore[no-untyped-def]
-        from velinimet.customers.services.importer import KINDS
-
-        return (KINDS.get(job.params.get("kind"), "customers.person"), "create")  # what import_start needs
-
-    register_job_kind(
-        JobKind(
-            "customers.import",
-            _("Customer import"),
-            import_handler,
-            download_permission=import_permission,
-            cancel_note=_("The lines imported before the cancellation stay imported."),
-        )
-    )
+    return (KINDS.get(job.params.get("kind"), "customers.person"), "create")  # what import_start needs
 
 
-_jobs()
+registry.register("core.job_kinds", JobKind("customers.find_duplicates", _("Duplicate finder"), _find_duplicates))
+registry.register(
+    "core.job_kinds",
+    JobKind(
+        "customers.import",
+        _("Customer import"),
+        _import,
+        download_permission=_import_permission,
+        cancel_note=_("The lines imported before the cancellation stay imported."),
+    ),
+)

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from velinimet.core.registry import registry
+
 
 @dataclass(frozen=True)
 class Section:
@@ -21,18 +23,14 @@ class Section:
     record_type: str | None = None  # only for users who may read this record type
 
 
-SECTIONS: dict[str, Section] = {}
-
-
-def register_section(section: Section) -> None:
-    SECTIONS[section.key] = section
+SECTIONS = registry.declare("customers.sections", Section, "panels of a person's or a company's 360° page")
 
 
 def sections_for(user: Any, record: Any, kind: str) -> list[tuple[Section, dict[str, Any]]]:
     from velinimet.core.visibility import can_read_type
 
     out = []
-    for section in sorted(SECTIONS.values(), key=lambda s: s.order):
+    for section in SECTIONS.ordered():
         if kind not in section.for_types:
             continue
         if section.record_type and not can_read_type(user, section.record_type):
@@ -41,10 +39,13 @@ def sections_for(user: Any, record: Any, kind: str) -> list[tuple[Section, dict[
     return out
 
 
-#: Extra facts on the caller's card (``/api/v1/calls/lookup/``): each returns keys to add, given (user, record).
-CARD_FACTS: list[Callable[[Any, Any], dict[str, Any]]] = []
+@dataclass(frozen=True)
+class CardFacts:
+    """Extra facts on the caller's card (``/api/v1/calls/lookup/``): ``facts(user, record)`` returns keys to add."""
+
+    key: str
+    facts: Callable[[Any, Any], dict[str, Any]]
+    order: int = 100
 
 
-def register_card_facts(facts: Callable[[Any, Any], dict[str, Any]]) -> None:
-    if facts not in CARD_FACTS:
-        CARD_FACTS.append(facts)
+CARD_FACTS = registry.declare("customers.card_facts", CardFacts, "extra facts on the caller's card")

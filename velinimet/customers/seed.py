@@ -10,17 +10,33 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
+from velinimet.core.registry import registry
 from velinimet.core.sequences import next_numbers
 from velinimet.core.text import fold
 from velinimet.customers.fakedata import SOURCES, TAGS, fake_company, fake_person
 from velinimet.customers.models import Address, Company, Email, Employment, Person, Phone, Tag
 
 BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Seeder:
+    """A customer child's generator for ``velinimet seed --<key> N``: ``run(count, rng, progress)`` adds
+    ``count`` rows spread over the people there are (after the people and companies of the same run)."""
+
+    key: str
+    help: str
+    run: Callable[[int, random.Random, Callable[[int], None]], int]
+    order: int = 100
+
+
+SEEDERS = registry.declare("customers.seeders", Seeder, "generators of a module's rows for `velinimet seed`")
 TITLES = ["Satın Alma Müdürü", "Genel Müdür", "Muhasebe", "Satış Uzmanı", "Direktor", ""]
 
 

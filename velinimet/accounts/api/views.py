@@ -21,9 +21,9 @@ from velinimet.accounts.api.serializers import (
     TeamSerializer,
     UserSerializer,
 )
+from velinimet.accounts.http import request_user
 from velinimet.accounts.models import ApiToken, Role, Team
 from velinimet.accounts.selectors import role_list, team_list, user_list
-from velinimet.core.http import request_user
 from velinimet.core.rest import ErrorSerializer, VisibleViewSetMixin
 from velinimet.core.visibility import get_for_user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from velinimet.core.registry import JobKind, register_job_kind
+from velinimet.core.registry import JobKind, registry
 
 
 def slow_handler(job: Any, progress: Any) -> dict[str, Any]:
@@ -17,4 +17,4 @@ def slow_handler(job: Any, progress: Any) -> dict[str, Any]:
     return {"steps": steps}
 
 
-register_job_kind(JobKind("test.slow", "Slow test job", slow_handler))
+registry.register("core.job_kinds", JobKind("test.slow", "Slow test job", slow_handler))

@@ -11,7 +11,7 @@ from django.test import Client
 from velinimet.core import jobs
 from velinimet.core.exceptions import NotAllowed
 from velinimet.core.models import AuditEntry, Job
-from velinimet.core.registry import JOB_KINDS, JobKind, register_job_kind
+from velinimet.core.registry import JOB_KINDS, JobKind, registry
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,9 @@ def cancelled_midway(cast: Any) -> Any:
         seen.append(2)  # never reached
         return {}
 
-    register_job_kind(JobKind("test.cancel", "cancel", handler))
+    registry.register("core.job_kinds", JobKind("test.cancel", "cancel", handler))
     yield seen
-    JOB_KINDS.pop("test.cancel")
+    JOB_KINDS.unregister("test.cancel")
 
 
 @pytest.mark.parametrize("who", ["rep_ist", "admin"])

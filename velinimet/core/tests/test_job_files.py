@@ -148,9 +148,9 @@ def test_a_deactivated_starter_holds_no_right(cast: Any, django_capture_on_commi
 
 
 def test_a_job_kind_that_declares_no_download_permission_serves_no_file(cast: Any) -> None:
-    from velinimet.core.registry import JOB_KINDS, JobKind, register_job_kind
+    from velinimet.core.registry import JOB_KINDS, JobKind, registry
 
-    register_job_kind(JobKind("test.undeclared", "x", lambda job, progress: {}))
+    registry.register("core.job_kinds", JobKind("test.undeclared", "x", lambda job, progress: {}))
     try:
         job = Job.objects.create(
             kind="test.undeclared", title="x", started_by=cast.admin, state=Job.State.SUCCEEDED, result_file="a.csv"
@@ -159,7 +159,7 @@ def test_a_job_kind_that_declares_no_download_permission_serves_no_file(cast: An
         client.force_login(cast.admin)
         assert client.get(f"/jobs/{job.pk}/download/").status_code == 403
     finally:
-        JOB_KINDS.pop("test.undeclared")
+        JOB_KINDS.unregister("test.undeclared")
 
 
 def test_every_job_kind_that_writes_a_file_declares_who_may_download_it() -> None:

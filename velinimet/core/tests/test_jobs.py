@@ -13,7 +13,7 @@ from django.test import Client
 
 from velinimet.core import jobs
 from velinimet.core.models import AuditEntry, Job
-from velinimet.core.registry import JOB_KINDS, JobKind, register_job_kind
+from velinimet.core.registry import JOB_KINDS, JobKind, registry
 from velinimet.core.services import audit_export_start
 
 
@@ -72,9 +72,9 @@ def failing_kind() -> Any:
         progress.update(done=1, total=5, force=True)
         raise ValueError("bad row 2")
 
-    register_job_kind(JobKind("test.fail", "fail", handler))
+    registry.register("core.job_kinds", JobKind("test.fail", "fail", handler))
     yield
-    JOB_KINDS.pop("test.fail")
+    JOB_KINDS.unregister("test.fail")
 
 
 @pytest.mark.django_db
@@ -91,14 +91,16 @@ def test_failed_job_records_the_error(cast: Any, failing_kind: Any, django_captu
 @pytest.mark.django_db
 def test_a_claimed_job_is_not_run_twice(cast: Any) -> None:
     calls = []
-    register_job_kind(JobKind("test.count", "count", lambda job, progress: calls.append(job.pk) or {}))
+    registry.register(
+        "core.job_kinds", JobKind("test.count", "count", lambda job, progress: calls.append(job.pk) or {})
+    )
     try:
         job = Job.objects.create(kind="test.count", title="x", started_by=cast.admin)
         jobs.job_run(str(job.pk))
         jobs.job_run(str(job.pk))
         assert len(calls) == 1
     finally:
-        JOB_KINDS.pop("test.count")
+        JOB_KINDS.unregister("test.count")
 
 
 @pytest.mark.django_db

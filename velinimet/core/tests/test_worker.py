@@ -95,7 +95,7 @@ def test_sigterm_releases_the_running_job_and_a_restarted_worker_finishes_it(tmp
 @pytest.mark.django_db
 def test_a_stopping_worker_gives_the_running_job_back_to_the_queue(cast: Any) -> None:
     from velinimet.core.models import Job
-    from velinimet.core.registry import JOB_KINDS, JobKind, register_job_kind
+    from velinimet.core.registry import JOB_KINDS, JobKind, registry
 
     signals: list[bool] = []
 
@@ -107,7 +107,7 @@ def test_a_stopping_worker_gives_the_running_job_back_to_the_queue(cast: Any) ->
         progress.update(done=2)
         return {}
 
-    register_job_kind(JobKind("test.release", "release", handler))
+    registry.register("core.job_kinds", JobKind("test.release", "release", handler))
     try:
         job = Job.objects.create(kind="test.release", title="x", started_by=cast.admin)
         jobs.job_run(str(job.pk))
@@ -122,4 +122,4 @@ def test_a_stopping_worker_gives_the_running_job_back_to_the_queue(cast: Any) ->
         assert job.state == Job.State.SUCCEEDED and job.attempts == 1
     finally:
         jobs.WORKER_STOPPING.clear()
-        JOB_KINDS.pop("test.release")
+        JOB_KINDS.unregister("test.release")

@@ -183,6 +183,6 @@ def caller_card(record: Person | Company, user: Any) -> dict[str, Any]:
     )
     from velinimet.customers.sections import CARD_FACTS
 
-    for facts in CARD_FACTS:
-        card.update(facts(user, record))
+    for item in CARD_FACTS.ordered():
+        card.update(item.facts(user, record))
     return card

@@ -26,7 +26,6 @@ from velinimet.customers.services.kvkk import person_data_export, person_erase
 from velinimet.customers.services.merge import merge_preview, merge_undo, records_merge
 from velinimet.customers.services.records import (
     REWRITTEN_ON_SAVE,
-    check_version,
     company_create,
     company_search_key,
     company_update,
@@ -58,7 +57,6 @@ __all__ = [
     "EmailIn",
     "PhoneIn",
     "call_incoming",
-    "check_version",
     "company_create",
     "company_search_key",
     "company_update",

@@ -10,7 +10,7 @@ import contextlib
 import datetime
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import phonenumbers
@@ -26,6 +26,7 @@ from velinimet.core import audit, erasure
 from velinimet.core.erasure import ERASED
 from velinimet.core.fulltext import fulltext_purge
 from velinimet.core.models import AuditEntry
+from velinimet.core.registry import RecordType, registry
 from velinimet.core.text import fold
 from velinimet.core.visibility import Action, can
 from velinimet.customers.exceptions import DomainError, NotAllowed
@@ -43,33 +44,43 @@ from velinimet.customers.models import (
     Tag,
 )
 from velinimet.customers.services.importer import import_dir, import_results_erase
-from velinimet.customers.services.merge import Mover, register_mover
+from velinimet.customers.services.merge import Mover
 
 
 @dataclass(frozen=True)
-class PersonalData:
-    """Rows another module keeps about a person (activities, orders, cases…). One registration gives them
-    everything KVKK and merging need: they show in the person's KVKK export (``export``), they go in an
-    erasure (``erase``) and so do the values their audit entries logged (``model``), and they follow a
-    merge to the survivor (``fields``: the model's foreign keys to ``Person`` and ``Company``)."""
+class CustomerChild:
+    """Rows another module keeps about a customer (activities, orders, cases…). One registration gives them
+    everything they need: ``record_type`` is registered with the customer as its parent (a row is visible
+    only with its customer, ``core.visibility.restrict``); the rows follow a merge to the survivor
+    (``fields``: the model's foreign keys to ``Person`` and ``Company``); they show in a person's KVKK export
+    (``export``); and they go in an erasure (``erase``), with the values their audit entries logged."""
 
     key: str
+    record_type: RecordType
     export: Callable[[Person], list[dict[str, Any]]]
     erase: Callable[[Person], None]
-    model: str  # "activities.Activity"; its foreign key to Person must be named "person"
-    fields: tuple[str, ...] = ("person",)
+    fields: tuple[str, ...] = ("person",)  # the foreign key to Person must be named "person"
+
+    @property
+    def model(self) -> str:
+        return self.record_type.model
 
 
-PERSONAL_DATA: dict[str, PersonalData] = {}
-
-
-def register_personal_data(item: PersonalData) -> None:
-    """Activities, orders, cases… call this so a person's export, erasure and merges cover their rows too."""
-    PERSONAL_DATA[item.key] = item
-    model = apps.get_model(item.model)
-    for field in item.fields:
+def _child_added(child: CustomerChild) -> None:
+    record_type = child.record_type
+    registry.register("core.record_types", replace(record_type, parents=record_type.parents or child.fields))
+    model = apps.get_model(child.model)
+    for field in child.fields:
         kind = "person" if model._meta.get_field(field).related_model is Person else "company"
-        register_mover(Mover(item.model, field, (kind,)))
+        registry.register("customers.merge_movers", Mover(child.model, field, (kind,)))
+
+
+CHILDREN = registry.declare(
+    "customers.children",
+    CustomerChild,
+    "a module's rows about a customer: record type with its parent, merge movers, KVKK export and erasure",
+    on_add=_child_added,
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -115,7 +126,7 @@ def person_data_export(*, actor: Any, person: Person) -> dict[str, Any]:
             for e in AuditEntry.objects.filter(content_type=ct, object_id=str(person.pk))
         ],
     }
-    for item in PERSONAL_DATA.values():
+    for item in CHILDREN.values():
         data[item.key] = item.export(person)
     audit.record(actor=actor, action="other", instance=person, note="KVKK data export")
     return data
@@ -291,7 +302,7 @@ def _anonymise(person: Person, own: erasure.Mentions) -> None:
         bare = Replace(bare, Value(separator), Value(""))
     called = IncomingCall.objects.annotate(bare=bare).filter(calls).values_list("pk", flat=True)
     IncomingCall.objects.filter(pk__in=list(called)).update(number=ERASED, person=None)
-    for item in PERSONAL_DATA.values():
+    for item in CHILDREN.values():
         model = apps.get_model(item.model)
         rows = list(model._default_manager.filter(person=person).values_list("pk", flat=True))
         item.erase(person)

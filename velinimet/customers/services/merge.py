@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from velinimet.core import audit
+from velinimet.core.registry import registry
 from velinimet.core.visibility import Action, can, can_create
 from velinimet.customers.exceptions import DomainError, NotAllowed
 from velinimet.customers.models import Company, Employment, Merge, Person
@@ -33,26 +34,12 @@ class Mover:
     kinds: tuple[str, ...] = ("person", "company")
 
 
-MOVERS: list[Mover] = [
-    Mover("customers.Phone", "person", ("person",)),
-    Mover("customers.Phone", "company", ("company",)),
-    Mover("customers.Email", "person", ("person",)),
-    Mover("customers.Email", "company", ("company",)),
-    Mover("customers.Address", "person", ("person",)),
-    Mover("customers.Address", "company", ("company",)),
-    Mover("customers.CardNumber", "person", ("person",)),
-    Mover("customers.CardNumber", "company", ("company",)),
-    Mover("customers.Consent", "person", ("person",)),
-    Mover("customers.Employment", "person", ("person",)),
-    Mover("customers.Employment", "company", ("company",)),
-    Mover("customers.Company", "parent", ("company",)),
-]
-
-
-def register_mover(mover: Mover) -> None:
-    """Later modules (activities, orders, cases…) call this so their rows follow a merge."""
-    if mover not in MOVERS:
-        MOVERS.append(mover)
+MOVERS = registry.declare(
+    "customers.merge_movers",
+    Mover,
+    "a model's foreign key to a person or a company: its rows follow a merge to the survivor, and back on undo",
+    key=lambda mover: f"{mover.model}.{mover.field}",
+)
 
 
 def _kind(record: Person | Company) -> str:
@@ -142,7 +129,7 @@ def records_merge(*, actor: Any, survivor: Any, other: Any, choices: dict[str, s
 
 def _move_rows(kind: str, from_id: int, to_id: int) -> dict[str, list[int]]:
     moved: dict[str, list[int]] = {}
-    for mover in MOVERS:
+    for mover in MOVERS.values():
         if kind not in mover.kinds:
             continue
         model = apps.get_model(mover.model)

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from velinimet.core import audit, limits
+from velinimet.core.exceptions import Errors, check_version
 from velinimet.core.sequences import next_numbers
 from velinimet.core.text import fold
 from velinimet.core.visibility import Action, can, can_create
-from velinimet.customers.exceptions import DomainError, DuplicateFound, EditConflict, NotAllowed
+from velinimet.customers.exceptions import DomainError, DuplicateFound, NotAllowed
 from velinimet.customers.models import (
     Address,
     CardNumber,
@@ -32,7 +33,6 @@ from velinimet.customers.services.validation import (
     AddressIn,
     Contacts,
     EmailIn,
-    Errors,
     PhoneIn,
     _check_length,
     _clean_contacts,
@@ -187,18 +187,6 @@ def person_create(
     person.tags.set(_tags(tag_names))
     audit.audit_create(actor=actor, instance=person)
     return person
-
-
-def check_version(record: Any, version: int | None) -> None:
-    """Refuse a save based on an older ``version`` of ``record`` (optimistic locking)."""
-    if version is not None and int(version) != record.version:
-        raise EditConflict(
-            _(
-                "Someone else saved this record after you opened it (at %(time)s). Reload it and make your changes "
-                "again."
-            )
-            % {"time": timezone.localtime(record.updated_at).strftime("%H:%M:%S")}
-        )
 
 
 def _record_update(

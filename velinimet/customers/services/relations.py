@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from velinimet.core import audit, limits
+from velinimet.core.exceptions import Errors
 from velinimet.core.visibility import Action, can
 from velinimet.customers.exceptions import NotAllowed
 from velinimet.customers.models import (
@@ -20,7 +21,6 @@ from velinimet.customers.models import (
     Person,
 )
 from velinimet.customers.services.validation import (
-    Errors,
     _check_length,
 )
 

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from velinimet.core import limits
+from velinimet.core.exceptions import Errors
 from velinimet.core.text import fold, strip_invisible
 from velinimet.customers import normalize
-from velinimet.customers.exceptions import DomainError
 from velinimet.customers.models import Address, CardNumber, Channel, Company, CustomField, Email, Person, Phone
 
 PERSON_FIELDS = (
@@ -88,21 +88,6 @@ class Contacts:
     emails: list[Email] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
     cards: list[CardNumber] = field(default_factory=list)
-
-
-class Errors:
-    """Collects field errors so the user sees every problem at once, not one per attempt."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, key: str, message: str) -> None:
-        self.errors.setdefault(key, []).append(message)
-
-    def check(self) -> None:
-        if self.errors:
-            first = next(iter(self.errors.values()))[0]
-            raise DomainError(first, errors=self.errors)
 
 
 # --- field validation -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from velinimet.core.http import AuthedRequest
+from velinimet.accounts.http import AuthedRequest
 from velinimet.customers.models import IncomingCall
 
 POP_SECONDS = 60

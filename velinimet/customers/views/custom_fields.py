@@ -9,8 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from velinimet.accounts.http import AuthedRequest
 from velinimet.core.forms import apply_domain_error
-from velinimet.core.http import AuthedRequest
 from velinimet.core.visibility import Action, Level, get_for_user, level_for, restrict
 from velinimet.customers.exceptions import DomainError, NotAllowed
 from velinimet.customers.forms import CustomFieldForm

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
-from velinimet.core.http import AuthedRequest
 from velinimet.core.jobfiles import job_page_context
 from velinimet.core.models import Job
 from velinimet.core.visibility import get_for_user

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
-from velinimet.core.http import AuthedRequest
 from velinimet.core.visibility import Action, Level, level_for, restrict
 from velinimet.customers import services
 from velinimet.customers.selectors import get_merge_for_user

@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
-from velinimet.core.http import AuthedRequest
 from velinimet.core.visibility import Action, restrict
 from velinimet.customers import services
 from velinimet.customers.forms import ConsentForm

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from velinimet.accounts.http import AuthedRequest
 from velinimet.accounts.models import User
 from velinimet.core import limits
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.fulltext import contains_all
-from velinimet.core.http import AuthedRequest
 from velinimet.core.text import fold
 from velinimet.core.visibility import Action, Level, can, level_for, restrict
 from velinimet.customers import services

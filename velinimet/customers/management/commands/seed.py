@@ -15,20 +15,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=0, help="how many people to add")
         parser.add_argument("--companies", type=int, default=0, help="how many companies to add")
-        parser.add_argument(
-            "--activities", type=int, default=0, help="how many timeline activities to add, spread over all people"
-        )
+        from velinimet.customers.seed import SEEDERS
+
+        for seeder in SEEDERS.ordered():  # e.g. --activities, registered by the activities module
+            parser.add_argument(f"--{seeder.key}", type=int, default=0, help=seeder.help)
         parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from velinimet.core.demo import load_demo
-        from velinimet.customers.seed import seed_companies, seed_people
+        from velinimet.customers.seed import SEEDERS, seed_companies, seed_people
 
-        people, companies, activities = opts["people"], opts["companies"], opts["activities"]
-        if people < 0 or companies < 0 or activities < 0:
-            raise CommandError("--people, --companies and --activities must be zero or more.")
-        if not people and not companies and not activities:
-            raise CommandError("Nothing to do: give --people N, --companies N and/or --activities N.")
+        people, companies = opts["people"], opts["companies"]
+        children = {seeder.key: opts[seeder.key] for seeder in SEEDERS.ordered()}
+        options = ", ".join(f"--{key}" for key in ("people", "companies", *children))
+        if min(people, companies, *children.values()) < 0:
+            raise CommandError(f"{options} must be zero or more.")
+        if not people and not companies and not any(children.values()):
+            raise CommandError(f"Nothing to do: give one or more of {options} with a number.")
         from django.db.utils import DatabaseError
 
         try:
@@ -56,18 +59,16 @@ class Command(BaseCommand):
             if people:
                 seed_people(people, rng, company_ids, report("people", people))
                 sys.stderr.write("\n")
-            if activities:
-                from velinimet.activities.seed import seed_activities
-
-                started = time.monotonic()
-                seed_activities(activities, rng, progress=report("activities", activities))
-                sys.stderr.write("\n")
+            for key, count in children.items():
+                if count:
+                    started = time.monotonic()
+                    SEEDERS[key].run(count, rng, report(key, count))
+                    sys.stderr.write("\n")
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         from django.db import connection
 
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
-        self.stdout.write(
-            self.style.SUCCESS(f"Added {people:,} people, {companies:,} companies and {activities:,} activities.")
-        )
+        added = [f"{people:,} people", f"{companies:,} companies", *(f"{n:,} {key}" for key, n in children.items())]
+        self.stdout.write(self.style.SUCCESS(f"Added {', '.join(added[:-1])} and {added[-1]}."))
