@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from velinimet.core import audit
-from velinimet.core.exceptions import from_validation_error
 from velinimet.core.registry import RECORD_TYPES
 from velinimet.core.visibility import Level, can, can_create, level_for
 
@@ -406,7 +405,3 @@ def role_delete(*, actor: Any, role: Role) -> None:
         raise Conflict(_("Give this role's users another role first."), code="role_in_use")
     audit.audit_delete(actor=actor, instance=role)
     role.delete()
-
-
-def wrap_validation(exc: ValidationError) -> DomainError:
-    return from_validation_error(exc)

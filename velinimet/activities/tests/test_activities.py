@@ -13,26 +13,27 @@ from django.utils.translation import gettext
 from velinimet.activities import services
 from velinimet.activities.models import Activity
 from velinimet.activities.selectors import timeline
+from velinimet.activities.tests.factories import ActivityFactory
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.customers import services as customers
 from velinimet.customers.exceptions import EditConflict
 from velinimet.customers.models import Person
 from velinimet.customers.services.kvkk import person_data_export, person_erase
 from velinimet.customers.services.merge import merge_undo, records_merge
+from velinimet.customers.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ahmet(cast: Any) -> Person:
-    return customers.person_create(
+    return PersonFactory(
         actor=cast.rep_ist, first_name="Ahmet", last_name="Yılmaz", phones=[customers.PhoneIn("0532 765 43 21")]
     )
 
 
 def _log(actor: Any, person: Person, subject: str, days_ago: float = 0, **extra: Any) -> Activity:
-    at = timezone.now() - datetime.timedelta(days=days_ago)
-    return services.activity_log(actor=actor, person=person, subject=subject, occurred_at=at, **extra)
+    return ActivityFactory(actor=actor, person=person, subject=subject, days_ago=days_ago, **extra)
 
 
 def test_log_validates_every_field_at_once(cast: Any, ahmet: Person) -> None:

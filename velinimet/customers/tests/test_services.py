@@ -13,6 +13,7 @@ from velinimet.customers import services
 from velinimet.customers.exceptions import DuplicateFound, EditConflict
 from velinimet.customers.models import Company, Consent, CustomField, Person, Phone
 from velinimet.customers.selectors.caller import caller_lookup
+from velinimet.customers.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 P = services.PhoneIn
@@ -20,7 +21,7 @@ E = services.EmailIn
 
 
 def make_person(actor: Any, first: str = "Şükrü", last: str = "Öztürk", **kw: Any) -> Person:
-    return services.person_create(actor=actor, first_name=first, last_name=last, force=True, **kw)
+    return PersonFactory(actor=actor, first_name=first, last_name=last, **kw)
 
 
 def test_person_is_stored_normalised_with_a_number_and_audited(cast: Any) -> None:
