@@ -3,7 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.registrations import ROLE_SLUGS, uniform
-from velinimet.core.registry import RecordType, SettingsLink, register_record_type, register_settings_link
+from velinimet.core.registry import (
+    RecordType,
+    SettingsLink,
+    register_audit_action,
+    register_record_type,
+    register_settings_link,
+)
 from velinimet.core.visibility import Level
 
 ADMIN_ONLY = {"administrator": uniform(Level.ALL)}
@@ -83,3 +89,8 @@ def _register_demo() -> None:
 
 
 _register_demo()
+
+# What the audit log says the accounts services did, besides plain changes (core.audit.log_action).
+register_audit_action("accounts.user.password_changed", _("password changed"))
+register_audit_action("accounts.user.two_factor_enabled", _("two-factor login enabled"))
+register_audit_action("accounts.user.two_factor_removed", _("two-factor login removed"))

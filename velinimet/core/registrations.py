@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .registry import JobKind, RecordType, SettingsLink, register_job_kind, register_record_type
+from .registry import (
+    JobKind,
+    RecordType,
+    SettingsLink,
+    register_audit_action,
+    register_job_kind,
+    register_record_type,
+)
 from .registry import register_settings_link as _link
 from .visibility import Level
 
@@ -63,3 +70,7 @@ register_job_kind(
     )
 )
 _link(SettingsLink(_("Audit log"), "core:audit_list", _("Who changed what, and when."), "core.auditentry", 40))
+
+register_audit_action("core.job.cancelled", _("job cancelled"))
+# A free note of the log before action codes that no service wrote (migration 0006): shown as it was.
+register_audit_action("core.legacy_note", "%(note)s")

@@ -7,6 +7,7 @@ from velinimet.core.registry import (
     NavItem,
     RecordType,
     SettingsLink,
+    register_audit_action,
     register_nav,
     register_record_type,
     register_settings_link,
@@ -117,3 +118,14 @@ def _jobs() -> None:
 
 
 _jobs()
+
+# What the audit log says the customers services did (core.audit.log_action); data fill the placeholders.
+for _kind in ("person", "company"):
+    register_audit_action(f"customers.{_kind}.bulk_assigned", _("assigned in bulk"))
+    register_audit_action(f"customers.{_kind}.tagged", _("tag added: %(tags)s"))
+    register_audit_action(f"customers.{_kind}.trashed", _("moved to the trash"))
+    register_audit_action(f"customers.{_kind}.merged_in", _("%(number)s merged into this record"))
+    register_audit_action(f"customers.{_kind}.merged_into", _("merged into %(number)s"))
+    register_audit_action(f"customers.{_kind}.merge_undone", _("merge undone"))
+register_audit_action("customers.person.kvkk_exported", _("KVKK data export"))
+register_audit_action("customers.person.erased", _("KVKK erasure: %(reason)s"))

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from velinimet.customers.tests import erasure_scenario as scenario
 
@@ -78,8 +79,9 @@ def test_erasure_deletes_the_files_naming_the_person_keeps_the_rest_and_logs_its
     bystander = client.get(f"/api/v1/people/{built['bystander'].pk}/").json()
     assert bystander["last_name"] == "Kayalıoğlu" and bystander["tags"] == ["VIP"]
     assert Tag.objects.filter(name="VIP").exists() and not Tag.objects.filter(name__startswith="Zümrüt").exists()
-    logged = AuditEntry.objects.get(object_id=str(built["person"].pk), note__startswith="KVKK erasure")
-    assert logged.note == "KVKK erasure: Başvuru 2026/41 ([erased], [erased])"
+    logged = AuditEntry.objects.get(object_id=str(built["person"].pk), code="customers.person.erased")
+    with translation.override("en"):
+        assert logged.text == "KVKK erasure: Başvuru 2026/41 ([erased], [erased])"
     assert logged.actor == cast.admin and logged.action == "delete"
     company = AuditEntry.objects.filter(content_type__model="company", object_id=str(built["company"].pk))
     assert [e.object_repr for e in company] == ["Acme Kuyumculuk"] * 3  # other records' history stays…
