@@ -29,7 +29,9 @@ def test_starter_and_administrator_cancel_a_queued_job_at_once(cast: Any, who: s
     assert job.state == Job.State.CANCELLED and job.finished_at is not None
     entry = AuditEntry.objects.get(object_id=str(job.pk))
     with translation.override("en"):
-        assert entry.actor == getattr(cast, who) and entry.code == "core.job.cancelled" and entry.text == "job cancelled"
+        assert (
+            entry.actor == getattr(cast, who) and entry.code == "core.job.cancelled" and entry.text == "job cancelled"
+        )
     jobs.job_run(str(job.pk))  # its task, when a worker reaches it, does nothing
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED and job.attempts == 0

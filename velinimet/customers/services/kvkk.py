@@ -181,7 +181,11 @@ def _erase(actor: Any, person: Person, reason: str, scanned: tuple[list[str], li
     erasure.jobs_scrub(shared)
     fulltext_purge(Person._meta.db_table)
     audit.log_action(
-        actor=actor, instance=person, code="customers.person.erased", kind="delete", data={"reason": own.sub(reason)[:200]}
+        actor=actor,
+        instance=person,
+        code="customers.person.erased",
+        kind="delete",
+        data={"reason": own.sub(reason)[:200]},
     )
     transaction.on_commit(functools.partial(_forget_after_commit, files))
     return person

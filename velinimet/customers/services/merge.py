@@ -136,7 +136,9 @@ def records_merge(*, actor: Any, survivor: Any, other: Any, choices: dict[str, s
         kind=kind, survivor_id=survivor.pk, merged_id=other.pk, actor=actor, survivor_before=before, moved=moved
     )
     merged_in, merged_into = f"customers.{kind}.merged_in", f"customers.{kind}.merged_into"
-    audit.audit_update(actor=actor, instance=survivor, before=before, code=merged_in, data={"number": other.customer_number})
+    audit.audit_update(
+        actor=actor, instance=survivor, before=before, code=merged_in, data={"number": other.customer_number}
+    )
     audit.log_action(
         actor=actor, instance=other, code=merged_into, kind="delete", data={"number": survivor.customer_number}
     )

@@ -130,6 +130,26 @@ def test_a_namesakes_history_is_not_erased_with_the_person(cast: Any) -> None:
     assert entries.get(object_id=str(quoted.pk)).changes["subject"][1] == "Ayşe'nin eski numarası [erased]"
 
 
+def test_erasure_removes_their_values_from_the_data_of_audit_actions(cast: Any, api: Any) -> None:
+    """A tag or a name stored in an action's data (not a field change) goes too, in their entries and others'."""
+    from velinimet.core.models import AuditEntry
+    from velinimet.customers import services
+    from velinimet.customers.services.kvkk import person_erase
+
+    person = services.person_create(actor=cast.admin, first_name="Gülşen", last_name="Çağlayan", force=True)
+    company = services.company_create(actor=cast.admin, name="Acme Kuyumculuk", force=True)
+    services.records_add_tag(actor=cast.admin, records=[person], tag="Çağlayan ailesi")
+    services.records_add_tag(actor=cast.admin, records=[company], tag="Gülşen Çağlayan referansı")
+    person_erase(actor=cast.admin, person=person, reason="Başvuru 2026/52, Gülşen Çağlayan")
+    tagged = AuditEntry.objects.filter(code__endswith=".tagged")
+    assert tagged.get(object_id=str(person.pk), content_type__model="person").data == {"tags": "[erased]"}
+    assert tagged.get(object_id=str(company.pk), content_type__model="company").data == {"tags": "[erased] referansı"}
+    erased = AuditEntry.objects.get(code="customers.person.erased")
+    assert erased.data == {"reason": "Başvuru 2026/52, [erased]"}
+    listed = api(cast.admin).get("/api/v1/audit/", {"page_size": 500}).content.decode()
+    assert "Gülşen" not in listed and "Çağlayan" not in listed and "[erased] referansı" in listed
+
+
 def test_an_upload_waiting_for_its_real_import_cannot_bring_an_erased_person_back(
     cast: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

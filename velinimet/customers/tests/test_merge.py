@@ -172,9 +172,11 @@ def test_kvkk_export_and_erasure(cast: Any, api: Any, pair: tuple[Person, Person
     a.refresh_from_db()
     assert a.first_name == "[erased]" and a.search_key == "" and a.deleted_at is not None
     assert not a.phones.exists() and a.notes == ""
-    for entry in AuditEntry.objects.filter(object_id=str(a.pk), content_type__model="person").exclude(
-        code__startswith="customers.person.kvkk"
-    ).exclude(code="customers.person.erased"):
+    for entry in (
+        AuditEntry.objects.filter(object_id=str(a.pk), content_type__model="person")
+        .exclude(code__startswith="customers.person.kvkk")
+        .exclude(code="customers.person.erased")
+    ):
         assert "Şükrü" not in str(entry.changes) and "kahve" not in str(entry.changes)
     logged = AuditEntry.objects.get(object_id=str(a.pk), code="customers.person.erased")
     with translation.override("en"):
