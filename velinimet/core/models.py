@@ -104,13 +104,12 @@ class _Values(dict):
 
 def display_value(field: Any, value: Any) -> Any:
     """A logged value as the reader reads it: a time in their time zone and locale's format, a date, a
-    number, yes/no and a choice's label in their language, a list joined; None stays None."""
+    number, yes/no and a choice's label in their language, a list joined; a mapping (a role's levels) and
+    None stay as they are."""
     if value is None or value == "":
         return value
     if isinstance(value, list):
-        return ", ".join(str(display_value(field, v)) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {display_value(None, v)}" for k, v in value.items())
+        return ", ".join(str(display_value(field, v)) for v in value) or None
     with contextlib.suppress(TypeError, ValueError, decimal.InvalidOperation):
         if isinstance(field, models.DateTimeField):
             moment = datetime.datetime.fromisoformat(str(value))
