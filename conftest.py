@@ -62,6 +62,23 @@ def _clean_state(settings: Any, tmp_path: Any) -> None:
     cache.clear()
 
 
+@pytest.fixture
+def registered() -> Iterator[Any]:
+    """``registered("core.audit_actions", AuditAction(...))`` registers an item for one test only."""
+    from velinimet.core.registry import registry
+
+    added: list[tuple[str, str]] = []
+
+    def register(store: str, item: Any) -> Any:
+        registry.register(store, item)
+        added.append((store, registry[store]._key(item)))
+        return item
+
+    yield register
+    for store, key in added:
+        registry[store].unregister(key)
+
+
 class Cast:
     """The users every test can rely on: an administrator, a manager over two teams, two reps in
     different sub-teams, and a read-only user in the first sub-team."""

@@ -34,8 +34,8 @@ def main(n: int) -> None:
     rnd = random.Random(1)
     names = ["Ahmet Yılmaz", "Ayşe Kaya", "Mehmet Demir", "Fatma Şahin", "Zeynep Öztürk"]
     sql = (
-        "INSERT INTO core_auditentry(at, actor_name, action, content_type_id, object_id, object_repr, changes, note) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        "INSERT INTO core_auditentry(at, actor_name, action, content_type_id, object_id, object_repr, changes, code, data) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     missing = n - AuditEntry.objects.count()
     with connection.cursor() as cursor:
@@ -58,7 +58,8 @@ def main(n: int) -> None:
                         str(i),
                         f"{first} {last}",
                         json.dumps(changes),
-                        "",
+                        "customers.person.created",
+                        "{}",
                     )
                 )
             cursor.executemany(sql, rows)

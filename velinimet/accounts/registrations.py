@@ -4,7 +4,7 @@ log, whose default levels are given per role), settings links, search providers 
 from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.demo import DemoLoader
-from velinimet.core.registry import RecordType, SettingsLink, registry
+from velinimet.core.registry import AuditAction, RecordType, SettingsLink, registry
 from velinimet.core.search import SearchProvider
 from velinimet.core.visibility import Level, uniform
 
@@ -89,3 +89,11 @@ for link in (
 registry.register("core.search_providers", SearchProvider("user", _("Users"), search_users, order=900))
 registry.register("core.search_providers", SearchProvider("team", _("Teams"), search_teams, order=910))
 registry.register("core.demo_loaders", DemoLoader("accounts", 10, load_demo_users, demo_login_text))
+
+# What the audit log says the accounts services did, besides plain changes (core.audit.log_action).
+for action in (
+    AuditAction("accounts.user.password_changed", _("password changed")),
+    AuditAction("accounts.user.two_factor_enabled", _("two-factor login enabled")),
+    AuditAction("accounts.user.two_factor_removed", _("two-factor login removed")),
+):
+    registry.register("core.audit_actions", action)

@@ -214,7 +214,7 @@ def user_set_password(
     check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=actor, action="update", instance=user, note="password changed")
+    audit.log_action(actor=actor, instance=user, code="accounts.user.password_changed", kind="update")
     if revoke_tokens:
         _do_tokens_revoke(actor=actor, user=user)
     return user

@@ -50,7 +50,7 @@ def totp_confirm(*, user: User, token: str) -> TOTPDevice:
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit.record(actor=user, action="update", instance=user, note="two-factor login enabled")
+    audit.log_action(actor=user, instance=user, code="accounts.user.two_factor_enabled", kind="update")
     return device
 
 
@@ -59,4 +59,4 @@ def totp_disable(*, actor: User, user: User) -> None:
     if user.role is not None and user.role.require_2fa:
         raise DomainError(_("Your role requires two-factor login."), code="two_factor_required")
     TOTPDevice.objects.filter(user=user).delete()
-    audit.record(actor=actor, action="update", instance=user, note="two-factor login removed")
+    audit.log_action(actor=actor, instance=user, code="accounts.user.two_factor_removed", kind="update")

@@ -48,44 +48,78 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
-def record(
+def log_action(
     *,
     actor: Any,
-    action: str,
     instance: models.Model,
+    code: str | None = None,
+    kind: str = AuditEntry.Action.OTHER,
+    data: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
-    note: str = "",
 ) -> AuditEntry:
+    """The one way to write an audit entry. ``code`` is a namespaced action (``customers.person.merged_into``)
+    registered with its message by the app (the ``core.audit_actions`` store); ``data`` fills that message's
+    placeholders (plain JSON values: numbers, names as they were). Without a code, a create, update, delete
+    or restore gets ``<app>.<model>.created`` (…``updated``, ``deleted``, ``restored``), which needs no
+    registration. ``kind`` is the coarse action the audit page filters by."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     saved = is_user and actor.pk is not None  # the command line acts as an unsaved "system" user
+    if code is None:
+        code = default_code(instance, kind)
     return AuditEntry.objects.create(
         actor=actor if saved else None,
         actor_name=((actor.get_username() or "system") if is_user else "system")[:150],
-        action=action,
+        action=kind,
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         changes=changes or {},
-        note=note[:200],
+        code=code,
+        data=_jsonable(data or {}),
     )
 
 
-def audit_create(*, actor: Any, instance: models.Model, note: str = "") -> AuditEntry:
+_KIND_VERBS = {"create": "created", "update": "updated", "delete": "deleted", "restore": "restored"}
+
+
+def default_code(instance: models.Model | type[models.Model], kind: str) -> str:
+    """``<app>.<model>.<verb>`` of a plain create, update, delete or restore (``accounts.team.updated``)."""
+    if kind not in _KIND_VERBS:
+        raise ValueError(f"an audit entry of kind {kind!r} needs an action code")
+    return f"{instance._meta.app_label}.{instance._meta.model_name}.{_KIND_VERBS[kind]}"
+
+
+def audit_create(
+    *, actor: Any, instance: models.Model, code: str | None = None, data: dict[str, Any] | None = None
+) -> AuditEntry:
     changes = {k: [None, v] for k, v in snapshot(instance).items() if v not in (None, "", [], {})}
-    return record(actor=actor, action=AuditEntry.Action.CREATE, instance=instance, changes=changes, note=note)
+    kind = AuditEntry.Action.CREATE
+    return log_action(actor=actor, instance=instance, code=code, kind=kind, data=data, changes=changes)
 
 
-def audit_update(*, actor: Any, instance: models.Model, before: dict[str, Any], note: str = "") -> AuditEntry | None:
-    """Record what changed since ``before`` (a ``snapshot()``); nothing when nothing changed."""
+def audit_update(
+    *,
+    actor: Any,
+    instance: models.Model,
+    before: dict[str, Any],
+    code: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Record what changed since ``before`` (a ``snapshot()``); nothing when nothing changed and no
+    ``code`` says what was done."""
     changes = diff(before, snapshot(instance))
-    if not changes and not note:
+    if not changes and code is None:
         return None
-    return record(actor=actor, action=AuditEntry.Action.UPDATE, instance=instance, changes=changes, note=note)
+    kind = AuditEntry.Action.UPDATE
+    return log_action(actor=actor, instance=instance, code=code, kind=kind, data=data, changes=changes)
 
 
-def audit_delete(*, actor: Any, instance: models.Model, note: str = "") -> AuditEntry:
+def audit_delete(
+    *, actor: Any, instance: models.Model, code: str | None = None, data: dict[str, Any] | None = None
+) -> AuditEntry:
     changes = {k: [v, None] for k, v in snapshot(instance).items() if v not in (None, "", [], {})}
-    return record(actor=actor, action=AuditEntry.Action.DELETE, instance=instance, changes=changes, note=note)
+    kind = AuditEntry.Action.DELETE
+    return log_action(actor=actor, instance=instance, code=code, kind=kind, data=data, changes=changes)
 
 
 # --- erasure (KVKK) ---------------------------------------------------------------------------
@@ -104,13 +138,14 @@ def entries_about(
 
 def entries_erase(entries: QuerySet[AuditEntry], mentions: Mentions, erased: str) -> int:
     """Erase what ``entries`` logged: every field's old and new value and the record's name become
-    ``erased``; the note keeps its wording (the history still says what was done) without the mentions."""
+    ``erased``; the action keeps its code and data (the history still says what was done) without the
+    mentions (a tag or a name in its data)."""
     count = 0
-    for entry in entries.only("changes", "object_repr", "note"):
+    for entry in entries.only("changes", "object_repr", "data"):
         entry.changes = {field: [erased, erased] for field in entry.changes}
         entry.object_repr = erased
-        entry.note = mentions.sub(entry.note)
-        entry.save(update_fields=["changes", "object_repr", "note"])
+        entry.data = mentions.scrub(entry.data)
+        entry.save(update_fields=["changes", "object_repr", "data"])
         count += 1
     return count
 
@@ -121,21 +156,23 @@ def entries_mentioning(mentions: Mentions, *, since: Any = None) -> list[int]:
     entries = AuditEntry.objects.all() if since is None else AuditEntry.objects.filter(at__gte=since)
     return [
         entry.pk
-        for entry in mentions.prefilter(entries, ("object_repr", "note"), ("changes",)).only(
-            "changes", "object_repr", "note"
+        for entry in mentions.prefilter(entries, ("object_repr",), ("changes", "data")).only(
+            "changes", "object_repr", "data"
         )
-        if mentions.search(f"{entry.object_repr}\n{entry.note}\n{json.dumps(entry.changes, ensure_ascii=False)}")
+        if mentions.search(
+            "\n".join([entry.object_repr, *(json.dumps(v, ensure_ascii=False) for v in (entry.changes, entry.data))])
+        )
     ]
 
 
 def mentions_erase(mentions: Mentions, entries: QuerySet[AuditEntry]) -> int:
-    """Entries of other records that quote someone's values (a note naming their number, another
+    """Entries of other records that quote someone's values (an action's data naming their number, another
     record's changes listing their phone): the quotes become ERASED, the rest of the entry stays."""
     count = 0
-    for entry in entries.only("changes", "object_repr", "note"):
-        scrubbed = (mentions.scrub(entry.changes), mentions.sub(entry.object_repr), mentions.sub(entry.note))
-        if scrubbed != (entry.changes, entry.object_repr, entry.note):
-            entry.changes, entry.object_repr, entry.note = scrubbed
-            entry.save(update_fields=["changes", "object_repr", "note"])
+    for entry in entries.only("changes", "object_repr", "data"):
+        scrubbed = (mentions.scrub(entry.changes), mentions.sub(entry.object_repr), mentions.scrub(entry.data))
+        if scrubbed != (entry.changes, entry.object_repr, entry.data):
+            entry.changes, entry.object_repr, entry.data = scrubbed
+            entry.save(update_fields=["changes", "object_repr", "data"])
             count += 1
     return count

@@ -227,7 +227,7 @@ def job_cancel(*, actor: Any, job: Job) -> Job:
             if job.finished:
                 raise Conflict(_("This job has already finished."), code="job_finished")
             return job  # a cancellation was already asked for
-        audit.record(actor=actor, action="other", instance=job, note="job cancelled")
+        audit.log_action(actor=actor, instance=job, code="core.job.cancelled")
     return job
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import re
+import datetime
+import decimal
 import uuid
 from typing import Any
 
@@ -12,7 +13,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .registry import AUDIT_ACTIONS, AUDIT_GENERIC_VERBS
 
 
 class AuditEntry(models.Model):
@@ -41,7 +46,10 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("record id"), max_length=64)
     object_repr = models.CharField(_("record"), max_length=200)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    # What was done, as a namespaced code (``customers.person.merged_into``) and its values
+    # (``{"number": "C-000007"}``): rendered in the reader's language by the registered AuditAction.
+    code = models.CharField(_("action code"), max_length=100, blank=True)
+    data = models.JSONField(_("action data"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")
@@ -56,43 +64,69 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
     @property
-    def note_display(self) -> str:
-        """The note in the reader's language: services store it in English, the same for everyone."""
-        for pattern, text in AUDIT_NOTES:
-            match = pattern.fullmatch(self.note)
-            if match:
-                return str(text) % match.groupdict() if match.groupdict() else str(text)
-        return self.note
+    def text(self) -> str:
+        """What was done, in the active language: the code's registered message with its data; nothing for
+        a plain create/update/delete/restore (the kind says it); an unregistered code as itself."""
+        return audit_text(self.code, self.data)
 
     def changes_display(self) -> list[tuple[str, Any, Any]]:
-        """(field label in the reader's language, old, new) for each changed field."""
+        """(field label, old, new) for each changed field, in the reader's language, time zone and locale."""
         model = self.content_type.model_class() if self.content_type_id else None
         rows = []
         for name, values in (self.changes or {}).items():
-            label: Any = name
+            field: Any = None
             if model is not None:
                 with contextlib.suppress(FieldDoesNotExist):
-                    label = getattr(model._meta.get_field(name), "verbose_name", name)
+                    field = model._meta.get_field(name)
+            label = getattr(field, "verbose_name", name)
             old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
-            rows.append((str(label), old, new))
+            rows.append((str(label), display_value(field, old), display_value(field, new)))
         return rows
 
 
-#: Notes the services write, and how they read in the interface's language.
-AUDIT_NOTES: list[tuple[re.Pattern[str], Any]] = [
-    (re.compile(r"bulk assign"), _("assigned in bulk")),
-    (re.compile(r"tag added: (?P<tags>.*)"), _("tag added: %(tags)s")),
-    (re.compile(r"moved to trash"), _("moved to the trash")),
-    (re.compile(r"merged (?P<number>\S+) in"), _("%(number)s merged into this record")),
-    (re.compile(r"merged into (?P<number>\S+)"), _("merged into %(number)s")),
-    (re.compile(r"merge undone"), _("merge undone")),
-    (re.compile(r"KVKK data export"), _("KVKK data export")),
-    (re.compile(r"KVKK erasure: (?P<reason>.*)"), _("KVKK erasure: %(reason)s")),
-    (re.compile(r"password changed"), _("password changed")),
-    (re.compile(r"two-factor login enabled"), _("two-factor login enabled")),
-    (re.compile(r"two-factor login removed"), _("two-factor login removed")),
-    (re.compile(r"job cancelled"), _("job cancelled")),
-]
+def audit_text(code: str, data: dict[str, Any] | None) -> str:
+    """``code``'s message (see ``AuditEntry.text``). Safe for any data: a missing value reads "?", and a
+    message that does not fit its data (a broken translation) falls back to the code."""
+    action = AUDIT_ACTIONS.get(code)
+    if action is None:
+        return "" if not code or code.rpartition(".")[2] in AUDIT_GENERIC_VERBS else code
+    values = _Values({k: display_value(None, v) for k, v in (data or {}).items()})
+    try:
+        return str(action.message) % values
+    except (KeyError, TypeError, ValueError):
+        return code
+
+
+class _Values(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def display_value(field: Any, value: Any) -> Any:
+    """A logged value as the reader reads it: a time in their time zone and locale's format, a date, a
+    number, yes/no and a choice's label in their language, a list joined; a mapping (a role's levels) and
+    None stay as they are."""
+    if value is None or value == "":
+        return value
+    if isinstance(value, list):
+        return ", ".join(str(display_value(field, v)) for v in value) or None
+    with contextlib.suppress(TypeError, ValueError, decimal.InvalidOperation):
+        if isinstance(field, models.DateTimeField):
+            moment = datetime.datetime.fromisoformat(str(value))
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        if isinstance(field, models.DateField):
+            return formats.date_format(datetime.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+        if getattr(field, "flatchoices", None):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.BooleanField) and isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(field, models.DecimalField):
+            return formats.number_format(decimal.Decimal(str(value)))
+        if isinstance(value, float):
+            return formats.number_format(value)
+    return value
 
 
 class Job(models.Model):

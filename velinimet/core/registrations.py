@@ -1,4 +1,5 @@
-"""What the core app plugs into the registry: the audit export job and the audit log's settings link.
+"""What the core app plugs into the registry: the audit export job, the audit log's settings link and the
+audit action codes of the kernel.
 
 The record types of the kernel's own records (jobs, the audit log) are registered by accounts, which owns
 the roles their default levels are given for (accounts/registrations.py).
@@ -6,7 +7,7 @@ the roles their default levels are given for (accounts/registrations.py).
 
 from django.utils.translation import gettext_lazy as _
 
-from .registry import JobKind, SettingsLink, registry
+from .registry import AuditAction, JobKind, SettingsLink, registry
 
 
 def _audit_export(job, progress):  # type: ignore[no-untyped-def]
@@ -28,3 +29,6 @@ registry.register(
     "core.settings_links",
     SettingsLink(_("Audit log"), "core:audit_list", _("Who changed what, and when."), "core.auditentry", 40),
 )
+registry.register("core.audit_actions", AuditAction("core.job.cancelled", _("job cancelled")))
+# A free note of the log before action codes that no service wrote (migration 0006): shown as it was.
+registry.register("core.audit_actions", AuditAction("core.legacy_note", "%(note)s"))

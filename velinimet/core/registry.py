@@ -225,3 +225,22 @@ def record_type_for_model(model: Any) -> RecordType | None:
         if rt.model.lower() == label:
             return rt
     return None
+
+
+# --- audit actions ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AuditAction:
+    """How an audit action code reads: ``message`` (``gettext_lazy``) with ``%(name)s`` placeholders
+    filled from the entry's ``data``. Codes are namespaced ``<app>.<model>.<verb>``
+    (``customers.person.merged_into``), like pretix's ``log_action("pretix.event.order.paid")``."""
+
+    code: str
+    message: str | Promise
+
+
+#: Codes that ``audit_create``/``audit_update``/``audit_delete`` and a restore write for any model
+#: (``accounts.team.updated``): they need no entry here, the entry's kind already says it.
+AUDIT_GENERIC_VERBS = frozenset({"created", "updated", "deleted", "restored"})
+AUDIT_ACTIONS: Store[AuditAction] = registry.declare(
+    "core.audit_actions", AuditAction, "how each audit action code reads", key=lambda action: action.code
+)

@@ -12,7 +12,8 @@ from .visibility import restrict
 
 
 def audit_list(user: Any, filters: dict[str, Any] | None = None, *, action: str = "read") -> QuerySet[AuditEntry]:
-    """Audit entries ``user`` may see, filtered by actor, action, record type, record id and date range."""
+    """Audit entries ``user`` may see, filtered by actor, action (kind), record type, action code, record id
+    and date range."""
     filters = filters or {}
     qs = restrict(AuditEntry.objects.select_related("content_type"), user, action)
     if filters.get("actor"):
@@ -22,6 +23,8 @@ def audit_list(user: Any, filters: dict[str, Any] | None = None, *, action: str 
     if filters.get("record_type"):
         app_label, _, model = str(filters["record_type"]).partition(".")
         qs = qs.filter(content_type__app_label=app_label, content_type__model=model)
+    if filters.get("code"):
+        qs = qs.filter(code=filters["code"])
     if filters.get("object_id"):
         qs = qs.filter(object_id=str(filters["object_id"]))
     if isinstance(filters.get("since"), datetime.date):

@@ -54,7 +54,10 @@ def _write_audit_csv(path: Any, qs: Any, progress: JobProgress) -> None:
     tz = timezone.get_default_timezone()
     with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens Turkish letters right
         writer = safe_writer(fh)  # "=cmd" in a name cannot run as a formula; "+90 …" reads "'+90 …"
-        writer.writerow(["time", "user", "action", "record_type", "record_id", "record", "changes", "note"])
+        # "text" is what was done in the exporter's language (the job runs in it); "code" and "data" the same
+        # for every language, for a program reading the file.
+        header = ["time", "user", "action", "record_type", "record_id", "record", "changes", "text", "code", "data"]
+        writer.writerow(header)
         for done, entry in enumerate(qs.iterator(chunk_size=2000), start=1):
             writer.writerow(
                 [
@@ -65,7 +68,9 @@ def _write_audit_csv(path: Any, qs: Any, progress: JobProgress) -> None:
                     entry.object_id,
                     entry.object_repr,
                     json.dumps(entry.changes, ensure_ascii=False),
-                    entry.note,
+                    entry.text,
+                    entry.code,
+                    json.dumps(entry.data, ensure_ascii=False),
                 ]
             )
             progress.update(done=done)

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.demo import DemoLoader
-from velinimet.core.registry import JobKind, NavItem, RecordType, SettingsLink, ShellWidget, registry
+from velinimet.core.registry import AuditAction, JobKind, NavItem, RecordType, SettingsLink, ShellWidget, registry
 from velinimet.core.search import SearchProvider
 from velinimet.core.visibility import Level, uniform
 from velinimet.customers.demo import load_demo_customers
@@ -125,3 +125,17 @@ registry.register(
         cancel_note=_("The lines imported before the cancellation stay imported."),
     ),
 )
+
+# What the audit log says the customers services did (core.audit.log_action); data fill the placeholders.
+for kind in ("person", "company"):
+    for action in (
+        AuditAction(f"customers.{kind}.bulk_assigned", _("assigned in bulk")),
+        AuditAction(f"customers.{kind}.tagged", _("tag added: %(tags)s")),
+        AuditAction(f"customers.{kind}.trashed", _("moved to the trash")),
+        AuditAction(f"customers.{kind}.merged_in", _("%(number)s merged into this record")),
+        AuditAction(f"customers.{kind}.merged_into", _("merged into %(number)s")),
+        AuditAction(f"customers.{kind}.merge_undone", _("merge undone")),
+    ):
+        registry.register("core.audit_actions", action)
+registry.register("core.audit_actions", AuditAction("customers.person.kvkk_exported", _("KVKK data export")))
+registry.register("core.audit_actions", AuditAction("customers.person.erased", _("KVKK erasure: %(reason)s")))

@@ -76,19 +76,36 @@ class JobSerializer(serializers.ModelSerializer):
 
 class AuditEntrySerializer(serializers.ModelSerializer):
     record_type = serializers.SerializerMethodField()
+    code = serializers.CharField(
+        read_only=True, help_text="What was done: a namespaced action code, e.g. customers.person.merged_into."
+    )
+    text = serializers.SerializerMethodField(
+        help_text="What was done, in the user's language (empty for a plain change)."
+    )
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "actor_name", "action", "record_type", "object_id", "object_repr", "changes", "note"]
+        fields = [
+            *("id", "at", "actor_name", "action", "record_type", "object_id", "object_repr", "changes"),
+            *("code", "data", "text"),
+        ]
+        # ``data`` as an attribute would hide Serializer.data.
+        extra_kwargs = {"data": {"help_text": 'The action\'s values, e.g. {"number": "C-000007"}.'}}
 
     def get_record_type(self, entry: AuditEntry) -> str:
         return f"{entry.content_type.app_label}.{entry.content_type.model}"
+
+    def get_text(self, entry: AuditEntry) -> str:
+        return entry.text
 
 
 class AuditFilterSerializer(serializers.Serializer):
     actor = serializers.CharField(required=False, max_length=150)
     action = serializers.ChoiceField(choices=AuditEntry.Action.choices, required=False)
     record_type = serializers.CharField(required=False, max_length=100)
+    code = serializers.CharField(
+        required=False, max_length=100, help_text="An action code, e.g. customers.person.erased"
+    )
     object_id = serializers.CharField(required=False, max_length=64)
     since = serializers.DateField(required=False)
     until = serializers.DateField(required=False)

@@ -33,11 +33,14 @@ def go_home(page: Page) -> None:
 
 
 # --- 7. audit export: a background job with progress and a download --------------------------
-def test_audit_export_runs_as_a_job_and_downloads_csv(cast: Any, page: Page, login: Any) -> None:
+def test_audit_export_runs_as_a_job_and_downloads_csv(cast: Any, page: Page, login: Any, registered: Any) -> None:
     from velinimet.core import audit
     from velinimet.core.models import Job
+    from velinimet.core.registry import AuditAction
 
-    audit.record(actor=cast.admin, action="update", instance=cast.rep_ist, note="tarayıcı testi: şçğüöı")
+    registered("core.audit_actions", AuditAction("core.test.browser", "%(what)s"))
+    data = {"what": "tarayıcı testi: şçğüöı"}
+    audit.log_action(actor=cast.admin, instance=cast.rep_ist, code="core.test.browser", kind="update", data=data)
     login("admin")
     go_home(page)
     card(page, tr("Settings")).click()
@@ -239,4 +242,4 @@ def test_starter_cancels_a_queued_job_from_its_page(cast: Any, page: Page, login
     expect(page.get_by_role("button", name=tr("Cancel the job"))).to_have_count(0)
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED
-    assert AuditEntry.objects.filter(object_id=str(job.pk), note="job cancelled", actor=cast.rep_ist).exists()
+    assert AuditEntry.objects.filter(object_id=str(job.pk), code="core.job.cancelled", actor=cast.rep_ist).exists()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from velinimet.core import jobs
 from velinimet.core.exceptions import NotAllowed
@@ -27,7 +28,10 @@ def test_starter_and_administrator_cancel_a_queued_job_at_once(cast: Any, who: s
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED and job.finished_at is not None
     entry = AuditEntry.objects.get(object_id=str(job.pk))
-    assert entry.actor == getattr(cast, who) and entry.note == "job cancelled"
+    with translation.override("en"):
+        assert (
+            entry.actor == getattr(cast, who) and entry.code == "core.job.cancelled" and entry.text == "job cancelled"
+        )
     jobs.job_run(str(job.pk))  # its task, when a worker reaches it, does nothing
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED and job.attempts == 0
@@ -77,7 +81,7 @@ def test_a_running_job_stops_at_its_next_progress_update(cast: Any, cancelled_mi
     assert cancelled_midway == [1]
     assert job.state == Job.State.CANCELLED
     assert job.done == 2 and job.cancel_requested_at is not None and job.finished_at is not None
-    assert AuditEntry.objects.filter(object_id=str(job.pk), note="job cancelled").count() == 1
+    assert AuditEntry.objects.filter(object_id=str(job.pk), code="core.job.cancelled").count() == 1
 
 
 def test_a_running_job_is_not_stopped_by_someone_else(cast: Any, cancelled_midway: Any) -> None:

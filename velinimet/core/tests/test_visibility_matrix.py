@@ -188,7 +188,7 @@ def world(cast: Any) -> dict[str, User]:
         Company.objects.create(
             name=user.username, owner=user, team=user.team, customer_number=f"C{user.pk}", search_key=user.username
         )
-        audit.record(actor=user, action="other", instance=job, note="test")
+        audit.log_action(actor=user, instance=job, code="core.job.test")
         Activity.objects.create(
             person=person, subject=user.username, occurred_at=job.created_at, owner=user, team=user.team
         )

@@ -122,13 +122,21 @@ def person_data_export(*, actor: Any, person: Person) -> dict[str, Any]:
             for c in person.consents.all()
         ],
         "history": [
-            {"at": jsonable(e.at), "by": e.actor_name, "action": e.action, "changes": e.changes, "note": e.note}
+            {
+                "at": jsonable(e.at),
+                "by": e.actor_name,
+                "action": e.action,
+                "code": e.code,
+                "changes": e.changes,
+                "data": e.data,
+                "note": e.text,
+            }
             for e in AuditEntry.objects.filter(content_type=ct, object_id=str(person.pk))
         ],
     }
     for item in CHILDREN.values():
         data[item.key] = item.export(person)
-    audit.record(actor=actor, action="other", instance=person, note="KVKK data export")
+    audit.log_action(actor=actor, instance=person, code="customers.person.kvkk_exported")
     return data
 
 
@@ -183,7 +191,13 @@ def _erase(actor: Any, person: Person, reason: str, scanned: tuple[list[str], li
     audit.mentions_erase(shared, AuditEntry.objects.filter(pk__in=quoting))
     erasure.jobs_scrub(shared)
     fulltext_purge(Person._meta.db_table)
-    audit.record(actor=actor, action="delete", instance=person, note=f"KVKK erasure: {own.sub(reason)}"[:200])
+    audit.log_action(
+        actor=actor,
+        instance=person,
+        code="customers.person.erased",
+        kind="delete",
+        data={"reason": own.sub(reason)[:200]},
+    )
     transaction.on_commit(functools.partial(_forget_after_commit, files))
     return person
 

@@ -122,8 +122,13 @@ def records_merge(*, actor: Any, survivor: Any, other: Any, choices: dict[str, s
     merge = Merge.objects.create(
         kind=kind, survivor_id=survivor.pk, merged_id=other.pk, actor=actor, survivor_before=before, moved=moved
     )
-    audit.audit_update(actor=actor, instance=survivor, before=before, note=f"merged {other.customer_number} in")
-    audit.record(actor=actor, action="delete", instance=other, note=f"merged into {survivor.customer_number}")
+    merged_in, merged_into = f"customers.{kind}.merged_in", f"customers.{kind}.merged_into"
+    audit.audit_update(
+        actor=actor, instance=survivor, before=before, code=merged_in, data={"number": other.customer_number}
+    )
+    audit.log_action(
+        actor=actor, instance=other, code=merged_into, kind="delete", data={"number": survivor.customer_number}
+    )
     return merge
 
 
@@ -204,6 +209,7 @@ def merge_undo(*, actor: Any, merge: Merge) -> Person | Company:
     other.save(update_fields=["deleted_at", "merged_into"])
     merge.undone_at = timezone.now()
     merge.save(update_fields=["undone_at"])
-    audit.audit_update(actor=actor, instance=survivor, before=before, note="merge undone")
-    audit.record(actor=actor, action="restore", instance=other, note="merge undone")
+    undone = f"customers.{merge.kind}.merge_undone"
+    audit.audit_update(actor=actor, instance=survivor, before=before, code=undone)
+    audit.log_action(actor=actor, instance=other, code=undone, kind="restore")
     return survivor

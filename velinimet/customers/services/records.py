@@ -42,6 +42,11 @@ from velinimet.customers.services.validation import (
 )
 
 
+def _code(record: Person | Company, verb: str) -> str:
+    """The audit action code of ``verb`` for a person or a company (``customers.company.tagged``)."""
+    return f"customers.{record._meta.model_name}.{verb}"
+
+
 def _tags(names: list[str]) -> list[Tag]:
     """The tags named (as ``clean_tags`` returns them), created when new. A comma separates tags everywhere
     (forms, import, API): the API's ``["Müşteri, VIP"]`` is two tags, as the form would read it back."""
@@ -247,7 +252,7 @@ def _record_update(
     if tag_names is not None:
         locked.tags.set(_tags(tag_names))
     after = {**audit.snapshot(locked), **contacts_snapshot(locked)}
-    audit.record(actor=actor, action="update", instance=locked, changes=audit.diff(before, after))
+    audit.log_action(actor=actor, instance=locked, kind="update", changes=audit.diff(before, after))
     return locked
 
 
@@ -277,7 +282,7 @@ def records_assign(*, actor: Any, records: Iterable[Person | Company], owner: An
         _assign(actor, record, owner, team)
         record.version += 1
         record.save(update_fields=["owner", "team", "version", "updated_at"])
-        audit.audit_update(actor=actor, instance=record, before=before, note="bulk assign")
+        audit.audit_update(actor=actor, instance=record, before=before, code=_code(record, "bulk_assigned"))
         count += 1
     return count
 
@@ -303,8 +308,8 @@ def records_add_tag(*, actor: Any, records: Iterable[Person | Company], tag: str
             raise DomainError(f"{record}: {message}", errors={"tag": [message]})
         record.tags.add(*tags)
         type(record).objects.filter(pk=record.pk).update(version=F("version") + 1, updated_at=timezone.now())
-        note = "tag added: " + ", ".join(t.name for t in tags)
-        audit.record(actor=actor, action="update", instance=record, note=note)
+        tagged = {"tags": ", ".join(t.name for t in tags)}
+        audit.log_action(actor=actor, instance=record, code=_code(record, "tagged"), kind="update", data=tagged)
         count += 1
     return count
 
@@ -316,7 +321,7 @@ def record_delete(*, actor: Any, record: Person | Company) -> None:
         raise NotAllowed(_("You may not delete this record."))
     record.deleted_at = timezone.now()
     record.save(update_fields=["deleted_at"])
-    audit.audit_delete(actor=actor, instance=record, note="moved to trash")
+    audit.audit_delete(actor=actor, instance=record, code=_code(record, "trashed"))
 
 
 @transaction.atomic
@@ -325,7 +330,7 @@ def record_restore(*, actor: Any, record: Person | Company) -> None:
         raise NotAllowed(_("You may not restore this record."))
     record.deleted_at = None
     record.save(update_fields=["deleted_at"])
-    audit.record(actor=actor, action="restore", instance=record)
+    audit.log_action(actor=actor, instance=record, kind="restore")
 
 
 # --- companies ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from velinimet.customers.tests import erasure_scenario as scenario
 
@@ -78,8 +79,9 @@ def test_erasure_deletes_the_files_naming_the_person_keeps_the_rest_and_logs_its
     bystander = client.get(f"/api/v1/people/{built['bystander'].pk}/").json()
     assert bystander["last_name"] == "Kayalıoğlu" and bystander["tags"] == ["VIP"]
     assert Tag.objects.filter(name="VIP").exists() and not Tag.objects.filter(name__startswith="Zümrüt").exists()
-    logged = AuditEntry.objects.get(object_id=str(built["person"].pk), note__startswith="KVKK erasure")
-    assert logged.note == "KVKK erasure: Başvuru 2026/41 ([erased], [erased])"
+    logged = AuditEntry.objects.get(object_id=str(built["person"].pk), code="customers.person.erased")
+    with translation.override("en"):
+        assert logged.text == "KVKK erasure: Başvuru 2026/41 ([erased], [erased])"
     assert logged.actor == cast.admin and logged.action == "delete"
     company = AuditEntry.objects.filter(content_type__model="company", object_id=str(built["company"].pk))
     assert [e.object_repr for e in company] == ["Acme Kuyumculuk"] * 3  # other records' history stays…
@@ -126,6 +128,26 @@ def test_a_namesakes_history_is_not_erased_with_the_person(cast: Any) -> None:
     entries = AuditEntry.objects.filter(content_type__model="activity")
     assert entries.get(object_id=str(kept.pk)).changes["subject"][1] == "Ayşe Kaya ile görüşme (0533 900 80 70)"
     assert entries.get(object_id=str(quoted.pk)).changes["subject"][1] == "Ayşe'nin eski numarası [erased]"
+
+
+def test_erasure_removes_their_values_from_the_data_of_audit_actions(cast: Any, api: Any) -> None:
+    """A tag or a name stored in an action's data (not a field change) goes too, in their entries and others'."""
+    from velinimet.core.models import AuditEntry
+    from velinimet.customers import services
+    from velinimet.customers.services.kvkk import person_erase
+
+    person = services.person_create(actor=cast.admin, first_name="Gülşen", last_name="Çağlayan", force=True)
+    company = services.company_create(actor=cast.admin, name="Acme Kuyumculuk", force=True)
+    services.records_add_tag(actor=cast.admin, records=[person], tag="Çağlayan ailesi")
+    services.records_add_tag(actor=cast.admin, records=[company], tag="Gülşen Çağlayan referansı")
+    person_erase(actor=cast.admin, person=person, reason="Başvuru 2026/52, Gülşen Çağlayan")
+    tagged = AuditEntry.objects.filter(code__endswith=".tagged")
+    assert tagged.get(object_id=str(person.pk), content_type__model="person").data == {"tags": "[erased]"}
+    assert tagged.get(object_id=str(company.pk), content_type__model="company").data == {"tags": "[erased] referansı"}
+    erased = AuditEntry.objects.get(code="customers.person.erased")
+    assert erased.data == {"reason": "Başvuru 2026/52, [erased]"}
+    listed = api(cast.admin).get("/api/v1/audit/", {"page_size": 500}).content.decode()
+    assert "Gülşen" not in listed and "Çağlayan" not in listed and "[erased] referansı" in listed
 
 
 def test_an_upload_waiting_for_its_real_import_cannot_bring_an_erased_person_back(

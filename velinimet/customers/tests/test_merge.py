@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.models import AuditEntry, Job
@@ -58,7 +59,7 @@ def test_merge_moves_everything_and_keeps_chosen_values(cast: Any, pair: tuple[P
     assert Consent.objects.get().person == a
     assert Employment.objects.filter(person=a).count() == 1  # same company: not doubled
     assert b.deleted_at is not None and b.merged_into == a
-    assert AuditEntry.objects.filter(object_id=str(a.pk), note__startswith="merged").exists()
+    assert AuditEntry.objects.filter(object_id=str(a.pk), code__startswith="customers.person.merged").exists()
     assert merge.moved
 
 
@@ -171,11 +172,15 @@ def test_kvkk_export_and_erasure(cast: Any, api: Any, pair: tuple[Person, Person
     a.refresh_from_db()
     assert a.first_name == "[erased]" and a.search_key == "" and a.deleted_at is not None
     assert not a.phones.exists() and a.notes == ""
-    for entry in AuditEntry.objects.filter(object_id=str(a.pk), content_type__model="person").exclude(
-        note__startswith="KVKK"
+    for entry in (
+        AuditEntry.objects.filter(object_id=str(a.pk), content_type__model="person")
+        .exclude(code__startswith="customers.person.kvkk")
+        .exclude(code="customers.person.erased")
     ):
         assert "Şükrü" not in str(entry.changes) and "kahve" not in str(entry.changes)
-    assert AuditEntry.objects.filter(object_id=str(a.pk), note="KVKK erasure: Başvuru 2026/17").exists()
+    logged = AuditEntry.objects.get(object_id=str(a.pk), code="customers.person.erased")
+    with translation.override("en"):
+        assert logged.text == "KVKK erasure: Başvuru 2026/17"
 
 
 def test_erasure_after_a_merge_cannot_be_undone_and_erases_the_twin(cast: Any, pair: tuple[Person, Person]) -> None:
