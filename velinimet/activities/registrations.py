@@ -28,6 +28,7 @@ register_record_type(
             "read_only": {"read": Level.TEAM_TREE},
         },
         order=40,
+        parents=("person", "company"),  # an activity is visible only with its customer
     )
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -19,27 +19,13 @@ PAGE = 20
 ORDER = ("-occurred_at", "-id")
 
 
-def customer_visible(user: Any) -> Q:
-    """Activities whose person and company (where set) ``user`` may read: an activity tells about its
-    customer, so seeing it must not depend on its own owner and team alone."""
-    from velinimet.customers.models import Company, Person
-
-    q = Q()
-    for field, model in (("person", Person), ("company", Company)):
-        if restriction_key(model, user)[3] is not None:  # not "all records"
-            visible = restrict(model.objects.all(), user).values("pk")
-            q &= Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible})
-    return q
-
-
 def activity_list(user: Any, *, action: str = Action.READ) -> QuerySet[Activity]:
-    qs = Activity.objects.select_related("owner", "person", "company").filter(customer_visible(user))
-    return restrict(qs, user, action)
+    """Activities ``user`` may ``action``; ``restrict()`` also hides those whose person or company is hidden."""
+    return restrict(Activity.objects.select_related("owner", "person", "company"), user, action)
 
 
 def get_activity_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Activity:
-    qs = Activity.objects.select_related("owner", "person", "company").filter(customer_visible(user))
-    return get_for_user(qs, user, pk, action=action)
+    return get_for_user(Activity.objects.select_related("owner", "person", "company"), user, pk, action=action)
 
 
 def timeline(user: Any, kind: str, record_id: int, after: str | None = None, size: int = PAGE) -> dict[str, Any]:
