@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from velinimet.core.querysets import TrashQuerySet
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -50,6 +52,8 @@ class CustomerRecord(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # No index: almost every row has NULL here, and an index on it lures SQLite away from better ones.
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    objects = TrashQuerySet.as_manager()  # Person.objects.live(): the records not in the trash
 
     class Meta:
         abstract = True

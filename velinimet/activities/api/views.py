@@ -16,8 +16,8 @@ from velinimet.activities.models import Activity, Kind
 from velinimet.activities.selectors import ORDER, activity_list
 from velinimet.core.input_guard import parse_int
 from velinimet.core.rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
-from velinimet.core.visibility import restrict
 from velinimet.customers.models import Company, Person
+from velinimet.customers.selectors import visible_records
 
 
 class ActivityPagination(CursorPagination):
@@ -54,7 +54,7 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     def _customer(self, model: type[Person] | type[Company], pk: Any, field: str) -> Any:
         if pk is None:
             return None
-        record = restrict(model.objects.filter(pk=pk, deleted_at__isnull=True), self.request.user).first()
+        record = visible_records(model, self.request.user).filter(pk=pk).first()
         if record is None:
             raise serializers.ValidationError({field: [_("No such customer.")]})
         return record

@@ -22,6 +22,10 @@ from velinimet.customers.selectors.records import (
     keyset_page,
     person_360,
     person_list,
+    trashed_records,
+    visible_companies,
+    visible_people,
+    visible_records,
 )
 from velinimet.customers.selectors.search import search_companies, search_people, search_records
 
@@ -43,4 +47,8 @@ __all__ = [
     "search_companies",
     "search_people",
     "search_records",
+    "trashed_records",
+    "visible_companies",
+    "visible_people",
+    "visible_records",
 ]

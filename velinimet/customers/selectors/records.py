@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db.models import Prefetch, QuerySet
 
+from velinimet.core.querysets import TrashQuerySet
 from velinimet.core.selectors import keyset
 from velinimet.core.visibility import Action, get_for_user, restrict
-from velinimet.customers.models import Company, Consent, CustomField, Employment, Merge, Person
+from velinimet.customers.models import Company, Consent, CustomerRecord, CustomField, Employment, Merge, Person
 
 SORTS = {
     "name": ("search_key", "id"),
@@ -21,13 +22,37 @@ SORTS = {
 }
 
 
+R = TypeVar("R", bound=CustomerRecord)
+
+
+def visible_records(model: type[R], user: Any, *, action: str = Action.READ) -> QuerySet[R]:
+    """The live (not trashed) people or companies ``user`` may ``action``."""
+    return restrict(cast("TrashQuerySet[R]", model.objects.live()), user, action)
+
+
+def visible_people(user: Any, *, action: str = Action.READ) -> QuerySet[Person]:
+    """The live people ``user`` may ``action``."""
+    return visible_records(Person, user, action=action)
+
+
+def visible_companies(user: Any, *, action: str = Action.READ) -> QuerySet[Company]:
+    """The live companies ``user`` may ``action``."""
+    return visible_records(Company, user, action=action)
+
+
+def trashed_records(model: type[R], user: Any) -> QuerySet[R]:
+    """People or companies in the trash that ``user`` may delete, and so restore."""
+    return restrict(cast("TrashQuerySet[R]", model.objects.trashed()), user, Action.DELETE)
+
+
 def get_person_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Person:
-    qs = Person.objects.filter(deleted_at__isnull=True).select_related("owner", "team")
-    return get_for_user(qs, user, pk, action=action)
+    """A live person: 404 when ``user`` may not see them, 403 when they may see but not ``action`` them."""
+    return get_for_user(Person.objects.live().select_related("owner", "team"), user, pk, action=action)
 
 
 def get_company_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Company:
-    qs = Company.objects.filter(deleted_at__isnull=True).select_related("owner", "team", "parent")
+    """A live company: 404 when hidden from ``user``, 403 when visible but not theirs to ``action``."""
+    qs = Company.objects.live().select_related("owner", "team", "parent")
     return get_for_user(qs, user, pk, action=action)
 
 
@@ -108,7 +133,7 @@ def person_360(person: Person) -> dict[str, Any]:
 
 
 def company_360(company: Company, user: Any) -> dict[str, Any]:
-    people = restrict(Person.objects.filter(employments__company=company, deleted_at__isnull=True), user)
+    people = visible_people(user).filter(employments__company=company)
     return {
         "phones": list(company.phones.order_by("-is_primary", "id")),
         "emails": list(company.emails.order_by("-is_primary", "id")),
@@ -118,7 +143,7 @@ def company_360(company: Company, user: Any) -> dict[str, Any]:
         "people": list(
             people.prefetch_related(Prefetch("employments", Employment.objects.filter(company=company)))[:100]
         ),
-        "branches": list(restrict(company.branches.filter(deleted_at__isnull=True), user)[:100]),
+        "branches": list(visible_companies(user).filter(parent=company)[:100]),
         "custom_fields": custom_field_values("company", company.custom),
     }
 

@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from velinimet.accounts.models import User
+from velinimet.accounts.selectors import active_users, team_list
 from velinimet.core import limits
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.fulltext import contains_all
 from velinimet.core.http import AuthedRequest
 from velinimet.core.text import fold
-from velinimet.core.visibility import Action, Level, can, level_for, restrict
+from velinimet.core.visibility import Action, Level, can, level_for
 from velinimet.customers import services
 from velinimet.customers.exceptions import DuplicateFound
 from velinimet.customers.forms import CompanyForm, ConsentForm, CustomerForm, ListFilterForm, PersonForm
@@ -37,6 +37,8 @@ from velinimet.customers.selectors import (
     keyset_page,
     person_360,
     person_list,
+    visible_companies,
+    visible_records,
 )
 
 KINDS: dict[str, dict[str, Any]] = {
@@ -70,9 +72,8 @@ def require_read(user: Any, kind: str) -> None:
 def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
     require_read(request.user, kind)
     form = ListFilterForm(request.GET or None)
-    from velinimet.accounts.selectors import team_list
 
-    visible_users = restrict(User.objects.filter(is_active=True), request.user).order_by("first_name", "username")
+    visible_users = active_users(request.user).order_by("first_name", "username")
     form.fields["owner"].choices = [("", "—")] + [(u.pk, str(u)) for u in visible_users[:500]]  # type: ignore[attr-defined]
     form.fields["team"].choices = [("", "—")] + [(t.pk, t.name) for t in team_list(request.user)]  # type: ignore[attr-defined]
     valid = form.is_valid() if form.is_bound else True
@@ -109,7 +110,7 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
         "can_create": level_for(request.user, KINDS[kind]["rt"], Action.CREATE) > Level.NONE,
         "can_assign": level_for(request.user, KINDS[kind]["rt"], Action.ASSIGN) > Level.NONE,
         "can_update": level_for(request.user, KINDS[kind]["rt"], Action.UPDATE) > Level.NONE,
-        "assignees": restrict(User.objects.filter(is_active=True), request.user).order_by("first_name")[:200],
+        "assignees": active_users(request.user).order_by("first_name")[:200],
     }
     if request.htmx and request.GET.get("after"):
         return render(request, "customers/record_list.html#rows", context)
@@ -185,18 +186,14 @@ def saved_view_delete(request: AuthedRequest, kind: str, pk: int) -> HttpRespons
 def bulk_action(request: AuthedRequest, kind: str) -> HttpResponse:
     model = KINDS[kind]["model"]
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    records = list(restrict(model.objects.filter(pk__in=ids, deleted_at__isnull=True), request.user))
+    records = list(visible_records(model, request.user).filter(pk__in=ids))
     back = reverse(f"customers:{kind}_list") + "?" + request.POST.get("query", "")
     if not records:
         messages.error(request, _("Select at least one record."))
         return redirect(back)
     try:
         if request.POST.get("action") == "assign":
-            owner = (
-                restrict(User.objects.filter(is_active=True), request.user)
-                .filter(pk=request.POST.get("owner") or 0)
-                .first()
-            )
+            owner = active_users(request.user).filter(pk=request.POST.get("owner") or 0).first()
             if owner is None:
                 raise DomainError(_("Choose who gets the records."))
             count = services.records_assign(actor=request.user, records=records, owner=owner)
@@ -216,9 +213,9 @@ def _form(kind: str, request: AuthedRequest, initial: dict[str, Any] | None = No
     form_class = KINDS[kind]["form"]
     form = form_class(request.POST or None, initial=initial, phone_slots=slots, email_slots=slots)
     if kind == "person":
-        form.fields["company"].queryset = restrict(Company.objects.filter(deleted_at__isnull=True), request.user)
+        form.fields["company"].queryset = visible_companies(request.user)
     else:
-        form.fields["parent"].queryset = restrict(Company.objects.filter(deleted_at__isnull=True), request.user)
+        form.fields["parent"].queryset = visible_companies(request.user)
     return form
 
 
@@ -346,9 +343,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_delete": can(request.user, person, Action.DELETE),
             "merges": _merges("person", person.pk),
             "may_export": can(request.user, person, Action.EXPORT),
-            "linkable_companies": restrict(Company.objects.filter(deleted_at__isnull=True), request.user).order_by(
-                "search_key"
-            )[:300],
+            "linkable_companies": visible_companies(request.user).order_by("search_key")[:300],
         },
     )
 
