@@ -31,22 +31,34 @@ def get_activity_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> A
 def timeline(user: Any, kind: str, record_id: int, after: str | None = None, size: int = PAGE) -> dict[str, Any]:
     """One page of a person's or company's activities, newest first, that ``user`` may see.
 
+    ``record_id`` is a customer the caller has fetched for ``user`` (``get_person_for_user``), so its own
+    rule is not repeated (``parents_checked``); an activity whose other customer is hidden is left out.
     Walked by keyset on (occurred_at, id) along the ``activity_<kind>_timeline`` index: the 500th page of a
     customer with 10,000 activities costs what the first costs."""
     related = ("owner", "person") if kind == "company" else ("owner",)
-    qs = restrict(Activity.objects.select_related(*related), user).filter(**{f"{kind}_id": record_id})
+    qs = restrict(Activity.objects.select_related(*related), user, parents_checked=(kind,))
+    qs = qs.filter(**{f"{kind}_id": record_id})
     items, cursor = keyset(qs, ORDER, after, size)
     return {"items": items, "cursor": cursor}
 
 
+def editable_ids(user: Any, ids: list[int]) -> set[int]:
+    """Which of these activities, taken from a timeline page (so their customers are visible to ``user``:
+    not checked again), ``user`` may change."""
+    qs = restrict(Activity.objects.filter(pk__in=ids), user, Action.UPDATE, parents_checked=("person", "company"))
+    return set(qs.values_list("pk", flat=True))
+
+
 def last_activity(user: Any, kind: str, record_id: int) -> Activity | None:
-    """The newest visible activity that has happened: a task planned for next week is not the last."""
+    """The newest visible activity that has happened: a task planned for next week is not the last.
+    ``record_id`` is a customer the caller has fetched for ``user``, as for ``timeline()``."""
     qs = Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now()).select_related("owner")
-    return restrict(qs, user).order_by(*ORDER).first()
+    return restrict(qs, user, parents_checked=(kind,)).order_by(*ORDER).first()
 
 
 def _last_activity_query(user: Any, kind: str, record_id: int) -> QuerySet[Activity]:
-    qs = restrict(Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now()), user)
+    qs = Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now())
+    qs = restrict(qs, user, parents_checked=(kind,))
     return qs.order_by(
         *ORDER
     ).values_list(  # type: ignore[return-value]
@@ -57,8 +69,8 @@ def _last_activity_query(user: Any, kind: str, record_id: int) -> QuerySet[Activ
 def last_activity_fact(user: Any, kind: str, record_id: int) -> dict[str, Any] | None:
     """The newest visible activity as the caller's card shows it, read as one row of plain values by a
     statement compiled once per visibility (``core.compiled``): the card is read on every ringing
-    phone, and building the queryset cost more than running it."""
-    key = ("last-activity", kind, restriction_key(Activity, user))
+    phone, and building the queryset cost more than running it. ``record_id`` is the recognised caller."""
+    key = ("last-activity", kind, restriction_key(Activity, user, parents_checked=(kind,)))
     query = compiled(key, functools.partial(_last_activity_query, user, kind), [int_marker(0)])
     row = query.first(record_id)
     if row is None:

@@ -11,6 +11,7 @@ of the accounts app.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -82,9 +83,12 @@ def ownership_q(rt: RecordType, user: Any, level: int, prefix: str = "") -> Q | 
     return q
 
 
-def access_q(rt: RecordType, user: Any, action: str = Action.READ, prefix: str = "") -> Q | None:
+def access_q(
+    rt: RecordType, user: Any, action: str = Action.READ, prefix: str = "", parents_checked: Collection[str] = ()
+) -> Q | None:
     """The whole rule for ``action`` on ``rt``: its own ownership filter and, for a record type that
     declares ``parents``, "each parent it has is one the user may read" (recursively). ``None``: all rows.
+    ``parents_checked`` names parents the caller has already fetched for this user (see ``restrict()``).
 
     Query cost: a parent whose type the user reads at level "all" adds nothing; any other adds a
     LEFT JOIN on the parent's primary key and the parent's owner/team test, checked row by row as the
@@ -96,6 +100,8 @@ def access_q(rt: RecordType, user: Any, action: str = Action.READ, prefix: str =
         return q
     model = rt.model_class()
     for path in rt.parents:
+        if path in parents_checked:
+            continue
         parent_rt = _record_type(model._meta.get_field(path).related_model)
         parent_q = access_q(parent_rt, user, Action.READ, f"{prefix}{path}__")
         if parent_q is None:
@@ -106,18 +112,27 @@ def access_q(rt: RecordType, user: Any, action: str = Action.READ, prefix: str =
     return q
 
 
-def restriction_key(model: type[models.Model], user: Any, action: str = Action.READ) -> tuple[Any, ...]:
-    """What ``restrict(<queryset of model>, user, action)`` adds to a query, as a hashable key: the key of
-    a compiled query (``core.compiled``) that goes through ``restrict()``. It holds the parents' rules too."""
+def restriction_key(
+    model: type[models.Model], user: Any, action: str = Action.READ, *, parents_checked: Collection[str] = ()
+) -> tuple[Any, ...]:
+    """What ``restrict(<queryset of model>, user, action, ...)`` adds to a query, as a hashable key: the key
+    of a compiled query (``core.compiled``) that goes through ``restrict()``. It holds the parents' rules too."""
     rt = _record_type(model)
-    return (rt.key, action, level_for(user, rt.key, action), access_q(rt, user, action))
+    q = access_q(rt, user, action, parents_checked=parents_checked)
+    return (rt.key, action, level_for(user, rt.key, action), q)
 
 
-def restrict(queryset: models.QuerySet[M], user: Any, action: str = Action.READ) -> models.QuerySet[M]:
+def restrict(
+    queryset: models.QuerySet[M], user: Any, action: str = Action.READ, *, parents_checked: Collection[str] = ()
+) -> models.QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may ``action``: owner, team and role, and for a child record
-    type (``RecordType.parents``) only rows whose parents the user may read."""
+    type (``RecordType.parents``) only rows whose parents the user may read.
+
+    ``parents_checked``: parents the caller has already fetched for this user and filters ``queryset`` to,
+    such as the person whose timeline this is (``timeline(user, "person", person.pk)`` after
+    ``get_person_for_user``); their rule is not repeated, the other parents' rules still apply."""
     rt = _record_type(queryset.model)
-    q = access_q(rt, user, action)
+    q = access_q(rt, user, action, parents_checked=parents_checked)
     return queryset if q is None else queryset.filter(q)
 
 

@@ -86,3 +86,17 @@ def test_restriction_key_holds_the_parents_rules(cast: Any) -> None:
     key = restriction_key(Activity, cast.rep_baku)
     assert "person__owner" in str(key[3]) and "company__owner" in str(key[3])
     assert restriction_key(Activity, cast.admin)[3] is None
+
+
+def test_a_parent_already_checked_is_not_checked_again_but_the_others_are(cast: Any) -> None:
+    """The timeline of a person the user opened skips the person's rule (the page fetched them), not the
+    company's: an activity with that person at a hidden company stays hidden there too."""
+    from velinimet.activities.selectors import timeline
+
+    elvin = _person(cast.rep_baku, "elvin")
+    shown = _activity(cast.rep_baku, person=elvin)
+    hidden = _activity(cast.rep_baku, person=elvin, company=_company(cast.rep_ist, "anadolu"))
+    checked = restrict(Activity.objects.all(), cast.rep_baku, parents_checked=("person",))
+    assert "customers_person" not in str(checked.query) and "customers_company" in str(checked.query)
+    assert [a.pk for a in timeline(cast.rep_baku, "person", elvin.pk)["items"]] == [shown.pk]
+    assert {a.pk for a in timeline(cast.manager, "person", elvin.pk)["items"]} == {shown.pk, hidden.pk}
