@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from velinimet.core.filters import SelectorFilterBackend
 from velinimet.core.idempotency import idempotent
 from velinimet.core.models import Job
 from velinimet.core.rest import ErrorSerializer, VisibleViewSetMixin
@@ -33,9 +34,9 @@ from velinimet.customers.api.serializers import (
     MergeSerializer,
     PersonSerializer,
 )
+from velinimet.customers.filters import CompanyFilter, PersonFilter
 from velinimet.customers.models import Company, CustomField, Email
 from velinimet.customers.selectors import (
-    ListFilters,
     company_list,
     get_company_for_user,
     get_person_for_user,
@@ -94,17 +95,22 @@ class CustomFieldViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
 
 
 class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
+    """The list takes the list page's filters (``customers.filters``); an unknown one is a 400."""
+
     model: Any
     kind: str
+    filter_backends = [SelectorFilterBackend]
+    filterset_class: Any
 
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the model for the schema
+            return self.filterset_class._meta.model.objects.none()
         lister = person_list if self.kind == "person" else company_list
-        params = self.request.query_params
-        filters = ListFilters(tag=params.get("tag", ""), city=params.get("city", ""))
+        params = self.request.query_params if self.action == "list" else None
         related = ["phones", "emails", "addresses", "cards", "tags"]
         if self.kind == "person":
             related.append("employments__company")
-        return lister(self.request.user, filters).prefetch_related(*related)
+        return lister(self.request.user, params, request=self.request).prefetch_related(*related)
 
     def _write_kwargs(self, ser: Any) -> dict[str, Any]:
         kwargs = ser.service_kwargs()
@@ -212,6 +218,7 @@ class PersonViewSet(PersonKvkkMixin, _RecordViewSet):
     serializer_class = PersonSerializer
     record_type = "customers.person"
     kind = "person"
+    filterset_class = PersonFilter
 
     @extend_schema(request=EmploymentSerializer, responses={200: PersonSerializer})
     @action(detail=True, methods=["post"], url_path="companies")
@@ -252,6 +259,7 @@ class CompanyViewSet(_RecordViewSet):
     serializer_class = CompanySerializer
     record_type = "customers.company"
     kind = "company"
+    filterset_class = CompanyFilter
 
 
 @extend_schema(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from types import SimpleNamespace
 from typing import Any, TypeVar, cast
 
 from django.db.models import Prefetch, QuerySet
 
+from velinimet.core.filters import API_PARAMS
 from velinimet.core.querysets import TrashQuerySet
 from velinimet.core.selectors import keyset
 from velinimet.core.visibility import Action, get_for_user, restrict
+from velinimet.customers.filters import CompanyFilter, PersonFilter
 from velinimet.customers.models import Company, Consent, CustomerRecord, CustomField, Employment, Merge, Person
 
 SORTS = {
@@ -68,48 +70,44 @@ def get_merge_for_user(user: Any, pk: Any) -> Merge:
     return merge
 
 
-@dataclass
-class ListFilters:
-    owner: int | None = None
-    team: int | None = None
-    tag: str = ""
-    city: str = ""
-    created_from: datetime.date | None = None
-    created_to: datetime.date | None = None
-    custom: dict[str, Any] | None = None
-    deleted: bool = False
+def _request_of(user: Any, request: Any) -> Any:
+    """What a FilterSet reads the user from (``mine``, the owner and team choices): the request, or for a
+    task or an export, a stand-in holding the user."""
+    return request if request is not None else SimpleNamespace(user=user)
 
 
-def _filtered(qs: QuerySet[Any], filters: ListFilters) -> QuerySet[Any]:
-    from velinimet.core.text import fold
-
-    qs = qs.filter(deleted_at__isnull=not filters.deleted)
-    if filters.owner:
-        qs = qs.filter(owner_id=filters.owner)
-    if filters.team:
-        qs = qs.filter(team_id=filters.team)
-    if filters.tag:
-        qs = qs.filter(tags__key=fold(filters.tag))
-    if filters.city:
-        qs = qs.filter(addresses__city_key=fold(filters.city)).distinct()
-    if filters.created_from:
-        qs = qs.filter(created_at__date__gte=filters.created_from)
-    if filters.created_to:
-        qs = qs.filter(created_at__date__lte=filters.created_to)
-    for key, value in (filters.custom or {}).items():
-        if value not in ("", None):
-            qs = qs.filter(**{f"custom__{key}": value})
-    return qs
+def person_filter(
+    user: Any, data: Mapping[str, Any] | None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+) -> PersonFilter:
+    """The people list's FilterSet over the live people ``user`` may see, bound to ``data``: for a page that
+    shows its form; ``person_list()`` for everyone else."""
+    qs = visible_people(user).select_related("owner", "team")
+    return PersonFilter(data, qs, request=_request_of(user, request), allowed=allowed)
 
 
-def person_list(user: Any, filters: ListFilters | None = None) -> QuerySet[Person]:
-    qs = restrict(Person.objects.select_related("owner", "team"), user)
-    return _filtered(qs, filters or ListFilters())
+def company_filter(
+    user: Any, data: Mapping[str, Any] | None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+) -> CompanyFilter:
+    """The companies list's FilterSet over the live companies ``user`` may see, bound to ``data``."""
+    qs = visible_companies(user).select_related("owner", "team")
+    return CompanyFilter(data, qs, request=_request_of(user, request), allowed=allowed)
 
 
-def company_list(user: Any, filters: ListFilters | None = None) -> QuerySet[Company]:
-    qs = restrict(Company.objects.select_related("owner", "team"), user)
-    return _filtered(qs, filters or ListFilters())
+def person_list(
+    user: Any, filters: Mapping[str, Any] | None = None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+) -> QuerySet[Person]:
+    """The live people ``user`` may see, narrowed by ``filters`` (query parameters, ``customers.filters``);
+    ``InvalidFilters`` (400) for an unknown parameter or a value a filter cannot take."""
+    fs = person_filter(user, filters or None, request=request, allowed=allowed)
+    return fs.filtered() if fs.is_bound else fs.queryset
+
+
+def company_list(
+    user: Any, filters: Mapping[str, Any] | None = None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+) -> QuerySet[Company]:
+    """The live companies ``user`` may see, narrowed by ``filters``, as ``person_list()``."""
+    fs = company_filter(user, filters or None, request=request, allowed=allowed)
+    return fs.filtered() if fs.is_bound else fs.queryset
 
 
 def keyset_page(qs: QuerySet[Any], sort: str, after: str | None, size: int = 50) -> tuple[list[Any], str | None]:
