@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -10,18 +11,24 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from velinimet.core.compiled import compiled, int_marker
+from velinimet.core.filters import run_filters
 from velinimet.core.selectors import keyset
 from velinimet.core.visibility import Action, get_for_user, restrict, restriction_key
 
+from .filters import ActivityFilter
 from .models import Activity
 
 PAGE = 20
 ORDER = ("-occurred_at", "-id")
 
 
-def activity_list(user: Any, *, action: str = Action.READ) -> QuerySet[Activity]:
-    """Activities ``user`` may ``action``; ``restrict()`` also hides those whose person or company is hidden."""
-    return restrict(Activity.objects.select_related("owner", "person", "company"), user, action)
+def activity_list(
+    user: Any, filters: Mapping[str, Any] | None = None, *, action: str = Action.READ
+) -> QuerySet[Activity]:
+    """Activities ``user`` may ``action``, narrowed by ``filters`` (``activities.filters``; ``InvalidFilters``
+    for an unknown one); ``restrict()`` also hides those whose person or company is hidden."""
+    qs = restrict(Activity.objects.select_related("owner", "person", "company"), user, action)
+    return run_filters(ActivityFilter, qs, filters)
 
 
 def get_activity_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Activity:
