@@ -22,6 +22,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from .exceptions import DomainError
 from .input_guard import DB_INT_MAX, DB_INT_MIN
+from .models import AuditEntry
 
 #: What every API list takes besides its filters: DRF's cursor pagination and ``?format=``.
 API_PARAMS = frozenset({"cursor", "page_size", "format"})
@@ -139,3 +140,34 @@ class SelectorFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
         return queryset
+
+
+# --- the audit log ---------------------------------------------------------------------------
+class AuditForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(gettext("The start date is after the end date."))
+        return data
+
+
+class AuditEntryFilter(StrictFilterSet):
+    """The audit log's filters: its page, ``/api/v1/audit/`` and its CSV export."""
+
+    actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="iexact", label=_("User"), max_length=150)
+    action = django_filters.ChoiceFilter(label=_("Action"), empty_label=_("Any"), choices=AuditEntry.Action.choices)
+    record_type = django_filters.CharFilter(label=_("Record type"), method="filter_record_type", max_length=100)
+    object_id = django_filters.CharFilter(label=_("Record id"), method="filter_object_id", max_length=64)
+    since, until = date_range("at")
+
+    class Meta:
+        form = AuditForm
+        fields: list[str] = []
+
+    def filter_record_type(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        app_label, _sep, model = value.partition(".")
+        return qs.filter(content_type__app_label=app_label, content_type__model=model)
+
+    def filter_object_id(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return qs.filter(object_id=value)
