@@ -103,7 +103,8 @@ def audit_list_view(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def audit_export(request: AuthedRequest) -> HttpResponse:
     filters = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-    if not audit_filter(request.user, filters).is_valid():
+    checked = audit_filter(request.user, filters)
+    if checked.is_bound and not checked.is_valid():
         messages.error(request, _("Correct the filter before exporting."))
         return redirect("core:audit_list")
     try:

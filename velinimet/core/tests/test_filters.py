@@ -50,3 +50,19 @@ def test_audit_page_names_an_unknown_filter_and_lists_nothing(cast: Any, renamed
     assert page.status_code == 200 and "“user”" in page.content.decode()
     assert page.context["page"].paginator.count == 0
     assert client.get("/settings/audit/", {"actor": "admin", "page": 1}).context["page"].paginator.count >= 1
+
+
+def test_audit_export_takes_the_pages_filters_and_refuses_a_bad_one(cast: Any, renamed: Any) -> None:
+    from velinimet.core.jobs import job_run
+    from velinimet.core.models import Job
+
+    client = Client()
+    client.force_login(cast.admin)
+    refused = client.post("/settings/audit/export/", {"since": "not a date"})
+    assert refused.status_code == 302 and not Job.objects.filter(kind="core.audit_export").exists()
+    started = client.post("/settings/audit/export/", {"record_type": "accounts.team", "since": "2020-01-01"})
+    job = Job.objects.get(kind="core.audit_export")
+    assert started.status_code == 302 and job.params == {"record_type": "accounts.team", "since": "2020-01-01"}
+    job_run(str(job.pk))  # the test's transaction never commits, so the job was not started on commit
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED and job.result["rows"] >= 1
