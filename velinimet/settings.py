@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -24,6 +24,11 @@ def user_list(viewer: Any, *, q: str = "") -> QuerySet[User]:
     return qs
 
 
+def active_users(viewer: Any) -> QuerySet[User]:
+    """Active users ``viewer`` may see: who a record can be given to, who a list can be filtered by."""
+    return restrict(User.objects.filter(is_active=True), viewer)
+
+
 def team_list(viewer: Any) -> QuerySet[Team]:
     return restrict(Team.objects.select_related("parent"), viewer)
 

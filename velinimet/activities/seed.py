@@ -52,7 +52,7 @@ def seed_activities(
     """Add ``count`` activities spread over ``person_ids`` (default: every person), owned by the demo users."""
     owners = seed_owners()
     if person_ids is None:
-        person_ids = list(Person.objects.filter(deleted_at__isnull=True).values_list("id", flat=True))
+        person_ids = list(Person.objects.live().values_list("id", flat=True))
     if not person_ids:
         raise RuntimeError("Create people first: activities belong to a customer.")
     made = 0

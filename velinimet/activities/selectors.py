@@ -3,64 +3,69 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
 
 from velinimet.core.compiled import compiled, int_marker
+from velinimet.core.filters import run_filters
 from velinimet.core.selectors import keyset
 from velinimet.core.visibility import Action, get_for_user, restrict, restriction_key
 
+from .filters import ActivityFilter
 from .models import Activity
 
 PAGE = 20
 ORDER = ("-occurred_at", "-id")
 
 
-def customer_visible(user: Any) -> Q:
-    """Activities whose person and company (where set) ``user`` may read: an activity tells about its
-    customer, so seeing it must not depend on its own owner and team alone."""
-    from velinimet.customers.models import Company, Person
-
-    q = Q()
-    for field, model in (("person", Person), ("company", Company)):
-        if restriction_key(model, user)[3] is not None:  # not "all records"
-            visible = restrict(model.objects.all(), user).values("pk")
-            q &= Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible})
-    return q
-
-
-def activity_list(user: Any, *, action: str = Action.READ) -> QuerySet[Activity]:
-    qs = Activity.objects.select_related("owner", "person", "company").filter(customer_visible(user))
-    return restrict(qs, user, action)
+def activity_list(
+    user: Any, filters: Mapping[str, Any] | None = None, *, action: str = Action.READ
+) -> QuerySet[Activity]:
+    """Activities ``user`` may ``action``, narrowed by ``filters`` (``activities.filters``; ``InvalidFilters``
+    for an unknown one); ``restrict()`` also hides those whose person or company is hidden."""
+    qs = restrict(Activity.objects.select_related("owner", "person", "company"), user, action)
+    return run_filters(ActivityFilter, qs, filters)
 
 
 def get_activity_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Activity:
-    qs = Activity.objects.select_related("owner", "person", "company").filter(customer_visible(user))
-    return get_for_user(qs, user, pk, action=action)
+    return get_for_user(Activity.objects.select_related("owner", "person", "company"), user, pk, action=action)
 
 
 def timeline(user: Any, kind: str, record_id: int, after: str | None = None, size: int = PAGE) -> dict[str, Any]:
     """One page of a person's or company's activities, newest first, that ``user`` may see.
 
+    ``record_id`` is a customer the caller has fetched for ``user`` (``get_person_for_user``), so its own
+    rule is not repeated (``parents_checked``); an activity whose other customer is hidden is left out.
     Walked by keyset on (occurred_at, id) along the ``activity_<kind>_timeline`` index: the 500th page of a
     customer with 10,000 activities costs what the first costs."""
     related = ("owner", "person") if kind == "company" else ("owner",)
-    qs = restrict(Activity.objects.select_related(*related), user).filter(**{f"{kind}_id": record_id})
+    qs = restrict(Activity.objects.select_related(*related), user, parents_checked=(kind,))
+    qs = qs.filter(**{f"{kind}_id": record_id})
     items, cursor = keyset(qs, ORDER, after, size)
     return {"items": items, "cursor": cursor}
 
 
+def editable_ids(user: Any, ids: list[int]) -> set[int]:
+    """Which of these activities, taken from a timeline page (so their customers are visible to ``user``:
+    not checked again), ``user`` may change."""
+    qs = restrict(Activity.objects.filter(pk__in=ids), user, Action.UPDATE, parents_checked=("person", "company"))
+    return set(qs.values_list("pk", flat=True))
+
+
 def last_activity(user: Any, kind: str, record_id: int) -> Activity | None:
-    """The newest visible activity that has happened: a task planned for next week is not the last."""
+    """The newest visible activity that has happened: a task planned for next week is not the last.
+    ``record_id`` is a customer the caller has fetched for ``user``, as for ``timeline()``."""
     qs = Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now()).select_related("owner")
-    return restrict(qs, user).order_by(*ORDER).first()
+    return restrict(qs, user, parents_checked=(kind,)).order_by(*ORDER).first()
 
 
 def _last_activity_query(user: Any, kind: str, record_id: int) -> QuerySet[Activity]:
-    qs = restrict(Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now()), user)
+    qs = Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now())
+    qs = restrict(qs, user, parents_checked=(kind,))
     return qs.order_by(
         *ORDER
     ).values_list(  # type: ignore[return-value]
@@ -71,8 +76,8 @@ def _last_activity_query(user: Any, kind: str, record_id: int) -> QuerySet[Activ
 def last_activity_fact(user: Any, kind: str, record_id: int) -> dict[str, Any] | None:
     """The newest visible activity as the caller's card shows it, read as one row of plain values by a
     statement compiled once per visibility (``core.compiled``): the card is read on every ringing
-    phone, and building the queryset cost more than running it."""
-    key = ("last-activity", kind, restriction_key(Activity, user))
+    phone, and building the queryset cost more than running it. ``record_id`` is the recognised caller."""
+    key = ("last-activity", kind, restriction_key(Activity, user, parents_checked=(kind,)))
     query = compiled(key, functools.partial(_last_activity_query, user, kind), [int_marker(0)])
     row = query.first(record_id)
     if row is None:

@@ -22,8 +22,7 @@ from velinimet.customers.selectors import get_company_for_user, get_person_for_u
 
 from . import services
 from .forms import ActivityForm
-from .models import Activity
-from .selectors import get_activity_for_user, timeline
+from .selectors import editable_ids, get_activity_for_user, timeline
 
 CUSTOMER = {"person": get_person_for_user, "company": get_company_for_user}
 
@@ -52,7 +51,7 @@ def timeline_context(user: Any, kind: str, record: Any, after: str | None = None
     may_log = level_for(user, services.RECORD_TYPE, Action.CREATE) > Level.NONE
     form = ActivityForm(initial={"occurred_at": timezone.localtime()}) if may_log else None
     ids = [a.pk for a in page["items"]]  # "open" (the edit page) only where the user may change it
-    editable = set(restrict(Activity.objects.filter(pk__in=ids), user, Action.UPDATE).values_list("pk", flat=True))
+    editable = editable_ids(user, ids)
     for activity in page["items"]:
         activity.editable = activity.pk in editable
     if kind == "company":  # a person named on the company's timeline only if the user may see them

@@ -142,7 +142,9 @@ class RecordType:
 
     ``owner_field``/``team_field`` are ORM paths from the model to the owning user and team
     (``None`` when the model has no such notion). ``defaults`` gives each default role's level
-    per action when an administrator has not set one.
+    per action when an administrator has not set one. ``parents`` names the model's foreign keys to
+    the records it belongs to (an activity: ``("person", "company")``): a row is visible only when the
+    user may read each parent it has (``core.visibility.restrict()``).
     """
 
     key: str
@@ -153,8 +155,6 @@ class RecordType:
     actions: tuple[str, ...] = ("read", "create", "update", "delete", "assign", "export")
     defaults: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     order: int = 100
-    #: ORM paths from this record to the customer records it belongs to (``("person", "company")`` for an
-    #: activity): a child record is visible only with its customer (``core.visibility.restrict``).
     parents: tuple[str, ...] = ()
 
     def model_class(self) -> Any:

@@ -3,35 +3,29 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db.models import DateTimeField, Q, QuerySet
 
+from .filters import API_PARAMS, AuditEntryFilter
 from .models import AuditEntry, Job
 from .visibility import restrict
 
 
-def audit_list(user: Any, filters: dict[str, Any] | None = None, *, action: str = "read") -> QuerySet[AuditEntry]:
-    """Audit entries ``user`` may see, filtered by actor, action (kind), record type, action code, record id
-    and date range."""
-    filters = filters or {}
+def audit_filter(
+    user: Any, data: Mapping[str, Any] | None, *, action: str = "read", allowed: Collection[str] = API_PARAMS
+) -> AuditEntryFilter:
+    """The audit log's FilterSet (``core.filters``) over the entries ``user`` may ``action``, bound to ``data``."""
     qs = restrict(AuditEntry.objects.select_related("content_type"), user, action)
-    if filters.get("actor"):
-        qs = qs.filter(actor_name__iexact=filters["actor"])
-    if filters.get("action"):
-        qs = qs.filter(action=filters["action"])
-    if filters.get("record_type"):
-        app_label, _, model = str(filters["record_type"]).partition(".")
-        qs = qs.filter(content_type__app_label=app_label, content_type__model=model)
-    if filters.get("code"):
-        qs = qs.filter(code=filters["code"])
-    if filters.get("object_id"):
-        qs = qs.filter(object_id=str(filters["object_id"]))
-    if isinstance(filters.get("since"), datetime.date):
-        qs = qs.filter(at__date__gte=filters["since"])
-    if isinstance(filters.get("until"), datetime.date):
-        qs = qs.filter(at__date__lte=filters["until"])
-    return qs
+    return AuditEntryFilter(data or None, qs, allowed=allowed)
+
+
+def audit_list(user: Any, filters: Mapping[str, Any] | None = None, *, action: str = "read") -> QuerySet[AuditEntry]:
+    """Audit entries ``user`` may see, filtered by actor, action, record type, record id and date range (query
+    parameters; ``InvalidFilters`` for an unknown one or a bad value)."""
+    fs = audit_filter(user, filters, action=action)
+    return fs.filtered() if fs.is_bound else fs.queryset
 
 
 def job_list(user: Any) -> QuerySet[Job]:

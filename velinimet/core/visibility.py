@@ -11,6 +11,7 @@ of the accounts app.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -79,32 +80,71 @@ def level_for(user: Any, record_type: str, action: str) -> Level:
     return Level(user.access_level(record_type, action))
 
 
-def ownership_q(rt: RecordType, user: Any, level: int) -> Q | None:
-    """The filter for ``level``; ``None`` means no restriction (all rows)."""
+def ownership_q(rt: RecordType, user: Any, level: int, prefix: str = "") -> Q | None:
+    """The filter for ``level``; ``None`` means no restriction (all rows). ``prefix`` is the ORM path to
+    the record from the queried model (``"person__"`` for an activity's person)."""
     if level >= Level.ALL:
         return None
     if level <= Level.NONE:
-        return Q(pk__in=[])
-    q = Q(**{rt.owner_field: user.pk}) if rt.owner_field else Q(pk__in=[])
+        return Q(**{f"{prefix}pk__in": []})
+    q = Q(**{f"{prefix}{rt.owner_field}": user.pk}) if rt.owner_field else Q(**{f"{prefix}pk__in": []})
     if level >= Level.TEAM and rt.team_field:
         team_ids = user.visible_team_ids(include_sub_teams=level >= Level.TEAM_TREE)
         if team_ids:
-            q |= Q(**{f"{rt.team_field}__in": team_ids})
+            q |= Q(**{f"{prefix}{rt.team_field}__in": team_ids})
     return q
 
 
-def restriction_key(model: type[models.Model], user: Any, action: str = Action.READ) -> tuple[Any, ...]:
-    """What ``restrict(<queryset of model>, user, action)`` adds to a query, as a hashable key: the key of
-    a compiled query (``core.compiled``) that goes through ``restrict()``."""
-    rt = _record_type(model)
+def access_q(
+    rt: RecordType, user: Any, action: str = Action.READ, prefix: str = "", parents_checked: Collection[str] = ()
+) -> Q | None:
+    """The whole rule for ``action`` on ``rt``: its own ownership filter and, for a record type that
+    declares ``parents``, "each parent it has is one the user may read" (recursively). ``None``: all rows.
+    ``parents_checked`` names parents the caller has already fetched for this user (see ``restrict()``).
+
+    Query cost: a parent whose type the user reads at level "all" adds nothing; any other adds a
+    LEFT JOIN on the parent's primary key and the parent's owner/team test, checked row by row as the
+    outer query walks its own index. A subquery (``person_id IN (SELECT id FROM person WHERE …)``)
+    would be built whole first: every person a manager sees, on every timeline page."""
     level = level_for(user, rt.key, action)
-    return (rt.key, action, level, ownership_q(rt, user, level))
+    q = ownership_q(rt, user, level, prefix)
+    if level <= Level.NONE:
+        return q
+    model = rt.model_class()
+    for path in rt.parents:
+        if path in parents_checked:
+            continue
+        parent_rt = _record_type(model._meta.get_field(path).related_model)
+        parent_q = access_q(parent_rt, user, Action.READ, f"{prefix}{path}__")
+        if parent_q is None:
+            continue
+        # An activity with no company is not hidden by the company rule: only the parents it has count.
+        rule = Q(**{f"{prefix}{path}__isnull": True}) | parent_q
+        q = rule if q is None else q & rule
+    return q
 
 
-def restrict(queryset: models.QuerySet[M], user: Any, action: str = Action.READ) -> models.QuerySet[M]:
-    """Narrow ``queryset`` to the rows ``user`` may ``action``."""
+def restriction_key(
+    model: type[models.Model], user: Any, action: str = Action.READ, *, parents_checked: Collection[str] = ()
+) -> tuple[Any, ...]:
+    """What ``restrict(<queryset of model>, user, action, ...)`` adds to a query, as a hashable key: the key
+    of a compiled query (``core.compiled``) that goes through ``restrict()``. It holds the parents' rules too."""
+    rt = _record_type(model)
+    q = access_q(rt, user, action, parents_checked=parents_checked)
+    return (rt.key, action, level_for(user, rt.key, action), q)
+
+
+def restrict(
+    queryset: models.QuerySet[M], user: Any, action: str = Action.READ, *, parents_checked: Collection[str] = ()
+) -> models.QuerySet[M]:
+    """Narrow ``queryset`` to the rows ``user`` may ``action``: owner, team and role, and for a child record
+    type (``RecordType.parents``) only rows whose parents the user may read.
+
+    ``parents_checked``: parents the caller has already fetched for this user and filters ``queryset`` to,
+    such as the person whose timeline this is (``timeline(user, "person", person.pk)`` after
+    ``get_person_for_user``); their rule is not repeated, the other parents' rules still apply."""
     rt = _record_type(queryset.model)
-    q = ownership_q(rt, user, level_for(user, rt.key, action))
+    q = access_q(rt, user, action, parents_checked=parents_checked)
     return queryset if q is None else queryset.filter(q)
 
 
@@ -112,11 +152,11 @@ def can(user: Any, obj: models.Model, action: str) -> bool:
     """Whether ``user`` may ``action`` this saved record (one indexed query, or none)."""
     rt = _record_type(type(obj))
     level = level_for(user, rt.key, action)
-    q = ownership_q(rt, user, level)
-    if q is None:
-        return True
     if level == Level.NONE:
         return False
+    q = access_q(rt, user, action)
+    if q is None:
+        return True
     return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
 
 

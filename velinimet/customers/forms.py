@@ -249,25 +249,3 @@ class ConsentForm(forms.Form):
     )
     evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     kvkk_text_version = forms.CharField(label=_("KVKK clarification text version"), max_length=30, required=False)
-
-
-class ListFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
-    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
-    tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
-    city = forms.CharField(label=_("City"), required=False, max_length=60)
-    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput)
-    created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput)
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        required=False,
-        choices=[
-            ("-created", _("Newest first")),
-            ("created", _("Oldest first")),
-            ("name", _("Name A–Z")),
-            ("-name", _("Name Z–A")),
-            ("number", _("Customer number")),
-        ],
-    )
-    mine = forms.BooleanField(label=_("Only mine"), required=False)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+import math
+import re
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from velinimet.core.querysets import TrashQuerySet
+from velinimet.core.text import strip_invisible
 
 
 class Channel(models.TextChoices):
@@ -50,6 +58,8 @@ class CustomerRecord(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # No index: almost every row has NULL here, and an index on it lures SQLite away from better ones.
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    objects = TrashQuerySet.as_manager()  # Person.objects.live(): the records not in the trash
 
     class Meta:
         abstract = True
@@ -251,6 +261,10 @@ class CardNumber(ContactPoint):
         return self.number
 
 
+MAX_EXACT_NUMBER = 2**53 - 1
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
 class CustomField(models.Model):
     """An administrator-defined field on people or companies; values live in the record's ``custom``."""
 
@@ -282,6 +296,42 @@ class CustomField(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def parse(self, value: Any) -> Any:
+        """``value`` as this field stores it (a number, an ISO date, a choice…); ``ValueError`` when it is not one."""
+        kind = self.kind
+        if kind == self.Kind.TEXT:
+            return strip_invisible(str(value))  # its length is checked by clean_custom
+        if kind == self.Kind.NUMBER:
+            text = str(value).strip().replace(",", ".")
+            if not NUMBER.fullmatch(text):  # not "1_000" or other scripts' digits, which float() would take
+                raise ValueError(value)
+            number = float(text)
+            if not math.isfinite(number):  # "nan", "inf", "1e400": not numbers a person means, nor valid JSON
+                raise ValueError(value)
+            if abs(number) > MAX_EXACT_NUMBER:  # past 2**53 a JSON number loses digits, and SQLite cannot bind 2**63
+                raise ValueError(value)
+            return int(number) if number.is_integer() else number
+        if kind == self.Kind.DATE:
+            return datetime.date.fromisoformat(str(value)).isoformat()
+        if kind == self.Kind.BOOLEAN:
+            if isinstance(value, bool):
+                return value
+            if str(value).lower() in {"true", "1", "yes", "on", "evet", "bəli"}:
+                return True
+            if str(value).lower() in {"false", "0", "no", "off", "hayır", "xeyr"}:
+                return False
+            raise ValueError(value)
+        if kind == self.Kind.CHOICE:
+            if value not in self.choices:
+                raise ValueError(value)
+            return value
+        if kind == self.Kind.MULTI:
+            items = value if isinstance(value, list) else [value]
+            if any(item not in self.choices for item in items):
+                raise ValueError(value)
+            return list(dict.fromkeys(items))
+        raise ValueError(kind)
 
 
 class Consent(models.Model):

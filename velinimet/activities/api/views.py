@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from velinimet.activities import services
 from velinimet.activities.api.serializers import ActivitySerializer
-from velinimet.activities.models import Activity, Kind
+from velinimet.activities.filters import ActivityFilter
+from velinimet.activities.models import Activity
 from velinimet.activities.selectors import ORDER, activity_list
-from velinimet.core.input_guard import parse_int
+from velinimet.core.filters import SelectorFilterBackend
 from velinimet.core.rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
-from velinimet.core.visibility import restrict
 from velinimet.customers.models import Company, Person
+from velinimet.customers.selectors import visible_records
 
 
 class ActivityPagination(CursorPagination):
@@ -25,13 +26,6 @@ class ActivityPagination(CursorPagination):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("person", int, description="only this person's timeline"),
-            OpenApiParameter("company", int, description="only this company's timeline"),
-            OpenApiParameter("kind", str, description="only this kind: " + ", ".join(Kind.values)),
-        ]
-    ),
     create=extend_schema(responses={201: ActivitySerializer, 400: ErrorSerializer, 403: ErrorSerializer}),
 )
 class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
@@ -40,21 +34,18 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     serializer_class = ActivitySerializer
     pagination_class = ActivityPagination
     record_type = services.RECORD_TYPE
+    filter_backends = [SelectorFilterBackend]
+    filterset_class = ActivityFilter
 
     def get_queryset(self) -> Any:
-        qs = activity_list(self.request.user)
-        params = self.request.query_params
-        for key in ("person", "company"):
-            if params.get(key):  # a number the database can compare (not 2**64): else a 400, not a 500
-                qs = qs.filter(**{f"{key}_id": parse_int(params[key], field=key)})
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
-        return qs
+        """The list runs ``activities.filters`` (an unknown parameter is a 400); a record's URL ignores them."""
+        params = self.request.query_params if getattr(self, "action", None) == "list" else None
+        return activity_list(self.request.user, params)
 
     def _customer(self, model: type[Person] | type[Company], pk: Any, field: str) -> Any:
         if pk is None:
             return None
-        record = restrict(model.objects.filter(pk=pk, deleted_at__isnull=True), self.request.user).first()
+        record = visible_records(model, self.request.user).filter(pk=pk).first()
         if record is None:
             raise serializers.ValidationError({field: [_("No such customer.")]})
         return record

@@ -259,3 +259,28 @@ def test_the_timeline_offers_open_only_on_activities_the_user_may_change(cast: A
     seen = reader.get(f"/customers/people/{ahmet.pk}/").content.decode()
     assert "Teklif istedi" in seen and f"/activities/{call.pk}/edit/" not in seen
     assert f"/activities/{call.pk}/edit/" in rep.get(f"/customers/people/{ahmet.pk}/").content.decode()
+
+
+def test_every_api_filter_filters_and_an_unknown_one_is_a_400(cast: Any, ahmet: Person, api: Any) -> None:
+    firm = customers.company_create(actor=cast.rep_ist, name="Anadolu Gıda")
+    call = _log(cast.rep_ist, ahmet, "Arama", days_ago=10, kind="call")
+    visit = services.activity_log(
+        actor=cast.rep_ist, company=firm, subject="Ziyaret", kind="visit", occurred_at=timezone.now()
+    )
+    client = api(cast.rep_ist)
+
+    def ids(**params: Any) -> set[int]:
+        response = client.get("/api/v1/activities/", params)
+        assert response.status_code == 200, response.json()
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids() == {call.pk, visit.pk}
+    assert ids(person=ahmet.pk) == {call.pk} and ids(company=firm.pk) == {visit.pk}
+    assert ids(kind="visit") == {visit.pk}
+    five_days_ago = (timezone.localdate() - datetime.timedelta(days=5)).isoformat()
+    assert ids(occurred_from=five_days_ago) == {visit.pk} and ids(occurred_to=five_days_ago) == {call.pk}
+    unknown = client.get("/api/v1/activities/", {"customer": ahmet.pk})
+    assert unknown.status_code == 400 and unknown.json()["code"] == "invalid_filter"
+    assert set(unknown.json()["errors"]) == {"customer"}
+    invalid = client.get("/api/v1/activities/", {"kind": "fax", "person": 2**64})
+    assert invalid.status_code == 400 and set(invalid.json()["errors"]) == {"kind", "person"}

@@ -99,18 +99,6 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         return entry.text
 
 
-class AuditFilterSerializer(serializers.Serializer):
-    actor = serializers.CharField(required=False, max_length=150)
-    action = serializers.ChoiceField(choices=AuditEntry.Action.choices, required=False)
-    record_type = serializers.CharField(required=False, max_length=100)
-    code = serializers.CharField(
-        required=False, max_length=100, help_text="An action code, e.g. customers.person.erased"
-    )
-    object_id = serializers.CharField(required=False, max_length=64)
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
-
-
 class SearchResultSerializer(serializers.Serializer):
     type = serializers.CharField()
     id = serializers.IntegerField()

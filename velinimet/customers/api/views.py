@@ -14,10 +14,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from velinimet.core.filters import SelectorFilterBackend
 from velinimet.core.idempotency import idempotent
 from velinimet.core.models import Job
 from velinimet.core.rest import ErrorSerializer, VisibleViewSetMixin
-from velinimet.core.visibility import Action, get_for_user, restrict
+from velinimet.core.visibility import Action, restrict
 from velinimet.customers import services
 from velinimet.customers.api.serializers import (
     CompanySerializer,
@@ -33,8 +34,15 @@ from velinimet.customers.api.serializers import (
     MergeSerializer,
     PersonSerializer,
 )
+from velinimet.customers.filters import CompanyFilter, PersonFilter
 from velinimet.customers.models import Company, CustomField, Email
-from velinimet.customers.selectors import ListFilters, company_list, person_list
+from velinimet.customers.selectors import (
+    company_list,
+    get_company_for_user,
+    get_person_for_user,
+    person_list,
+    visible_companies,
+)
 from velinimet.customers.selectors.caller import caller_card, caller_lookup
 from velinimet.customers.services.calls import call_incoming
 from velinimet.customers.services.custom_fields import RT, custom_field_create, custom_field_delete, custom_field_update
@@ -87,17 +95,22 @@ class CustomFieldViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
 
 
 class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
+    """The list takes the list page's filters (``customers.filters``); an unknown one is a 400."""
+
     model: Any
     kind: str
+    filter_backends = [SelectorFilterBackend]
+    filterset_class: Any
 
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the model for the schema
+            return self.filterset_class._meta.model.objects.none()
         lister = person_list if self.kind == "person" else company_list
-        params = self.request.query_params
-        filters = ListFilters(tag=params.get("tag", ""), city=params.get("city", ""))
+        params = self.request.query_params if self.action == "list" else None
         related = ["phones", "emails", "addresses", "cards", "tags"]
         if self.kind == "person":
             related.append("employments__company")
-        return lister(self.request.user, filters).prefetch_related(*related)
+        return lister(self.request.user, params, request=self.request).prefetch_related(*related)
 
     def _write_kwargs(self, ser: Any) -> dict[str, Any]:
         kwargs = ser.service_kwargs()
@@ -107,13 +120,9 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         if "company" in kwargs:
             kwargs["company"] = self._visible_company(kwargs["company"], "company")
         if "owner_id" in kwargs:
-            from velinimet.accounts.models import User
+            from velinimet.accounts.selectors import active_users
 
-            owner = (
-                restrict(User.objects.filter(is_active=True), self.request.user)
-                .filter(pk=kwargs.pop("owner_id"))
-                .first()
-            )
+            owner = active_users(self.request.user).filter(pk=kwargs.pop("owner_id")).first()
             if owner is None:
                 raise serializers.ValidationError({"owner": [_("No such user.")]})
             kwargs["owner"] = owner
@@ -127,7 +136,7 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         return kwargs
 
     def _visible_company(self, pk: int, field: str) -> Company:
-        company = restrict(Company.objects.filter(pk=pk, deleted_at__isnull=True), self.request.user).first()
+        company = visible_companies(self.request.user).filter(pk=pk).first()
         if company is None:
             raise serializers.ValidationError({field: [_("No such company.")]})
         return company
@@ -171,7 +180,8 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         survivor = self.get_object()
         ser = MergeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        other = get_for_user(self.get_queryset(), request.user, ser.validated_data["other"])
+        getter = get_person_for_user if self.kind == "person" else get_company_for_user
+        other = getter(request.user, ser.validated_data["other"])
         merge = records_merge(
             actor=request.user, survivor=survivor, other=other, choices=ser.validated_data.get("choices", {})
         )
@@ -195,7 +205,7 @@ class PersonKvkkMixin:
 
         from velinimet.customers.services.kvkk import person_erase
 
-        person = get_for_user(person_list(request.user), request.user, pk, action=Action.DELETE)
+        person = get_person_for_user(request.user, pk, action=Action.DELETE)
         ser = EraseSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         person_erase(actor=request.user, person=person, reason=ser.validated_data["reason"])
@@ -208,13 +218,14 @@ class PersonViewSet(PersonKvkkMixin, _RecordViewSet):
     serializer_class = PersonSerializer
     record_type = "customers.person"
     kind = "person"
+    filterset_class = PersonFilter
 
     @extend_schema(request=EmploymentSerializer, responses={200: PersonSerializer})
     @action(detail=True, methods=["post"], url_path="companies")
     def link_company(self, request: Request, pk: str | None = None) -> Response:
         """Link this person to a company with a title (a person may work at several companies)."""
 
-        person = get_for_user(person_list(request.user), request.user, pk, action=Action.UPDATE)
+        person = get_person_for_user(request.user, pk, action=Action.UPDATE)
         ser = EmploymentSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         company = self._visible_company(ser.validated_data["company"], "company")
@@ -237,7 +248,7 @@ class PersonViewSet(PersonKvkkMixin, _RecordViewSet):
             person = self.get_object()
             return Response(ConsentSerializer(person.consents.all(), many=True).data)
 
-        person = get_for_user(person_list(request.user), request.user, pk, action=Action.UPDATE)
+        person = get_person_for_user(request.user, pk, action=Action.UPDATE)
         ser = ConsentSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         consent = services.consent_record(actor=request.user, person=person, **ser.validated_data)
@@ -248,6 +259,7 @@ class CompanyViewSet(_RecordViewSet):
     serializer_class = CompanySerializer
     record_type = "customers.company"
     kind = "company"
+    filterset_class = CompanyFilter
 
 
 @extend_schema(

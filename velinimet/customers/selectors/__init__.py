@@ -11,8 +11,8 @@ Modules inside this package import from the sub-modules, never from this package
 
 from velinimet.customers.selectors.caller import caller_card, caller_details, caller_lookup
 from velinimet.customers.selectors.records import (
-    ListFilters,
     company_360,
+    company_filter,
     company_list,
     consent_in_force,
     custom_field_values,
@@ -21,16 +21,21 @@ from velinimet.customers.selectors.records import (
     get_person_for_user,
     keyset_page,
     person_360,
+    person_filter,
     person_list,
+    trashed_records,
+    visible_companies,
+    visible_people,
+    visible_records,
 )
 from velinimet.customers.selectors.search import search_companies, search_people, search_records
 
 __all__ = [
-    "ListFilters",
     "caller_card",
     "caller_details",
     "caller_lookup",
     "company_360",
+    "company_filter",
     "company_list",
     "consent_in_force",
     "custom_field_values",
@@ -39,8 +44,13 @@ __all__ = [
     "get_person_for_user",
     "keyset_page",
     "person_360",
+    "person_filter",
     "person_list",
     "search_companies",
     "search_people",
     "search_records",
+    "trashed_records",
+    "visible_companies",
+    "visible_people",
+    "visible_records",
 ]

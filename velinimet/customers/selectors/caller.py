@@ -32,7 +32,7 @@ _CALLERS = (Person, Company)  # a number both have is the person's
 def _lookup_query(model: type[Person] | type[Company], user: Any, *keys: str) -> QuerySet[Any]:
     """The visible, not deleted ``model`` with one of these phone keys: the card's columns and owner."""
     owner = [f"owner__{f}" for f in concrete_fields(get_user_model(), _OWNER_FIELDS)]
-    queryset = restrict(model.objects.filter(phones__e164__in=keys, deleted_at__isnull=True), user)
+    queryset = restrict(model.objects.live().filter(phones__e164__in=keys), user)
     return queryset.order_by("pk").values_list(*concrete_fields(model, _CARD_FIELDS[model]), *owner)[:1]
 
 

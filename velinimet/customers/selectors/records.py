@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Collection, Mapping
+from types import SimpleNamespace
+from typing import Any, TypeVar, cast
 
 from django.db.models import Prefetch, QuerySet
 
+from velinimet.core.filters import API_PARAMS
+from velinimet.core.querysets import TrashQuerySet
 from velinimet.core.selectors import keyset
 from velinimet.core.visibility import Action, get_for_user, restrict
-from velinimet.customers.models import Company, Consent, CustomField, Employment, Merge, Person
+from velinimet.customers.filters import CompanyFilter, PersonFilter
+from velinimet.customers.models import Company, Consent, CustomerRecord, CustomField, Employment, Merge, Person
 
 SORTS = {
     "name": ("search_key", "id"),
@@ -21,13 +24,37 @@ SORTS = {
 }
 
 
+R = TypeVar("R", bound=CustomerRecord)
+
+
+def visible_records(model: type[R], user: Any, *, action: str = Action.READ) -> QuerySet[R]:
+    """The live (not trashed) people or companies ``user`` may ``action``."""
+    return restrict(cast("TrashQuerySet[R]", model.objects.live()), user, action)
+
+
+def visible_people(user: Any, *, action: str = Action.READ) -> QuerySet[Person]:
+    """The live people ``user`` may ``action``."""
+    return visible_records(Person, user, action=action)
+
+
+def visible_companies(user: Any, *, action: str = Action.READ) -> QuerySet[Company]:
+    """The live companies ``user`` may ``action``."""
+    return visible_records(Company, user, action=action)
+
+
+def trashed_records(model: type[R], user: Any) -> QuerySet[R]:
+    """People or companies in the trash that ``user`` may delete, and so restore."""
+    return restrict(cast("TrashQuerySet[R]", model.objects.trashed()), user, Action.DELETE)
+
+
 def get_person_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Person:
-    qs = Person.objects.filter(deleted_at__isnull=True).select_related("owner", "team")
-    return get_for_user(qs, user, pk, action=action)
+    """A live person: 404 when ``user`` may not see them, 403 when they may see but not ``action`` them."""
+    return get_for_user(Person.objects.live().select_related("owner", "team"), user, pk, action=action)
 
 
 def get_company_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Company:
-    qs = Company.objects.filter(deleted_at__isnull=True).select_related("owner", "team", "parent")
+    """A live company: 404 when hidden from ``user``, 403 when visible but not theirs to ``action``."""
+    qs = Company.objects.live().select_related("owner", "team", "parent")
     return get_for_user(qs, user, pk, action=action)
 
 
@@ -43,48 +70,44 @@ def get_merge_for_user(user: Any, pk: Any) -> Merge:
     return merge
 
 
-@dataclass
-class ListFilters:
-    owner: int | None = None
-    team: int | None = None
-    tag: str = ""
-    city: str = ""
-    created_from: datetime.date | None = None
-    created_to: datetime.date | None = None
-    custom: dict[str, Any] | None = None
-    deleted: bool = False
+def _request_of(user: Any, request: Any) -> Any:
+    """What a FilterSet reads the user from (``mine``, the owner and team choices): the request, or for a
+    task or an export, a stand-in holding the user."""
+    return request if request is not None else SimpleNamespace(user=user)
 
 
-def _filtered(qs: QuerySet[Any], filters: ListFilters) -> QuerySet[Any]:
-    from velinimet.core.text import fold
-
-    qs = qs.filter(deleted_at__isnull=not filters.deleted)
-    if filters.owner:
-        qs = qs.filter(owner_id=filters.owner)
-    if filters.team:
-        qs = qs.filter(team_id=filters.team)
-    if filters.tag:
-        qs = qs.filter(tags__key=fold(filters.tag))
-    if filters.city:
-        qs = qs.filter(addresses__city_key=fold(filters.city)).distinct()
-    if filters.created_from:
-        qs = qs.filter(created_at__date__gte=filters.created_from)
-    if filters.created_to:
-        qs = qs.filter(created_at__date__lte=filters.created_to)
-    for key, value in (filters.custom or {}).items():
-        if value not in ("", None):
-            qs = qs.filter(**{f"custom__{key}": value})
-    return qs
+def person_filter(
+    user: Any, data: Mapping[str, Any] | None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+) -> PersonFilter:
+    """The people list's FilterSet over the live people ``user`` may see, bound to ``data``: for a page that
+    shows its form; ``person_list()`` for everyone else."""
+    qs = visible_people(user).select_related("owner", "team")
+    return PersonFilter(data, qs, request=_request_of(user, request), allowed=allowed)
 
 
-def person_list(user: Any, filters: ListFilters | None = None) -> QuerySet[Person]:
-    qs = restrict(Person.objects.select_related("owner", "team"), user)
-    return _filtered(qs, filters or ListFilters())
+def company_filter(
+    user: Any, data: Mapping[str, Any] | None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+) -> CompanyFilter:
+    """The companies list's FilterSet over the live companies ``user`` may see, bound to ``data``."""
+    qs = visible_companies(user).select_related("owner", "team")
+    return CompanyFilter(data, qs, request=_request_of(user, request), allowed=allowed)
 
 
-def company_list(user: Any, filters: ListFilters | None = None) -> QuerySet[Company]:
-    qs = restrict(Company.objects.select_related("owner", "team"), user)
-    return _filtered(qs, filters or ListFilters())
+def person_list(
+    user: Any, filters: Mapping[str, Any] | None = None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+) -> QuerySet[Person]:
+    """The live people ``user`` may see, narrowed by ``filters`` (query parameters, ``customers.filters``);
+    ``InvalidFilters`` (400) for an unknown parameter or a value a filter cannot take."""
+    fs = person_filter(user, filters or None, request=request, allowed=allowed)
+    return fs.filtered() if fs.is_bound else fs.queryset
+
+
+def company_list(
+    user: Any, filters: Mapping[str, Any] | None = None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+) -> QuerySet[Company]:
+    """The live companies ``user`` may see, narrowed by ``filters``, as ``person_list()``."""
+    fs = company_filter(user, filters or None, request=request, allowed=allowed)
+    return fs.filtered() if fs.is_bound else fs.queryset
 
 
 def keyset_page(qs: QuerySet[Any], sort: str, after: str | None, size: int = 50) -> tuple[list[Any], str | None]:
@@ -108,7 +131,7 @@ def person_360(person: Person) -> dict[str, Any]:
 
 
 def company_360(company: Company, user: Any) -> dict[str, Any]:
-    people = restrict(Person.objects.filter(employments__company=company, deleted_at__isnull=True), user)
+    people = visible_people(user).filter(employments__company=company)
     return {
         "phones": list(company.phones.order_by("-is_primary", "id")),
         "emails": list(company.emails.order_by("-is_primary", "id")),
@@ -118,7 +141,7 @@ def company_360(company: Company, user: Any) -> dict[str, Any]:
         "people": list(
             people.prefetch_related(Prefetch("employments", Employment.objects.filter(company=company)))[:100]
         ),
-        "branches": list(restrict(company.branches.filter(deleted_at__isnull=True), user)[:100]),
+        "branches": list(visible_companies(user).filter(parent=company)[:100]),
         "custom_fields": custom_field_values("company", company.custom),
     }
 

@@ -73,7 +73,7 @@ MAX_CHUNKS = 5  # at most 5,000 newest candidates per tier on SQLite before givi
 
 
 def _base(model: type[Person] | type[Company]) -> QuerySet[Any]:
-    return model.objects.filter(deleted_at__isnull=True).order_by()
+    return model.objects.live().order_by()
 
 
 def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, QuerySet[Any] | None]]:

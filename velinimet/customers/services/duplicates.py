@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from velinimet.core.locks import lock_keys
 from velinimet.core.text import fold
-from velinimet.core.visibility import restrict
 from velinimet.customers.models import Address, Company, Email, Employment, Person, Phone
+from velinimet.customers.selectors.records import visible_records
 
 if TYPE_CHECKING:
     from velinimet.customers.services.validation import Contacts
@@ -86,7 +86,7 @@ def find_duplicates(
                 hit(pk, _("same %(label)s") % {"label": getattr(model._meta.get_field(field), "verbose_name", field)})
     keys = _name_keys(record)
     if keys:
-        same_name = model.objects.filter(search_key__in=keys, deleted_at__isnull=True)
+        same_name = model.objects.live().filter(search_key__in=keys)
         if cities:
             in_city = Address.objects.filter(city_key__in=cities).values(holder)
             for pk in same_name.filter(pk__in=in_city).values_list("pk", flat=True):
@@ -97,8 +97,8 @@ def find_duplicates(
                 hit(pk, _("same name at the same company"))
     if not reasons:
         return []
-    live = model.objects.filter(pk__in=reasons, deleted_at__isnull=True)
-    visible = {obj.pk: obj for obj in restrict(live, actor)}
+    live = model.objects.live().filter(pk__in=reasons)
+    visible = {obj.pk: obj for obj in visible_records(model, actor).filter(pk__in=reasons)}
     hidden = set(live.values_list("pk", flat=True)) - set(visible)
     url_name = "customers:person_detail" if person is not None else "customers:company_detail"
     out = [

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from velinimet.core.jobs import JobProgress, job_start
 from velinimet.core.models import Job
-from velinimet.core.visibility import restrict
 from velinimet.customers.models import Address, Company, Email, Person, Phone
+from velinimet.customers.selectors.records import visible_records
 
 MAX_PAIRS = 2000
 MAX_GROUP = 20  # a value shared by more records than this (a switchboard number) is not a duplicate sign
@@ -47,7 +47,7 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
     user = get_user_model().objects.get(pk=job.started_by_id or 0)
     kind = job.params.get("kind", "person")
     model = Person if kind == "person" else Company
-    visible = restrict(model.objects.filter(deleted_at__isnull=True), user).values("pk")
+    visible = visible_records(model, user).values("pk")
     holder = kind
     rules: list[tuple[str, QuerySet[Any], str]] = [
         (_("same e-mail"), Email.objects.filter(**{f"{holder}__in": visible}), "key"),

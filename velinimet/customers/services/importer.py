@@ -215,7 +215,7 @@ def _companies_named(name: str) -> Any:
     """Live companies whose legal name folds to ``name``'s fold. The search key is the folded name, then
     the short name if any: an exact match or an index range over "<name> …" finds both."""
     key = fold(name)
-    candidates = Company.objects.filter(deleted_at__isnull=True).filter(
+    candidates = Company.objects.live().filter(
         Q(search_key=key) | Q(search_key__gte=key + " ", search_key__lt=key + "!")
     )
     ids = [pk for pk, legal in candidates.values_list("pk", "name")[:50] if fold(legal) == key]

@@ -262,8 +262,8 @@ def _mentions(people: list[Person]) -> tuple[erasure.Mentions, erasure.Mentions,
     names = {f"{first} {last}".strip() for first in values["first"] for last in values["last"]}
     ids = [p.pk for p in people]
     keys = {fold(name) for name in names}
-    namesakes = Person.objects.filter(search_key__in=keys, deleted_at__isnull=True).exclude(pk__in=ids).exists()
-    namesakes = namesakes or Company.objects.filter(search_key__in=keys, deleted_at__isnull=True).exists()
+    namesakes = Person.objects.live().filter(search_key__in=keys).exclude(pk__in=ids).exists()
+    namesakes = namesakes or Company.objects.live().filter(search_key__in=keys).exists()
     common = {"phones": values["phones"], "emails": values["emails"], "identifiers": values["ids"]}
     own = erasure.Mentions(names=names, texts=values["texts"], **common)
     shared = erasure.Mentions(names=() if namesakes else names, **common)

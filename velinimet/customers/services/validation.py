@@ -7,8 +7,6 @@ field errors (``phones.0.number``, ``custom.segment``).
 from __future__ import annotations
 
 import datetime
-import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,8 +89,6 @@ class Contacts:
 
 
 # --- field validation -----------------------------------------------------------------------
-MAX_EXACT_NUMBER = 2**53 - 1
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 IDENTIFIERS = {
     "tckn": normalize.normalize_tckn,
     "vkn": normalize.normalize_vkn,
@@ -292,46 +288,10 @@ def clean_custom(
             errors.add(f"custom.{key}", message)
             continue
         try:
-            merged[key] = _custom_value(definition, value)
+            merged[key] = definition.parse(value)
         except (TypeError, ValueError):
             errors.add(f"custom.{key}", _("Not a valid value for “%(label)s”.") % {"label": definition.label})
     for key, definition in definitions.items():
         if definition.required and merged.get(key) in (None, "", []) and f"custom.{key}" not in errors.errors:
             errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.label})
     return merged
-
-
-def _custom_value(definition: CustomField, value: Any) -> Any:
-    kind = definition.kind
-    if kind == CustomField.Kind.TEXT:
-        return strip_invisible(str(value))  # its length is checked by clean_custom
-    if kind == CustomField.Kind.NUMBER:
-        text = str(value).strip().replace(",", ".")
-        if not NUMBER.fullmatch(text):  # not "1_000" or other scripts' digits, which float() would take
-            raise ValueError(value)
-        number = float(text)
-        if not math.isfinite(number):  # "nan", "inf", "1e400": not numbers a person means, nor valid JSON
-            raise ValueError(value)
-        if abs(number) > MAX_EXACT_NUMBER:  # past 2**53 a JSON number loses digits, and SQLite cannot bind 2**63
-            raise ValueError(value)
-        return int(number) if number.is_integer() else number
-    if kind == CustomField.Kind.DATE:
-        return datetime.date.fromisoformat(str(value)).isoformat()
-    if kind == CustomField.Kind.BOOLEAN:
-        if isinstance(value, bool):
-            return value
-        if str(value).lower() in {"true", "1", "yes", "on", "evet", "bəli"}:
-            return True
-        if str(value).lower() in {"false", "0", "no", "off", "hayır", "xeyr"}:
-            return False
-        raise ValueError(value)
-    if kind == CustomField.Kind.CHOICE:
-        if value not in definition.choices:
-            raise ValueError(value)
-        return value
-    if kind == CustomField.Kind.MULTI:
-        items = value if isinstance(value, list) else [value]
-        if any(item not in definition.choices for item in items):
-            raise ValueError(value)
-        return list(dict.fromkeys(items))
-    raise ValueError(kind)

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
-from velinimet.core.visibility import Action, Level, level_for, restrict
+from velinimet.core.visibility import Action, Level, level_for
 from velinimet.customers import services
-from velinimet.customers.selectors import get_merge_for_user
+from velinimet.customers.selectors import get_merge_for_user, trashed_records, visible_records
 from velinimet.customers.views.records import KINDS, require_read
 
 
@@ -47,7 +47,7 @@ def duplicates_view(request: AuthedRequest) -> HttpResponse:
         model = KINDS[kind]["model"]
         wanted = [p for p in job.result.get("pairs", [])][:200]
         ids = {i for p in wanted for i in (p["a"], p["b"])}
-        records = {r.pk: r for r in restrict(model.objects.filter(pk__in=ids, deleted_at__isnull=True), request.user)}
+        records = {r.pk: r for r in visible_records(model, request.user).filter(pk__in=ids)}
         pairs = [
             (records[p["a"]], records[p["b"]], p["reasons"]) for p in wanted if p["a"] in records and p["b"] in records
         ]
@@ -127,8 +127,8 @@ def trash_view(request: AuthedRequest) -> HttpResponse:
     if level_for(request.user, KINDS[kind]["rt"], Action.DELETE) == Level.NONE:
         raise PermissionDenied
     model = KINDS[kind]["model"]
-    qs = model.objects.filter(deleted_at__isnull=False, merged_into__isnull=True).exclude(search_key="")
-    records = restrict(qs, request.user, Action.DELETE).order_by("-deleted_at")[:200]
+    qs = trashed_records(model, request.user).filter(merged_into__isnull=True).exclude(search_key="")
+    records = qs.order_by("-deleted_at")[:200]
     return render(request, "customers/trash.html", {"kind": kind, "records": records})
 
 
@@ -138,7 +138,7 @@ def record_restore_view(request: AuthedRequest, kind: str, pk: int) -> HttpRespo
     from django.http import Http404
 
     model = KINDS[kind]["model"]
-    record = restrict(model.objects.filter(pk=pk, deleted_at__isnull=False), request.user, Action.DELETE).first()
+    record = trashed_records(model, request.user).filter(pk=pk).first()
     if record is None:
         raise Http404
     services.record_restore(actor=request.user, record=record)

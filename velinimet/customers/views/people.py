@@ -12,11 +12,10 @@ from django.views.decorators.http import require_POST
 
 from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
-from velinimet.core.visibility import Action, restrict
+from velinimet.core.visibility import Action
 from velinimet.customers import services
 from velinimet.customers.forms import ConsentForm
-from velinimet.customers.models import Company
-from velinimet.customers.selectors import get_person_for_user
+from velinimet.customers.selectors import get_person_for_user, visible_companies
 
 
 @login_required
@@ -72,11 +71,7 @@ def person_erase_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def employment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk, action=Action.UPDATE)
-    company = (
-        restrict(Company.objects.filter(deleted_at__isnull=True), request.user)
-        .filter(pk=request.POST.get("company") or 0)
-        .first()
-    )
+    company = visible_companies(request.user).filter(pk=request.POST.get("company") or 0).first()
     if company is None:
         messages.error(request, _("Choose a company."))
     else:

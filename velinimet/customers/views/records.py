@@ -15,28 +15,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from velinimet.accounts.http import AuthedRequest
-from velinimet.accounts.models import User
+from velinimet.accounts.selectors import active_users
 from velinimet.core import limits
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
-from velinimet.core.fulltext import contains_all
-from velinimet.core.text import fold
-from velinimet.core.visibility import Action, Level, can, level_for, restrict
+from velinimet.core.visibility import Action, Level, can, level_for
 from velinimet.customers import services
 from velinimet.customers.exceptions import DuplicateFound
-from velinimet.customers.forms import CompanyForm, ConsentForm, CustomerForm, ListFilterForm, PersonForm
+from velinimet.customers.forms import CompanyForm, ConsentForm, CustomerForm, PersonForm
 from velinimet.customers.models import Company, Person, SavedView
 from velinimet.customers.sections import sections_for
 from velinimet.customers.selectors import (
-    ListFilters,
     company_360,
+    company_filter,
     company_list,
     consent_in_force,
     get_company_for_user,
     get_person_for_user,
     keyset_page,
     person_360,
+    person_filter,
     person_list,
+    visible_companies,
+    visible_records,
 )
 
 KINDS: dict[str, dict[str, Any]] = {
@@ -44,6 +45,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "model": Person,
         "rt": "customers.person",
         "list": person_list,
+        "filter": person_filter,
         "get": get_person_for_user,
         "form": PersonForm,
         "create": services.person_create,
@@ -53,6 +55,7 @@ KINDS: dict[str, dict[str, Any]] = {
         "model": Company,
         "rt": "customers.company",
         "list": company_list,
+        "filter": company_filter,
         "get": get_company_for_user,
         "form": CompanyForm,
         "create": services.company_create,
@@ -66,78 +69,54 @@ def require_read(user: Any, kind: str) -> None:
         raise PermissionDenied
 
 
-# --- lists ----------------------------------------------------------------------------------
+# --- lists ---------------------------------------------------------------------------------
+PAGE_PARAMS = ("after", "sort")  # read by the page itself (keyset cursor, order), not filters
+
+
 def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
     require_read(request.user, kind)
-    form = ListFilterForm(request.GET or None)
-    from velinimet.accounts.selectors import team_list
-
-    visible_users = restrict(User.objects.filter(is_active=True), request.user).order_by("first_name", "username")
-    form.fields["owner"].choices = [("", "—")] + [(u.pk, str(u)) for u in visible_users[:500]]  # type: ignore[attr-defined]
-    form.fields["team"].choices = [("", "—")] + [(t.pk, t.name) for t in team_list(request.user)]  # type: ignore[attr-defined]
-    valid = form.is_valid() if form.is_bound else True
-    data = form.cleaned_data if form.is_bound and valid else {}
-    custom_filters, custom_inputs = _custom_filters(request, kind)
-    filters = ListFilters(
-        custom=custom_filters,
-        tag=data.get("tag", ""),
-        city=data.get("city", ""),
-        created_from=data.get("created_from"),
-        created_to=data.get("created_to"),
-        owner=request.user.pk if data.get("mine") else data.get("owner"),
-        team=data.get("team"),
-    )
-    qs = KINDS[kind]["list"](request.user, filters)
-    words = fold(data.get("q", "")).split()
-    if words:
-        qs = contains_all(qs, words)
+    filterset = KINDS[kind]["filter"](request.user, request.GET or None, request=request, allowed=PAGE_PARAMS)
+    form = filterset.form
+    # An invalid or unknown filter lists nothing: ignored, it would list (and bulk-change) more than asked for.
+    valid = filterset.is_valid() if filterset.is_bound else True
+    unknown = filterset.errors if filterset.is_bound else {}
+    unknown_filters = [str(m) for name in filterset.unknown_params() for m in unknown[name]]
+    qs = filterset.qs if valid else filterset.queryset.none()
     if kind == "person":
         qs = qs.prefetch_related("phones", "emails")
     else:
         qs = qs.prefetch_related("phones", "addresses")
-    # An invalid filter lists nothing: ignored, it would list (and bulk-change) more than asked for.
-    rows, cursor = keyset_page(qs, data.get("sort") or "-created", request.GET.get("after")) if valid else ([], None)
+    sort = (form.cleaned_data.get("sort") if valid and filterset.is_bound else "") or "-created"
+    rows, cursor = keyset_page(qs, sort, request.GET.get("after")) if valid else ([], None)
     params = {k: v for k, v in request.GET.items() if k != "after"}
     context = {
         "kind": kind,
         "form": form,
+        "filter_fields": [f for f in form.visible_fields() if not f.name.startswith("cf_")],
+        "unknown_filters": unknown_filters,
+        "filters_invalid": not valid,
         "rows": rows,
         "next_url": f"?{urlencode({**params, 'after': cursor})}" if cursor else None,
         "saved_views": SavedView.objects.filter(user=request.user, kind=kind),
         "query_string": urlencode(params),
-        "custom_inputs": custom_inputs,
+        "custom_inputs": [
+            {
+                "definition": f.field.definition,
+                "name": f.name,
+                "value": request.GET.get(f.name, "").strip(),
+                "errors": f.errors,
+            }
+            for f in form.visible_fields()
+            if f.name.startswith("cf_")
+        ],
         "can_create": level_for(request.user, KINDS[kind]["rt"], Action.CREATE) > Level.NONE,
         "can_assign": level_for(request.user, KINDS[kind]["rt"], Action.ASSIGN) > Level.NONE,
         "can_update": level_for(request.user, KINDS[kind]["rt"], Action.UPDATE) > Level.NONE,
-        "assignees": restrict(User.objects.filter(is_active=True), request.user).order_by("first_name")[:200],
+        "assignees": active_users(request.user).order_by("first_name")[:200],
     }
     if request.htmx and request.GET.get("after"):
         return render(request, "customers/record_list.html#rows", context)
     return render(request, "customers/record_list.html", context)
-
-
-def _custom_filters(request: AuthedRequest, kind: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """List filters on custom fields: ``?cf_<key>=value`` (multiple-choice fields are not filterable yet)."""
-    from velinimet.customers.models import CustomField
-    from velinimet.customers.services.validation import _custom_value as custom_number
-
-    values: dict[str, Any] = {}
-    inputs = []
-    for definition in CustomField.objects.filter(record_type=kind).exclude(kind=CustomField.Kind.MULTI):
-        raw = request.GET.get(f"cf_{definition.key}", "").strip()
-        inputs.append({"definition": definition, "name": f"cf_{definition.key}", "value": raw})
-        if not raw:
-            continue
-        if definition.kind == CustomField.Kind.BOOLEAN:
-            values[definition.key] = raw.lower() in {"1", "true", "yes", "on"}
-        elif definition.kind == CustomField.Kind.NUMBER:
-            try:  # the stored values' own rule: no "nan", "inf", "1e400" or numbers past 2**53 in the query
-                values[definition.key] = custom_number(definition, raw)
-            except ValueError:
-                continue
-        else:
-            values[definition.key] = raw
-    return values, inputs
 
 
 @login_required
@@ -185,18 +164,14 @@ def saved_view_delete(request: AuthedRequest, kind: str, pk: int) -> HttpRespons
 def bulk_action(request: AuthedRequest, kind: str) -> HttpResponse:
     model = KINDS[kind]["model"]
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    records = list(restrict(model.objects.filter(pk__in=ids, deleted_at__isnull=True), request.user))
+    records = list(visible_records(model, request.user).filter(pk__in=ids))
     back = reverse(f"customers:{kind}_list") + "?" + request.POST.get("query", "")
     if not records:
         messages.error(request, _("Select at least one record."))
         return redirect(back)
     try:
         if request.POST.get("action") == "assign":
-            owner = (
-                restrict(User.objects.filter(is_active=True), request.user)
-                .filter(pk=request.POST.get("owner") or 0)
-                .first()
-            )
+            owner = active_users(request.user).filter(pk=request.POST.get("owner") or 0).first()
             if owner is None:
                 raise DomainError(_("Choose who gets the records."))
             count = services.records_assign(actor=request.user, records=records, owner=owner)
@@ -216,9 +191,9 @@ def _form(kind: str, request: AuthedRequest, initial: dict[str, Any] | None = No
     form_class = KINDS[kind]["form"]
     form = form_class(request.POST or None, initial=initial, phone_slots=slots, email_slots=slots)
     if kind == "person":
-        form.fields["company"].queryset = restrict(Company.objects.filter(deleted_at__isnull=True), request.user)
+        form.fields["company"].queryset = visible_companies(request.user)
     else:
-        form.fields["parent"].queryset = restrict(Company.objects.filter(deleted_at__isnull=True), request.user)
+        form.fields["parent"].queryset = visible_companies(request.user)
     return form
 
 
@@ -346,9 +321,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_delete": can(request.user, person, Action.DELETE),
             "merges": _merges("person", person.pk),
             "may_export": can(request.user, person, Action.EXPORT),
-            "linkable_companies": restrict(Company.objects.filter(deleted_at__isnull=True), request.user).order_by(
-                "search_key"
-            )[:300],
+            "linkable_companies": visible_companies(request.user).order_by("search_key")[:300],
         },
     )
 
