@@ -11,15 +11,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import transaction
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from rest_framework.test import APIClient
 
 from velinimet.core.tests.module_db import module_data
 from velinimet.core.tests.oracle import allowed
-from velinimet.core.tests.url_matrix import Row, all_rows
+from velinimet.core.tests.url_matrix import Row, all_rows, call, is_api
 from velinimet.core.tests.url_world import ROLE_SLUGS, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -83,47 +80,6 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
         built.remove_files()
 
 
-def _is_api(name: str) -> bool:
-    return ":" not in name
-
-
-# One client of each kind for the module: building a client loads the middleware, and WhiteNoise's reads
-# the static folder (~40 ms), more than most requests cost.
-_PAGES = Client()
-_API = APIClient()
-
-
-def _client(world: World, name: str, user: Any) -> Any:
-    if _is_api(name):
-        _API.credentials(**({"HTTP_AUTHORIZATION": f"Token {world.keys[user.pk]}"} if user is not None else {}))
-        return _API
-    _PAGES.cookies.clear()
-    if user is not None:  # the session made once for the module; a logout in one test cannot end it for the next
-        _PAGES.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[user.pk]
-    return _PAGES
-
-
-def call(world: World, name: str, method: str, user: Any, *, foreign: bool = False) -> Any:
-    """Send ``method`` to URL ``name`` as ``user`` (None: anonymous) with the row's sample arguments."""
-    row = ROWS[name]
-    op = row.methods[method]
-    actor = user or world.users["administrator"]
-    builder = row.foreign if foreign and row.foreign else (op.kwargs or row.kwargs)
-    url = reverse(name, kwargs=builder(world, actor) or None)
-    data = op.data(world, actor)
-    client = _client(world, name, user)
-    if method == "GET":
-        return client.get(url, data)
-    if _is_api(name):
-        return client.generic(method, url, **_api_body(client, data, op.multipart))
-    return client.post(url, data)
-
-
-def _api_body(client: APIClient, data: dict[str, Any], multipart: bool) -> dict[str, Any]:
-    encoded, content_type = client._encode_data(data, "multipart" if multipart else "json")  # type: ignore[attr-defined]
-    return {"data": encoded, "content_type": content_type}
-
-
 CASES = [(name, method) for name, row in ROWS.items() for method in row.methods]
 CASE_IDS = [f"{name} {method}" for name, method in CASES]
 
@@ -143,7 +99,7 @@ def wrong_answer(world: World, name: str, method: str, role: str | None) -> str 
         response = call(world, name, method, world.users[role] if role else None)
     status = response.status_code
     if role is None and not row.public:
-        if _is_api(name):
+        if is_api(name):
             return None if status == 401 else f"anonymous: {status}, not 401"
         location = response.get("Location", "")
         if status == 302 and location.startswith(reverse("accounts:login")):

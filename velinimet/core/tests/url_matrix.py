@@ -18,10 +18,16 @@ that "allowed" means the permission check let the request through, not that a fo
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from velinimet.accounts.models import User
 from velinimet.core.tests.url_world import World
@@ -84,6 +90,7 @@ def post_only(op: Op, kwargs: Builder = _nothing, **extra: Any) -> Row:
     return Row(kwargs=kwargs, methods={"POST": op}, **extra)
 
 
+@functools.cache
 def all_rows() -> dict[str, Row]:
     """The rows of every app: ``velinimet/<app>/tests/url_rows.py`` defines ``ROWS``. A URL name in two
     apps' tables is a mistake."""
@@ -103,3 +110,44 @@ def all_rows() -> dict[str, Row]:
         assert not twice, f"{config.name}: rows already defined by another app: {sorted(twice)}"
         rows.update(module.ROWS)
     return rows
+
+
+def is_api(name: str) -> bool:
+    return ":" not in name
+
+
+# One client of each kind for the run: building a client loads the middleware, and WhiteNoise's reads
+# the static folder (~40 ms), more than most requests cost.
+_PAGES = Client()
+_API = APIClient()
+
+
+def _client(world: World, name: str, user: Any) -> Any:
+    if is_api(name):
+        _API.credentials(**({"HTTP_AUTHORIZATION": f"Token {world.keys[user.pk]}"} if user is not None else {}))
+        return _API
+    _PAGES.cookies.clear()
+    if user is not None:  # the session made once for the module; a logout in one test cannot end it for the next
+        _PAGES.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[user.pk]
+    return _PAGES
+
+
+def call(world: World, name: str, method: str, user: Any, *, foreign: bool = False) -> Any:
+    """Send ``method`` to URL ``name`` as ``user`` (None: anonymous) with the row's sample arguments."""
+    row = all_rows()[name]
+    op = row.methods[method]
+    actor = user or world.users["administrator"]
+    builder = row.foreign if foreign and row.foreign else (op.kwargs or row.kwargs)
+    url = reverse(name, kwargs=builder(world, actor) or None)
+    data = op.data(world, actor)
+    client = _client(world, name, user)
+    if method == "GET":
+        return client.get(url, data)
+    if is_api(name):
+        return client.generic(method, url, **_api_body(client, data, op.multipart))
+    return client.post(url, data)
+
+
+def _api_body(client: APIClient, data: dict[str, Any], multipart: bool) -> dict[str, Any]:
+    encoded, content_type = client._encode_data(data, "multipart" if multipart else "json")  # type: ignore[attr-defined]
+    return {"data": encoded, "content_type": content_type}
