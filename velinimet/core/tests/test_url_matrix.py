@@ -1,7 +1,7 @@
 """Every URL and every API operation × anonymous and every default role: login or 401, 403/404 without the
-right, 2xx/3xx with it, for reads and writes. The table is every app's ``tests/url_rows.py`` (``url_matrix.all_rows()``); the rule is ``oracle``.
-
-The world is built once for the module (``module_db``) and each request runs in its own savepoint."""
+right, 2xx/3xx with it, for reads and writes. The table is every app's ``tests/url_rows.py``
+(``url_matrix.all_rows()``); the rule is ``oracle``. The world is built once for the module (``module_db``)
+and each request runs in its own savepoint."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def _resolve_schema_path(path: str) -> str:
 
 
 def test_every_url_has_a_row() -> None:
-    """A new URL without a row in url_matrix.ROWS fails here, so the matrix cannot fall behind."""
+    """A new URL without a row in its app's tests/url_rows.py fails here, so the matrix cannot fall behind."""
     unnamed = sorted(route for name, route in url_names() if name is None)
     assert not unnamed, f"name these URL patterns (app:entity_action): {unnamed}"
     missing = sorted({name for name, _route in url_names()} - set(ROWS))
