@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,6 +82,8 @@ def timeline_page(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 def activity_log_view(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     record = _customer(request.user, kind, pk)
+    if level_for(request.user, services.RECORD_TYPE, Action.CREATE) == Level.NONE:
+        raise PermissionDenied  # the timeline shows no form to this user; the page is refused too
     form = ActivityForm(request.POST or None, initial={"occurred_at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -33,5 +33,7 @@ def screen_pop(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def screen_pop_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
-    IncomingCall.objects.filter(pk=pk, user=request.user).update(seen_at=timezone.now())
+    """Mark the user's own call seen; a call that rang for someone else is not found."""
+    if not IncomingCall.objects.filter(pk=pk, user=request.user).update(seen_at=timezone.now()):
+        raise Http404
     return HttpResponse("")

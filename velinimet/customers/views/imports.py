@@ -7,17 +7,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from velinimet.accounts.http import AuthedRequest
-from velinimet.core.exceptions import DomainError
+from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.jobfiles import job_page_context
 from velinimet.core.models import Job
-from velinimet.core.visibility import get_for_user
+from velinimet.core.visibility import Action, Level, get_for_user, level_for
 from velinimet.customers.services import importer
 from velinimet.customers.services.importer import column_help, import_start
 
@@ -33,12 +34,16 @@ class ImportForm(forms.Form):
 
 @login_required
 def import_view(request: AuthedRequest) -> HttpResponse:
+    if all(level_for(request.user, rt, Action.CREATE) == Level.NONE for rt in importer.KINDS.values()):
+        raise PermissionDenied  # a user who may create neither people nor companies has nothing to import
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", "person")})
     if request.method == "POST" and form.is_valid():
         try:
             job = import_start(
                 actor=request.user, kind=form.cleaned_data["kind"], data=form.cleaned_data["file"], trial=True
             )
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
             apply_domain_error(form, DomainError(exc.message, errors={"file": [exc.message]}))
         else:
@@ -70,6 +75,8 @@ def import_confirm(request: AuthedRequest, pk: Any) -> HttpResponse:
         job = importer.import_confirm(
             actor=request.user, trial_id=pk, duplicates=request.POST.get("duplicates", "skip")
         )
+    except NotAllowed as exc:  # the right to create was taken away since the trial run
+        raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("customers:import_detail", pk=pk)

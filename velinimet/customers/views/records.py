@@ -163,6 +163,9 @@ def saved_view_delete(request: AuthedRequest, kind: str, pk: int) -> HttpRespons
 @require_POST
 def bulk_action(request: AuthedRequest, kind: str) -> HttpResponse:
     model = KINDS[kind]["model"]
+    needed = Action.ASSIGN if request.POST.get("action") == "assign" else Action.UPDATE
+    if level_for(request.user, KINDS[kind]["rt"], needed) == Level.NONE:
+        raise PermissionDenied  # no right to change any record of the kind: the list shows no bulk actions
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     records = list(visible_records(model, request.user).filter(pk__in=ids))
     back = reverse(f"customers:{kind}_list") + "?" + request.POST.get("query", "")

@@ -1,0 +1,59 @@
+"""The URL matrix rows of activities: the timeline pages and the API (see velinimet/core/tests/url_matrix.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from velinimet.accounts.models import User
+from velinimet.core.tests.url_matrix import Op, Row, page, post_only
+from velinimet.core.tests.url_world import World
+from velinimet.customers.tests.url_rows import person
+
+
+def activity(world: World, user: User) -> dict[str, Any]:
+    return {"pk": world.of(user).activity.pk}
+
+
+def activity_form(world: World, user: User) -> dict[str, Any]:
+    return {"kind": "call", "subject": "Arama", "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+
+
+def activity_json(world: World, user: User) -> dict[str, Any]:
+    return {"kind": "call", "subject": "Arama", "person": world.of(user).person.pk}
+
+
+PERSON, ACTIVITY = "customers.person", "activities.activity"
+
+ROWS: dict[str, Row] = {
+    # --- activities -------------------------------------------------------------------------
+    "activities:timeline": page(
+        ((PERSON, "read"), (ACTIVITY, "read")), kwargs=lambda w, u: {"kind": "person", **person(w, u)}
+    ),
+    "activities:log": page(
+        ((PERSON, "read"), (ACTIVITY, "create")),
+        post=Op(needs=((PERSON, "read"), (ACTIVITY, "create")), data=activity_form),
+        kwargs=lambda w, u: {"kind": "person", **person(w, u)},
+    ),
+    "activities:edit": page(
+        ((ACTIVITY, "update"),), post=Op(needs=((ACTIVITY, "update"),), data=activity_form), kwargs=activity
+    ),
+    "activities:delete": post_only(Op(needs=((ACTIVITY, "delete"),)), kwargs=activity),
+    # --- API: activities --------------------------------------------------------------------
+    "activity-list": Row(
+        methods={
+            "GET": Op(needs=((ACTIVITY, "read"),)),
+            "POST": Op(needs=((PERSON, "read"), (ACTIVITY, "create")), data=activity_json),
+        }
+    ),
+    "activity-detail": Row(
+        kwargs=activity,
+        methods={
+            "GET": Op(needs=((ACTIVITY, "read"),)),
+            "PUT": Op(needs=((ACTIVITY, "update"),), data=lambda w, u: {"subject": "Yeni konu"}),
+            "PATCH": Op(needs=((ACTIVITY, "update"),), data=lambda w, u: {"subject": "Yeni konu"}),
+            "DELETE": Op(needs=((ACTIVITY, "delete"),)),
+        },
+    ),
+}
