@@ -15,6 +15,7 @@ from velinimet.core.exceptions import DomainError
 from velinimet.core.text import fold
 from velinimet.customers import normalize
 from velinimet.customers.services import validation as services
+from velinimet.customers.services.matching import FileIndex, Subject
 
 #: Column names people use, in Turkish, Azerbaijani and English; matched after fold() (case, İ/ı, accents).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -180,6 +181,19 @@ def earlier_lines(lines: dict[int, list[str]], kind: str) -> list[dict[str, Any]
         }
         for line, reasons in sorted(lines.items())
     ]
+
+
+class EarlierLines:
+    """The check of one line against the earlier lines of its file (``records.Earlier``, called inside the
+    create): it keeps the line's validated subject, for the index once the line's record is created."""
+
+    def __init__(self, index: FileIndex, kind: str) -> None:
+        self.index, self.kind = index, kind
+        self.subject: Subject | None = None
+
+    def __call__(self, subject: Subject) -> list[dict[str, Any]]:
+        self.subject = subject
+        return earlier_lines(self.index.earlier(subject), self.kind)
 
 
 def column_help(kind: str) -> list[tuple[Any, tuple[str, ...]]]:

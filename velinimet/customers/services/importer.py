@@ -38,8 +38,8 @@ from velinimet.customers.exceptions import DuplicateFound
 from velinimet.customers.models import Company
 from velinimet.customers.services import records as services
 from velinimet.customers.services.import_columns import (
+    EarlierLines,
     column_help,
-    earlier_lines,
     line_arguments,
     line_title,
 )
@@ -51,7 +51,8 @@ from velinimet.customers.services.import_reading import (
     read_table,
     scan,
 )
-from velinimet.customers.services.matching import FileIndex, Subject
+from velinimet.customers.services.matching import FileIndex
+from velinimet.customers.services.validation import validated_subject
 
 __all__ = [  # the names other modules import from here
     "DUPLICATE_MODES",
@@ -192,7 +193,7 @@ class _Rollback(Exception):
 
 
 def _create(
-    actor: Any, kind: str, args: dict[str, Any], force: bool, result: dict[str, Any], earlier: _EarlierLines
+    actor: Any, kind: str, args: dict[str, Any], force: bool, result: dict[str, Any], earlier: EarlierLines
 ) -> Any:
     if kind == "company":
         return services.company_create(actor=actor, force=force, earlier=earlier, **args)
@@ -214,19 +215,6 @@ def _create(
     person = services.person_create(actor=actor, force=force, earlier=earlier, **args)
     result["companies_created"] += new_company  # not for a line refused after its company was made
     return person
-
-
-class _EarlierLines:
-    """The check of one line against the earlier lines of its file (``records.Earlier``): it keeps the
-    line's validated subject, for the index once the line's record is created."""
-
-    def __init__(self, index: FileIndex, kind: str) -> None:
-        self.index, self.kind = index, kind
-        self.subject: Subject | None = None
-
-    def __call__(self, subject: Subject) -> list[dict[str, Any]]:
-        self.subject = subject
-        return earlier_lines(self.index.earlier(subject), self.kind)
 
 
 def _companies_named(name: str) -> Any:
@@ -356,7 +344,7 @@ def _lines(header: Header, found: Iterator[tuple[int, list[str]]]) -> Iterator[t
 def _remember(index: FileIndex, line_no: int, values: dict[str, str], kind: str) -> None:
     """Note an already imported line's keys (a resumed import re-reads the lines before its restart)."""
     try:
-        subject = services.validated_subject(kind, line_arguments(values, kind))
+        subject = validated_subject(kind, line_arguments(values, kind))
     except DomainError:
         return
     index.add(subject, line_no)
@@ -374,7 +362,7 @@ def _import_line(
     """Create one line's record; returns what was wrong with it, or None when it was created. The create
     checks the line against the earlier lines of the file first, then against the database."""
     title = line_title(values, kind)
-    earlier = _EarlierLines(index, kind)
+    earlier = EarlierLines(index, kind)
     try:
         args = line_arguments(values, kind)
         with transaction.atomic():  # a line that fails leaves nothing behind (not even its new company)

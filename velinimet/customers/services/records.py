@@ -40,6 +40,8 @@ from velinimet.customers.services.validation import (
     _clean_scalars,
     clean_custom,
     clean_tags,
+    company_search_key,
+    person_search_key,
 )
 
 
@@ -63,14 +65,6 @@ def _ownership(actor: Any, record_type: str, owner: Any, team: Any, errors: Erro
 
 def _customer_number() -> str:
     return f"M{next_numbers('customer')[0]:07d}"
-
-
-def person_search_key(person: Person) -> str:
-    return fold(f"{person.first_name} {person.last_name}")
-
-
-def company_search_key(company: Company) -> str:
-    return fold(f"{company.name} {company.short_name}" if company.short_name else company.name)
 
 
 #: Contact rows written anew whenever their list is saved (``_write_contacts``): their ids do not last.
@@ -158,22 +152,6 @@ def _lock_then_check(
         candidates = find_duplicates(actor, contacts=contacts, employer=employer, **kind)  # type: ignore[arg-type]
         if candidates:
             raise DuplicateFound(candidates)
-
-
-def validated_subject(kind: str, arguments: dict[str, Any]) -> Subject:
-    """What the duplicate rules see of ``person_create`` / ``company_create`` arguments, validated as the
-    create validates them, with nothing written (an import resumed after a crash re-reads the lines it had
-    imported). ``arguments["company"]`` may name the employer. Raises DomainError when they are invalid."""
-    errors = Errors()
-    model, allowed = (Person, PERSON_FIELDS) if kind == "person" else (Company, COMPANY_FIELDS)
-    values = _clean_scalars({k: v for k, v in arguments.items() if k in allowed}, allowed, errors, model=model)
-    contacts = _clean_contacts(arguments.get("phones"), arguments.get("emails"), arguments.get("addresses"), (), errors)
-    errors.check()
-    record: Person | Company = model(**values)
-    record.search_key = person_search_key(record) if isinstance(record, Person) else company_search_key(record)
-    company = arguments.get("company")
-    employer = company if isinstance(company, Company) else Company(name=company) if company else None
-    return Subject(record, contacts, employer)
 
 
 # --- people ---------------------------------------------------------------------------------

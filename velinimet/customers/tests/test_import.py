@@ -213,7 +213,7 @@ def test_a_resumed_import_does_not_import_lines_twice(cast: Any) -> None:
     Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED)  # what the stale-job sweeper does
     job_run(str(job.pk))
     job.refresh_from_db()
-    assert job.state == Job.State.SUCCEEDED and Person.objects.count() == 450
+    assert job.state == Job.State.SUCCEEDED and Person.objects.count() == 450, job.error
     assert job.result["created"] == 450
 
 
