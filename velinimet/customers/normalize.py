@@ -81,21 +81,27 @@ def phone_lookup_keys(raw: str, region: str = DEFAULT_REGION) -> list[str]:
 
 
 def normalize_email(raw: str) -> tuple[str, str]:
-    """(address as stored, lookup key). The domain is lower-cased; the local part is kept as typed."""
+    """(address as stored, lookup key). The domain is lower-cased as the key is; the local part is kept as
+    typed."""
     text = (raw or "").strip()
     try:
         validate_email(text)
     except ValidationError as exc:
         raise InvalidValue(_("“%(value)s” is not a valid e-mail address.") % {"value": text[:60]}) from exc
     local, _at, domain = text.rpartition("@")
-    address = f"{local}@{lower_tr(domain)}"
-    return address, lower_tr(address)
+    address = f"{local}@{email_key(domain)}"
+    return address, email_key(address)
 
 
-def lower_tr(text: str) -> str:
-    """Lower case as a Turkish keyboard means it: "İSTANBUL.COM" is istanbul.com, where ``str.lower()``
-    would leave a combining dot ("i̇stanbul.com"), a different domain."""
-    return text.replace("İ", "i").lower()
+def email_key(address: str) -> str:
+    """The one key e-mail addresses are matched by (``Email.key``: duplicate rules, search, caller lookup,
+    import): the address lower-cased, "ALİ@İSTANBUL.COM" and "ali@istanbul.com" alike.
+
+    Not Turkish lower-casing (``core.text.tr_lower``): an address is not Turkish text, and
+    "INFO@ISTANBUL.COM" is info@istanbul.com, never "ınfo@ıstanbul.com". Only the dotted capital İ, which
+    Turkish caps lock types for i, is mapped first, because ``str.lower()`` would keep its dot as a
+    combining character ("i̇stanbul.com", another domain)."""
+    return address.strip().replace("İ", "i").lower()
 
 
 def bare_identifier(raw: str) -> str:

@@ -21,6 +21,7 @@ from velinimet.core.sequences import next_numbers
 from velinimet.core.text import fold
 from velinimet.customers.fakedata import SOURCES, TAGS, fake_company, fake_person
 from velinimet.customers.models import Address, Company, Email, Employment, Person, Phone, Tag
+from velinimet.customers.normalize import email_key
 
 BATCH = 5000
 
@@ -234,7 +235,7 @@ def _children(ids: list[int], fakes: list[Any], link: str) -> None:
     insert_rows(
         Email,
         [
-            {link: pk, "address": f.email, "key": f.email.lower(), "is_primary": True}
+            {link: pk, "address": f.email, "key": email_key(f.email), "is_primary": True}
             for pk, f in zip(ids, fakes, strict=True)
         ],
     )

@@ -57,6 +57,15 @@ def test_turkish_case_helpers() -> None:
     assert tr_upper("istanbul ığdır") == "İSTANBUL IĞDIR"
 
 
+@pytest.mark.parametrize(
+    ("text", "lower"),
+    [("ISTANBUL", "ıstanbul"), ("İSTANBUL", "istanbul"), ("IŞIK", "ışık"), ("İLKER", "ilker"), ("ƏLİ", "əli")],
+)
+def test_tr_lower_is_turkish_lower_case(text: str, lower: str) -> None:
+    """The one Turkish lower-case helper: I is ı and İ is i, with no combining dot left behind."""
+    assert tr_lower(text) == lower
+
+
 TURKIC = "abcçdeəfgğhxıijkqlmnoöprsştuüvyzABCÇDEƏFGĞHXIİJKQLMNOÖPRSŞTUÜVYZ"
 LATIN1_LETTERS = "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isalpha())
 latin_text = st.text(alphabet=TURKIC + LATIN1_LETTERS + string.digits + " .,-'&/()", max_size=40)
@@ -83,6 +92,21 @@ def test_fold_is_stable_under_turkish_case_changes(text: str) -> None:
 @given(turkic_text)
 def test_fold_is_stable_under_python_case_changes(text: str) -> None:
     assert fold(text.upper()) == fold(text) == fold(text.lower())
+
+
+@given(st.text(max_size=60))
+def test_tr_lower_is_idempotent_and_agrees_with_fold(text: str) -> None:
+    lower = tr_lower(text)
+    assert tr_lower(lower) == lower
+    assert fold(lower) == fold(text)  # lowering first never changes the search key
+    assert ("\u0307" in lower) == ("\u0307" in text)  # İ never becomes i + a combining dot
+
+
+@given(turkic_text)
+def test_tr_lower_and_tr_upper_round_trip_on_turkic_text(text: str) -> None:
+    assert tr_lower(tr_upper(text)) == tr_lower(text)
+    assert tr_upper(tr_lower(text)) == tr_upper(text)
+    assert tr_lower(text).islower() or not any(ch.isalpha() for ch in text)
 
 
 @given(st.text(max_size=60))

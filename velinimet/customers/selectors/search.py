@@ -27,7 +27,7 @@ from velinimet.core.search import SearchHit
 from velinimet.core.text import fold
 from velinimet.core.visibility import restrict
 from velinimet.customers.models import CardNumber, Company, Email, Person, Phone
-from velinimet.customers.normalize import bare_identifier, lower_tr, phone_lookup_keys
+from velinimet.customers.normalize import bare_identifier, email_key, phone_lookup_keys
 
 SCORE_IDENTIFIER, SCORE_EXACT, SCORE_PREFIX, SCORE_CONTAINS = 4, 3, 2, 1
 
@@ -47,7 +47,7 @@ def _identifier_ids(model: type[Person] | type[Company], query: str) -> list[int
         if numbers:
             lookups.append(Phone.objects.filter(e164__in=numbers).values_list(holder, flat=True))
     if "@" in text:
-        key = lower_tr(text)
+        key = email_key(text)
         lookups.append(Email.objects.filter(key__gte=key, key__lt=key + "\uffff").values_list(holder, flat=True)[:50])
     if compact.replace("-", "").replace(".", "").replace("/", "").isalnum() and any(ch.isdigit() for ch in compact):
         # identifiers are stored without the separators people write them with ("100-000-001-46");

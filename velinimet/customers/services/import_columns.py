@@ -1,6 +1,6 @@
 """What an import file's columns and cells mean: the column names people use, one line's cells turned into
-the keyword arguments of ``person_create`` / ``company_create``, and what makes two lines of a file the
-same customer (for the report's "line 12 of this file")."""
+the keyword arguments of ``person_create`` / ``company_create``, and how the report names an earlier line of
+the file that a line repeats ("line 12 of this file"; which lines repeat is decided by ``matching``)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from velinimet.core.exceptions import DomainError
 from velinimet.core.text import fold
 from velinimet.customers import normalize
 from velinimet.customers.services import validation as services
+from velinimet.customers.services.matching import FileIndex, Subject
 
 #: Column names people use, in Turkish, Azerbaijani and English; matched after fold() (case, İ/ı, accents).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -156,25 +157,6 @@ def _country(values: dict[str, str], phones: list[services.PhoneIn]) -> str:
     return "AZ" if first.startswith("+994") else "TR"
 
 
-def file_keys(args: dict[str, Any], kind: str) -> list[tuple[str, str]]:
-    """What makes two lines of one file the same customer: e-mail, phone, identifiers, name + city."""
-    keys: list[tuple[str, str]] = []
-    for email in args.get("emails", []):
-        keys.append((_("same e-mail"), email.address.strip().lower()))
-    for phone in args.get("phones", []):
-        keys.extend((_("same phone"), k) for k in normalize.phone_lookup_keys(phone.number))
-    for field in ("tckn", "vkn", "voen"):
-        if args.get(field):
-            keys.append((_("same %(label)s") % {"label": field.upper()}, re.sub(r"\D", "", args[field])))
-    name = fold(f"{args.get('first_name', '')} {args.get('last_name', '')}" if kind == "person" else args["name"])
-    for address in args.get("addresses", []):
-        if name and address.city:
-            keys.append((_("same name in the same city"), f"{name}|{fold(address.city)}"))
-    if name and kind == "person" and args.get("company"):
-        keys.append((_("same name at the same company"), f"{name}|{fold(args['company'])}"))
-    return keys
-
-
 def line_title(values: dict[str, str], kind: str) -> str:
     """The line's name for the report (cut short: a cell may be far longer than any name)."""
     if kind == "company":
@@ -183,12 +165,9 @@ def line_title(values: dict[str, str], kind: str) -> str:
     return name[:200]
 
 
-def earlier_lines(seen: dict[tuple[str, str], int], keys: list[tuple[str, str]], kind: str) -> list[dict[str, Any]]:
-    """Candidates for the earlier lines of this file that the line repeats (by line number, with reasons)."""
-    lines: dict[int, list[str]] = {}
-    for reason, key in keys:
-        if (reason, key) in seen:
-            lines.setdefault(seen[(reason, key)], []).append(reason)
+def earlier_lines(lines: dict[int, list[str]], kind: str) -> list[dict[str, Any]]:
+    """Candidates for the earlier lines of this file that a line repeats (``matching.FileIndex.earlier``:
+    reasons by line number)."""
     return [
         {
             "type": kind,
@@ -202,6 +181,19 @@ def earlier_lines(seen: dict[tuple[str, str], int], keys: list[tuple[str, str]],
         }
         for line, reasons in sorted(lines.items())
     ]
+
+
+class EarlierLines:
+    """The check of one line against the earlier lines of its file (``records.Earlier``, called inside the
+    create): it keeps the line's validated subject, for the index once the line's record is created."""
+
+    def __init__(self, index: FileIndex, kind: str) -> None:
+        self.index, self.kind = index, kind
+        self.subject: Subject | None = None
+
+    def __call__(self, subject: Subject) -> list[dict[str, Any]]:
+        self.subject = subject
+        return earlier_lines(self.index.earlier(subject), self.kind)
 
 
 def column_help(kind: str) -> list[tuple[Any, tuple[str, ...]]]:

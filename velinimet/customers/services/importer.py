@@ -38,9 +38,8 @@ from velinimet.customers.exceptions import DuplicateFound
 from velinimet.customers.models import Company
 from velinimet.customers.services import records as services
 from velinimet.customers.services.import_columns import (
+    EarlierLines,
     column_help,
-    earlier_lines,
-    file_keys,
     line_arguments,
     line_title,
 )
@@ -52,6 +51,8 @@ from velinimet.customers.services.import_reading import (
     read_table,
     scan,
 )
+from velinimet.customers.services.matching import FileIndex
+from velinimet.customers.services.validation import validated_subject
 
 __all__ = [  # the names other modules import from here
     "DUPLICATE_MODES",
@@ -191,10 +192,13 @@ class _Rollback(Exception):
     pass
 
 
-def _create(actor: Any, kind: str, args: dict[str, Any], force: bool, result: dict[str, Any]) -> Any:
+def _create(
+    actor: Any, kind: str, args: dict[str, Any], force: bool, result: dict[str, Any], earlier: EarlierLines
+) -> Any:
     if kind == "company":
-        return services.company_create(actor=actor, force=force, **args)
+        return services.company_create(actor=actor, force=force, earlier=earlier, **args)
     company_name = args.pop("company", "")
+    new_company = False
     if company_name:
         # The employer by its exact (folded) name among the companies this user sees; made if there is none.
         named = _companies_named(company_name)
@@ -207,8 +211,10 @@ def _create(actor: Any, kind: str, args: dict[str, Any], force: bool, result: di
             raise DomainError(message, errors={"company": [message]})
         if args["company"] is None:
             args["company"] = services.company_create(actor=actor, name=company_name, force=True)
-            result["companies_created"] += 1
-    return services.person_create(actor=actor, force=force, **args)
+            new_company = True
+    person = services.person_create(actor=actor, force=force, earlier=earlier, **args)
+    result["companies_created"] += new_company  # not for a line refused after its company was made
+    return person
 
 
 def _companies_named(name: str) -> Any:
@@ -252,12 +258,12 @@ def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:
     }
     start = 0 if trial else job.done  # a resumed real import goes on after its last committed chunk
     progress.update(done=start, total=total, message=_("Checking lines") if trial else _("Importing"), force=True)
-    seen: dict[tuple[str, str], int] = {}
+    index = FileIndex(kind)  # the lines created so far (in a trial too, though it rolls them back)
     problems = _problems(result)
     lines = _lines(header, data_records(open_))
     for line_no, values in itertools.islice(lines, start):  # imported lines feed the in-file duplicate check
         if line_no not in problems:
-            _remember(seen, line_no, values, kind)
+            _remember(index, line_no, values, kind)
     done = start
     while True:
         in_chunk, began = 0, time.monotonic()
@@ -265,7 +271,7 @@ def import_run(job: Job, progress: JobProgress) -> dict[str, Any]:
             with transaction.atomic():
                 for line_no, values in lines:
                     in_chunk += 1
-                    problem = _import_line(actor, kind, line_no, values, force, seen, result)
+                    problem = _import_line(actor, kind, line_no, values, force, index, result)
                     if problem:
                         problems[line_no] = problem
                     if in_chunk >= CHUNK or time.monotonic() - began >= CHUNK_SECONDS:
@@ -335,14 +341,13 @@ def _lines(header: Header, found: Iterator[tuple[int, list[str]]]) -> Iterator[t
         yield line_no, {field: value for field, value in cells.items() if value}
 
 
-def _remember(seen: dict[tuple[str, str], int], line_no: int, values: dict[str, str], kind: str) -> None:
+def _remember(index: FileIndex, line_no: int, values: dict[str, str], kind: str) -> None:
     """Note an already imported line's keys (a resumed import re-reads the lines before its restart)."""
     try:
-        args = line_arguments(values, kind)
+        subject = validated_subject(kind, line_arguments(values, kind))
     except DomainError:
         return
-    for key in file_keys(args, kind):
-        seen.setdefault(key, line_no)
+    index.add(subject, line_no)
 
 
 def _import_line(
@@ -351,19 +356,17 @@ def _import_line(
     line_no: int,
     values: dict[str, str],
     force: bool,
-    seen: dict[tuple[str, str], int],
+    index: FileIndex,
     result: dict[str, Any],
 ) -> str | None:
-    """Create one line's record; returns what was wrong with it, or None when it was created."""
+    """Create one line's record; returns what was wrong with it, or None when it was created. The create
+    checks the line against the earlier lines of the file first, then against the database."""
     title = line_title(values, kind)
+    earlier = EarlierLines(index, kind)
     try:
         args = line_arguments(values, kind)
-        keys = file_keys(args, kind)
-        earlier = [] if force else earlier_lines(seen, keys, kind)
-        if earlier:
-            raise DuplicateFound(earlier)
         with transaction.atomic():  # a line that fails leaves nothing behind (not even its new company)
-            _create(actor, kind, dict(args), force, result)
+            _create(actor, kind, dict(args), force, result, earlier)
     except DuplicateFound as exc:
         result["duplicate_count"] += 1
         if len(result["duplicates"]) < MAX_LISTED:
@@ -377,8 +380,8 @@ def _import_line(
             result["errors"].append({"line": line_no, "title": title, "messages": messages})
         return "; ".join(messages)
     result["created"] += 1
-    for key in keys:
-        seen.setdefault(key, line_no)
+    if earlier.subject is not None:
+        index.add(earlier.subject, line_no)
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -27,6 +27,7 @@ from velinimet.customers.models import (
     Tag,
 )
 from velinimet.customers.services.duplicates import find_duplicates, lock_duplicate_keys
+from velinimet.customers.services.matching import Subject
 from velinimet.customers.services.validation import (
     COMPANY_FIELDS,
     PERSON_FIELDS,
@@ -39,6 +40,8 @@ from velinimet.customers.services.validation import (
     _clean_scalars,
     clean_custom,
     clean_tags,
+    company_search_key,
+    person_search_key,
 )
 
 
@@ -67,14 +70,6 @@ def _ownership(actor: Any, record_type: str, owner: Any, team: Any, errors: Erro
 
 def _customer_number() -> str:
     return f"M{next_numbers('customer')[0]:07d}"
-
-
-def person_search_key(person: Person) -> str:
-    return fold(f"{person.first_name} {person.last_name}")
-
-
-def company_search_key(company: Company) -> str:
-    return fold(f"{company.name} {company.short_name}" if company.short_name else company.name)
 
 
 #: Contact rows written anew whenever their list is saved (``_write_contacts``): their ids do not last.
@@ -130,17 +125,33 @@ def contacts_snapshot(record: Person | Company) -> dict[str, list[str]]:
     }
 
 
+#: The import's check against the earlier lines of its file: candidates for the lines the validated record
+#: repeats. It is called on every create of a line, forced or not, and keeps the subject for its index.
+Earlier = Callable[[Subject], list[dict[str, Any]]]
+
+
 def _lock_then_check(
-    actor: Any, record: Person | Company, contacts: Contacts, *, force: bool, employer: Company | None = None
+    actor: Any,
+    record: Person | Company,
+    contacts: Contacts,
+    *,
+    force: bool,
+    employer: Company | None = None,
+    earlier: Earlier | None = None,
 ) -> None:
     """Refuse a likely duplicate (unless ``force``), with the check's keys locked until commit so that a
     concurrent create of the same e-mail, phone or identifier waits and then sees this one (even a forced
-    create locks: a check running beside it must see it).
+    create locks: a check running beside it must see it). An import's ``earlier`` lines are checked first,
+    by the same rules and keys (``matching``), so a line that repeats an earlier one is reported as that
+    line, not as the record a trial run will roll back.
 
     Preconditions: inside the create's transaction, and after the customer number is reserved. That
     number's row lock is held until commit; taking it before the key locks gives every transaction one
     lock order, even one that creates many records (an import chunk), so a create cannot deadlock."""
-    lock_duplicate_keys(record, contacts)
+    lock_duplicate_keys(record, contacts, employer)
+    in_file = earlier(Subject(record, contacts, employer)) if earlier is not None else []
+    if in_file and not force:
+        raise DuplicateFound(in_file)
     if not force:
         kind = {"person": record} if isinstance(record, Person) else {"company": record}
         candidates = find_duplicates(actor, contacts=contacts, employer=employer, **kind)  # type: ignore[arg-type]
@@ -165,9 +176,11 @@ def person_create(
     owner: Any = None,
     team: Any = None,
     force: bool = False,
+    earlier: Earlier | None = None,
     **fields: Any,
 ) -> Person:
-    """Create a person. Raises DuplicateFound (unless ``force``) when likely duplicates exist."""
+    """Create a person. Raises DuplicateFound (unless ``force``) when likely duplicates exist (in the
+    database, or among the ``earlier`` lines of an import)."""
     errors = Errors()
     values = _clean_scalars({"first_name": first_name, **fields}, PERSON_FIELDS, errors, model=Person)
     if not values.get("first_name"):
@@ -184,7 +197,7 @@ def person_create(
     person = Person(owner=owner, team=team, custom=custom_values, **values)
     person.search_key = person_search_key(person)
     person.customer_number = _customer_number()  # first: see _lock_then_check
-    _lock_then_check(actor, person, contacts, force=force, employer=company)
+    _lock_then_check(actor, person, contacts, force=force, employer=company, earlier=earlier)
     person.save()
     _write_contacts(person, contacts, replace=dict.fromkeys(("phones", "emails", "addresses", "card_numbers"), True))
     if company is not None:
@@ -348,6 +361,7 @@ def company_create(
     owner: Any = None,
     team: Any = None,
     force: bool = False,
+    earlier: Earlier | None = None,
     **fields: Any,
 ) -> Company:
     errors = Errors()
@@ -362,7 +376,7 @@ def company_create(
     company = Company(owner=owner, team=team, custom=custom_values, **values)
     company.search_key = company_search_key(company)
     company.customer_number = _customer_number()  # first: see _lock_then_check
-    _lock_then_check(actor, company, contacts, force=force)
+    _lock_then_check(actor, company, contacts, force=force, earlier=earlier)
     company.save()
     _write_contacts(company, contacts, replace=dict.fromkeys(("phones", "emails", "addresses", "card_numbers"), True))
     company.tags.set(_tags(tag_names))

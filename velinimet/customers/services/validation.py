@@ -24,6 +24,7 @@ from velinimet.core.exceptions import Errors
 from velinimet.core.text import fold, strip_invisible
 from velinimet.customers import normalize
 from velinimet.customers.models import Address, CardNumber, Channel, Company, CustomField, Email, Person, Phone
+from velinimet.customers.services.matching import Subject
 
 PERSON_FIELDS = (
     "first_name",
@@ -295,3 +296,28 @@ def clean_custom(
         if definition.required and merged.get(key) in (None, "", []) and f"custom.{key}" not in errors.errors:
             errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.label})
     return merged
+
+
+# --- what the duplicate rules see -------------------------------------------------------------
+def person_search_key(person: Person) -> str:
+    return fold(f"{person.first_name} {person.last_name}")
+
+
+def company_search_key(company: Company) -> str:
+    return fold(f"{company.name} {company.short_name}" if company.short_name else company.name)
+
+
+def validated_subject(kind: str, arguments: dict[str, Any]) -> Subject:
+    """What the duplicate rules see of ``person_create`` / ``company_create`` arguments, validated as the
+    create validates them, with nothing written (an import resumed after a crash re-reads the lines it had
+    imported). ``arguments["company"]`` may name the employer. Raises DomainError when they are invalid."""
+    errors = Errors()
+    model, allowed = (Person, PERSON_FIELDS) if kind == "person" else (Company, COMPANY_FIELDS)
+    values = _clean_scalars({k: v for k, v in arguments.items() if k in allowed}, allowed, errors, model=model)
+    contacts = _clean_contacts(arguments.get("phones"), arguments.get("emails"), arguments.get("addresses"), (), errors)
+    errors.check()
+    record: Person | Company = model(**values)
+    record.search_key = person_search_key(record) if isinstance(record, Person) else company_search_key(record)
+    company = arguments.get("company")
+    employer = company if isinstance(company, Company) else Company(name=company) if company else None
+    return Subject(record, contacts, employer)

@@ -13,6 +13,7 @@ from stdnum.tr import tckimlik
 from velinimet.customers.fakedata import _tckn, _vkn, fake_company, fake_person
 from velinimet.customers.normalize import (
     InvalidValue,
+    email_key,
     normalize_email,
     normalize_iban,
     normalize_phone,
@@ -138,9 +139,32 @@ def test_email_key_never_holds_a_combining_dot(name: str) -> None:
     assert key == key.lower()
 
 
+def test_the_email_key_is_not_turkish_lower_casing() -> None:
+    # An address is not Turkish text: an ASCII I is i (ınfo@ıstanbul.com would be another mailbox).
+    assert email_key("INFO@ISTANBUL.COM") == email_key("info@istanbul.com") == "info@istanbul.com"
+    assert email_key("İNFO@İSTANBUL.COM") == "info@istanbul.com"
+    assert normalize_email("INFO@ISTANBUL.COM")[1] == normalize_email("İnfo@İstanbul.com")[1] == "info@istanbul.com"
+
+
+@given(st.text(max_size=40))
+def test_email_key_is_idempotent_and_the_key_of_the_stored_address(text: str) -> None:
+    key = email_key(text)
+    assert email_key(key) == key
+    try:
+        address, stored_key = normalize_email(text)
+    except InvalidValue:
+        return
+    assert stored_key == email_key(address) == email_key(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_email_key_of_an_ascii_address_is_its_plain_lower_case(text: str) -> None:
+    assert email_key(text) == text.strip().lower()
+
+
 @given(st.integers(min_value=0, max_value=100_000))
 def test_seed_generator_stores_what_the_normalisers_would(seed: int) -> None:
     rng = random.Random(seed)
     for fake in (fake_person(rng, seed), fake_company(rng, seed)):
         assert normalize_phone(fake.phone) == (fake.phone_e164, fake.phone_display)
-        assert normalize_email(fake.email)[0] == fake.email
+        assert normalize_email(fake.email) == (fake.email, email_key(fake.email))
