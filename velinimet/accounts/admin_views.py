@@ -31,7 +31,7 @@ from .selectors import role_list, team_list, team_tree, user_list
 
 
 # --- administration: users ------------------------------------------------------------------
-def _require_type(user: Any, record_type: str, action: str = "read") -> None:
+def _require_type(user: User, record_type: str, action: str = "read") -> None:
     if level_for(user, record_type, action) == Level.NONE:
         raise PermissionDenied
 

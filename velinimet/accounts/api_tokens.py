@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +16,7 @@ from .models import ApiToken, User
 
 
 @transaction.atomic
-def token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+def token_create(*, actor: User, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user`` (themselves, or anyone for an administrator); returns the key once."""
     if user.pk != actor.pk and level_for(actor, "accounts.user", "update") < Level.ALL:
         raise NotAllowed(_("You may only create tokens for yourself."))
@@ -33,7 +32,7 @@ def token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.user_id != actor.pk and level_for(actor, "accounts.user", "update") < Level.ALL:
         raise NotAllowed(_("You may only revoke your own tokens."))
     if token.revoked_at is None:
@@ -45,14 +44,14 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
 
 
 @transaction.atomic
-def user_tokens_revoke(*, actor: Any, user: User) -> int:
+def user_tokens_revoke(*, actor: User, user: User) -> int:
     """Revoke every live API token of ``user`` (themselves, or anyone for an administrator); returns how many."""
     if user.pk != actor.pk and level_for(actor, "accounts.user", "update") < Level.ALL:
         raise NotAllowed(_("Only administrators can revoke other users' tokens."))
     return _do_tokens_revoke(actor=actor, user=user)
 
 
-def _do_tokens_revoke(*, actor: Any, user: User) -> int:
+def _do_tokens_revoke(*, actor: User, user: User) -> int:
     """Revoke and audit each of ``user``'s live tokens. Preconditions: permission checked, in a transaction."""
     now = timezone.now()
     live = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))

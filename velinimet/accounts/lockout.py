@@ -8,12 +8,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
 from .models import name_key
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
 
 
 def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
@@ -29,7 +32,7 @@ def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | 
     return name_key(typed)
 
 
-def password_is_right(request: HttpRequest, user: Any, password: str) -> bool:
+def password_is_right(request: HttpRequest, user: User, password: str) -> bool:
     """Whether ``password`` is ``user``'s, checked through the login backends so that a wrong one
     counts towards the lockout; after the limit it is refused even when right
     (``request.axes_locked_out`` is then set and the lockout page is the answer)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,8 +21,11 @@ from django.utils.translation import gettext
 
 from . import sessions
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
 
-def activate_preferences(user: Any) -> None:
+
+def activate_preferences(user: User) -> None:
     """Activate ``user``'s language and time zone for the rest of this request."""
     if user.language:
         translation.activate(user.language)
@@ -113,7 +116,7 @@ class SessionTimeoutMiddleware:
                 return self._logged_out(request, user, limit)
         return self.get_response(request)
 
-    def _logged_out(self, request: HttpRequest, user: Any, limit: sessions.Limit) -> HttpResponse:
+    def _logged_out(self, request: HttpRequest, user: User, limit: sessions.Limit) -> HttpResponse:
         activate_preferences(user)  # the message is read in the user's language
         now = timezone.now()
         duration = timesince(now - datetime.timedelta(seconds=limit.seconds), now)

@@ -77,7 +77,7 @@ def _check_email(email: str) -> str:
     return email
 
 
-def _require(user: Any, record_type: str, action: str, obj: Any = None) -> None:
+def _require(user: User, record_type: str, action: str, obj: Any = None) -> None:
     allowed = can(user, obj, action) if obj is not None else level_for(user, record_type, action) > Level.NONE
     if not allowed:
         raise NotAllowed(_("You do not have permission to do this."))
@@ -130,7 +130,7 @@ def _check_username(username: str, exclude_pk: int | None = None) -> str:
     return username
 
 
-def _check_assignment(actor: Any, clean: dict[str, Any]) -> None:
+def _check_assignment(actor: User, clean: dict[str, Any]) -> None:
     """Only users who may assign users can set someone's team or role; only administrators grant Administrator."""
     if ("team" in clean or "role" in clean) and level_for(actor, "accounts.user", "assign") == Level.NONE:
         raise NotAllowed(_("You may not change teams or roles."))
@@ -140,7 +140,7 @@ def _check_assignment(actor: Any, clean: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor: Any, username: str, password: str, **fields: Any) -> User:
+def user_create(*, actor: User, username: str, password: str, **fields: Any) -> User:
     """Create a user; ``fields`` are any of USER_FIELDS."""
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
@@ -168,7 +168,7 @@ def user_create(*, actor: Any, username: str, password: str, **fields: Any) -> U
 
 
 @transaction.atomic
-def user_update(*, actor: Any, user: User, **fields: Any) -> User:
+def user_update(*, actor: User, user: User, **fields: Any) -> User:
     """Change a user's profile, team, role or active flag."""
     unknown = set(fields) - set(USER_FIELDS) - {"username"}
     if unknown:
@@ -197,7 +197,7 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
 
 @transaction.atomic
 def user_set_password(
-    *, actor: Any, user: User, password: str, old_password: str | None = None, revoke_tokens: bool = False
+    *, actor: User, user: User, password: str, old_password: str | None = None, revoke_tokens: bool = False
 ) -> User:
     """Set a password: users change their own (with the old one); administrators reset others'.
 
@@ -251,7 +251,7 @@ def _check_team_name(name: str, exclude_pk: int | None = None) -> str:
 
 
 @transaction.atomic
-def team_create(*, actor: Any, name: str, parent: Team | None = None, description: str = "") -> Team:
+def team_create(*, actor: User, name: str, parent: Team | None = None, description: str = "") -> Team:
     _require(actor, "accounts.team", "create")
     if level_for(actor, "accounts.team", "create") < Level.ALL:
         raise NotAllowed(_("You do not have permission to create teams."))
@@ -263,7 +263,7 @@ def team_create(*, actor: Any, name: str, parent: Team | None = None, descriptio
 @transaction.atomic
 def team_update(
     *,
-    actor: Any,
+    actor: User,
     team: Team,
     name: str | None = None,
     parent: Team | None | str = "unchanged",
@@ -286,7 +286,7 @@ def team_update(
 
 
 @transaction.atomic
-def team_delete(*, actor: Any, team: Team) -> None:
+def team_delete(*, actor: User, team: Team) -> None:
     _require(actor, "accounts.team", "delete", team)
     if team.members.exists():
         raise Conflict(_("Move this team's members to another team first."), code="team_has_members")
@@ -337,7 +337,7 @@ def _check_role_name(name: str, exclude_pk: int | None = None) -> str:
 @transaction.atomic
 def role_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     copy_from: Role | None = None,
     description: str = "",
@@ -359,7 +359,7 @@ def role_create(
 @transaction.atomic
 def role_update(
     *,
-    actor: Any,
+    actor: User,
     role: Role,
     name: str | None = None,
     description: str | None = None,
@@ -397,7 +397,7 @@ def role_update(
 
 
 @transaction.atomic
-def role_delete(*, actor: Any, role: Role) -> None:
+def role_delete(*, actor: User, role: Role) -> None:
     _require(actor, "accounts.role", "delete")
     if role.is_system:
         raise Conflict(_("Default roles cannot be deleted."), code="system_role")

@@ -3,7 +3,7 @@ KVKK export/erasure, the caller card and demo data."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,10 @@ from velinimet.customers.services.kvkk import CustomerChild, jsonable
 from .demo import load_demo_activities
 from .seed import seed_activities
 from .selectors import last_activity_fact
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
 
 RECORD_TYPE = RecordType(
     key="activities.activity",
@@ -39,7 +43,7 @@ RECORD_TYPE = RecordType(
 )
 
 
-def _section_context(user: Any, record: Any) -> dict[str, Any]:
+def _section_context(user: User, record: Any) -> dict[str, Any]:
     from .views import timeline_context  # views import forms and templates: not at start-up
 
     return timeline_context(user, "person" if isinstance(record, Person) else "company", record)
@@ -64,7 +68,7 @@ def _erase(person: Any) -> None:
     person.activities.update(subject=ERASED, body="")
 
 
-def _card_facts(user: Any, record: Any) -> dict[str, Any]:
+def _card_facts(user: User, record: Any) -> dict[str, Any]:
     kind = "person" if isinstance(record, Person) else "company"
     return {"last_activity": last_activity_fact(user, kind, record.pk)}
 

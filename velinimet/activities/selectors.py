@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Now
@@ -18,12 +18,16 @@ from velinimet.core.visibility import Action, get_for_user, restrict, restrictio
 from .filters import ActivityFilter
 from .models import Activity
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
+
 PAGE = 20
 ORDER = ("-occurred_at", "-id")
 
 
 def activity_list(
-    user: Any, filters: Mapping[str, Any] | None = None, *, action: str = Action.READ
+    user: User, filters: Mapping[str, Any] | None = None, *, action: str = Action.READ
 ) -> QuerySet[Activity]:
     """Activities ``user`` may ``action``, narrowed by ``filters`` (``activities.filters``; ``InvalidFilters``
     for an unknown one); ``restrict()`` also hides those whose person or company is hidden."""
@@ -31,11 +35,11 @@ def activity_list(
     return run_filters(ActivityFilter, qs, filters)
 
 
-def get_activity_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Activity:
+def get_activity_for_user(user: User, pk: Any, *, action: str = Action.READ) -> Activity:
     return get_for_user(Activity.objects.select_related("owner", "person", "company"), user, pk, action=action)
 
 
-def timeline(user: Any, kind: str, record_id: int, after: str | None = None, size: int = PAGE) -> dict[str, Any]:
+def timeline(user: User, kind: str, record_id: int, after: str | None = None, size: int = PAGE) -> dict[str, Any]:
     """One page of a person's or company's activities, newest first, that ``user`` may see.
 
     ``record_id`` is a customer the caller has fetched for ``user`` (``get_person_for_user``), so its own
@@ -49,21 +53,21 @@ def timeline(user: Any, kind: str, record_id: int, after: str | None = None, siz
     return {"items": items, "cursor": cursor}
 
 
-def editable_ids(user: Any, ids: list[int]) -> set[int]:
+def editable_ids(user: User, ids: list[int]) -> set[int]:
     """Which of these activities, taken from a timeline page (so their customers are visible to ``user``:
     not checked again), ``user`` may change."""
     qs = restrict(Activity.objects.filter(pk__in=ids), user, Action.UPDATE, parents_checked=("person", "company"))
     return set(qs.values_list("pk", flat=True))
 
 
-def last_activity(user: Any, kind: str, record_id: int) -> Activity | None:
+def last_activity(user: User, kind: str, record_id: int) -> Activity | None:
     """The newest visible activity that has happened: a task planned for next week is not the last.
     ``record_id`` is a customer the caller has fetched for ``user``, as for ``timeline()``."""
     qs = Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now()).select_related("owner")
     return restrict(qs, user, parents_checked=(kind,)).order_by(*ORDER).first()
 
 
-def _last_activity_query(user: Any, kind: str, record_id: int) -> QuerySet[Activity]:
+def _last_activity_query(user: User, kind: str, record_id: int) -> QuerySet[Activity]:
     qs = Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now())
     qs = restrict(qs, user, parents_checked=(kind,))
     return qs.order_by(
@@ -73,7 +77,7 @@ def _last_activity_query(user: Any, kind: str, record_id: int) -> QuerySet[Activ
     )[:1]
 
 
-def last_activity_fact(user: Any, kind: str, record_id: int) -> dict[str, Any] | None:
+def last_activity_fact(user: User, kind: str, record_id: int) -> dict[str, Any] | None:
     """The newest visible activity as the caller's card shows it, read as one row of plain values by a
     statement compiled once per visibility (``core.compiled``): the card is read on every ringing
     phone, and building the queryset cost more than running it. ``record_id`` is the recognised caller."""

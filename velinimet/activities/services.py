@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +15,10 @@ from velinimet.core.visibility import Action, Level, can, can_create, level_for
 from velinimet.customers.models import Company, Person
 
 from .models import Activity, Direction, Kind
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
 
 RECORD_TYPE = "activities.activity"
 FIELDS = ("kind", "direction", "subject", "body", "occurred_at", "duration_minutes")
@@ -74,7 +78,7 @@ def _clean(values: dict[str, Any], errors: Errors, *, creating: bool) -> dict[st
     return clean
 
 
-def _customer_readable(actor: Any, record: Person | Company | None) -> None:
+def _customer_readable(actor: User, record: Person | Company | None) -> None:
     if record is not None and (record.deleted_at is not None or not can(actor, record, Action.READ)):
         raise NotAllowed(_("You may not add activities to this customer."))
 
@@ -82,7 +86,7 @@ def _customer_readable(actor: Any, record: Person | Company | None) -> None:
 @transaction.atomic
 def activity_log(
     *,
-    actor: Any,
+    actor: User,
     person: Person | None = None,
     company: Company | None = None,
     owner: Any = None,
@@ -113,7 +117,7 @@ def activity_log(
 
 
 @transaction.atomic
-def activity_update(*, actor: Any, activity: Activity, version: int | None = None, **fields: Any) -> Activity:
+def activity_update(*, actor: User, activity: Activity, version: int | None = None, **fields: Any) -> Activity:
     """Change an activity (the subject, the details, the date…); refused if someone saved it meanwhile."""
     if not can(actor, activity, Action.UPDATE):
         raise NotAllowed(_("You may not change this activity."))
@@ -132,7 +136,7 @@ def activity_update(*, actor: Any, activity: Activity, version: int | None = Non
 
 
 @transaction.atomic
-def activity_delete(*, actor: Any, activity: Activity) -> None:
+def activity_delete(*, actor: User, activity: Activity) -> None:
     if not can(actor, activity, Action.DELETE):
         raise NotAllowed(_("You may not delete this activity."))
     audit.audit_delete(actor=actor, instance=activity)

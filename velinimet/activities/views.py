@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,10 +25,14 @@ from . import services
 from .forms import ActivityForm
 from .selectors import editable_ids, get_activity_for_user, timeline
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
+
 CUSTOMER = {"person": get_person_for_user, "company": get_company_for_user}
 
 
-def _customer(user: Any, kind: str, pk: int) -> Any:
+def _customer(user: User, kind: str, pk: int) -> Any:
     if kind not in CUSTOMER:
         raise Http404
     return CUSTOMER[kind](user, pk)
@@ -43,7 +47,7 @@ def _customer_url(kind: str, pk: int) -> str:
     return reverse(f"customers:{kind}_detail", args=[pk]) + "#timeline"
 
 
-def timeline_context(user: Any, kind: str, record: Any, after: str | None = None) -> dict[str, Any]:
+def timeline_context(user: User, kind: str, record: Any, after: str | None = None) -> dict[str, Any]:
     """What the timeline section shows: a page of activities, the link to older ones, the log form."""
     page = timeline(user, kind, record.pk, after)
     older = None

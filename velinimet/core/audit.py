@@ -17,6 +17,7 @@ from .models import AuditEntry
 
 if TYPE_CHECKING:
     from .erasure import Mentions
+    from .visibility import AccessSubject
 
 #: Fields never written to the audit log (secrets and bookkeeping).
 EXCLUDED_FIELDS = {"password", "last_login", "search_key", "version", "key_hash"}
@@ -50,7 +51,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def log_action(
     *,
-    actor: Any,
+    actor: AccessSubject | None,
     instance: models.Model,
     code: str | None = None,
     kind: str = AuditEntry.Action.OTHER,
@@ -62,13 +63,13 @@ def log_action(
     placeholders (plain JSON values: numbers, names as they were). Without a code, a create, update, delete
     or restore gets ``<app>.<model>.created`` (…``updated``, ``deleted``, ``restored``), which needs no
     registration. ``kind`` is the coarse action the audit page filters by."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    saved = is_user and actor.pk is not None  # the command line acts as an unsaved "system" user
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    # the command line acts as an unsaved "system" user
     if code is None:
         code = default_code(instance, kind)
     return AuditEntry.objects.create(
-        actor=actor if saved else None,
-        actor_name=((actor.get_username() or "system") if is_user else "system")[:150],
+        actor_id=user.pk if user is not None else None,
+        actor_name=((user.get_username() or "system") if user is not None else "system")[:150],
         action=kind,
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
@@ -90,7 +91,7 @@ def default_code(instance: models.Model | type[models.Model], kind: str) -> str:
 
 
 def audit_create(
-    *, actor: Any, instance: models.Model, code: str | None = None, data: dict[str, Any] | None = None
+    *, actor: AccessSubject | None, instance: models.Model, code: str | None = None, data: dict[str, Any] | None = None
 ) -> AuditEntry:
     changes = {k: [None, v] for k, v in snapshot(instance).items() if v not in (None, "", [], {})}
     kind = AuditEntry.Action.CREATE
@@ -99,7 +100,7 @@ def audit_create(
 
 def audit_update(
     *,
-    actor: Any,
+    actor: AccessSubject | None,
     instance: models.Model,
     before: dict[str, Any],
     code: str | None = None,
@@ -115,7 +116,7 @@ def audit_update(
 
 
 def audit_delete(
-    *, actor: Any, instance: models.Model, code: str | None = None, data: dict[str, Any] | None = None
+    *, actor: AccessSubject | None, instance: models.Model, code: str | None = None, data: dict[str, Any] | None = None
 ) -> AuditEntry:
     changes = {k: [v, None] for k, v in snapshot(instance).items() if v not in (None, "", [], {})}
     kind = AuditEntry.Action.DELETE

@@ -4,7 +4,7 @@ Apps use ``accounts.http.AuthedRequest``, whose user is the real ``accounts.User
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
 
@@ -17,3 +17,8 @@ if TYPE_CHECKING:
 class AuthedRequest(HttpRequest):
     user: AccessSubject  # type: ignore[assignment]
     htmx: HtmxDetails
+
+
+def request_subject(request: Any) -> AccessSubject:
+    """The authenticated user of a DRF or Django request (permission classes already required one)."""
+    return cast("AccessSubject", request.user)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import Job
 from .registry import JOB_KINDS
 from .visibility import Level, level_for
+
+if TYPE_CHECKING:
+    from .visibility import AccessSubject
 
 
 class FileStatus(models.TextChoices):
@@ -39,7 +42,7 @@ def export_file_path(job: Job) -> Path | None:
     return path
 
 
-def may_see_result(user: Any, job: Job) -> bool:
+def may_see_result(user: AccessSubject, job: Job) -> bool:
     """Whether ``user`` may see what ``job`` produced (its report, its error, its file): its starter or an
     administrator, holding the right the kind declares (if it declares one) now.
 
@@ -56,7 +59,7 @@ def may_see_result(user: Any, job: Job) -> bool:
     return permission is None or level_for(user, *permission) > Level.NONE
 
 
-def may_download(user: Any, job: Job) -> bool:
+def may_download(user: AccessSubject, job: Job) -> bool:
     """Whether ``user`` may download ``job``'s file: the kind declares who may, and ``may_see_result``."""
     kind = JOB_KINDS.get(job.kind)
     if kind is None or kind.permission_for(job) is None:
@@ -73,7 +76,7 @@ def _expired(path: Path) -> bool:
     return age > settings.EXPORT_RETENTION_DAYS * 86400
 
 
-def job_file_status(user: Any, job: Job) -> FileStatus:
+def job_file_status(user: AccessSubject, job: Job) -> FileStatus:
     """What ``user`` may do with ``job``'s result file; the HTML page and the API both ask this."""
     if job.state != Job.State.SUCCEEDED or not job.result_file:
         return FileStatus.NONE
@@ -111,7 +114,7 @@ def exports_expire(days: int | None = None) -> int:
     return removed
 
 
-def job_page_context(user: Any, job: Job) -> dict[str, Any]:
+def job_page_context(user: AccessSubject, job: Job) -> dict[str, Any]:
     """What a job's page shows about its file and its cancellation (the job page, the import page)."""
     from .jobs import may_cancel
 

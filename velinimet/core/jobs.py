@@ -12,7 +12,7 @@ import datetime
 import threading
 import time
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +26,10 @@ from . import audit
 from .exceptions import Conflict, DomainError, NotAllowed
 from .models import Job
 from .registry import JOB_KINDS
+
+if TYPE_CHECKING:
+    from .visibility import AccessSubject
+
 
 #: Set by ``velinimet worker`` when it is told to stop: running handlers give their job back to the queue.
 WORKER_STOPPING = threading.Event()
@@ -81,11 +85,11 @@ class JobProgress:
                 raise JobCancelled
 
 
-def job_start(*, actor: Any, kind: str, title: str, params: dict[str, Any] | None = None) -> Job:
+def job_start(*, actor: AccessSubject, kind: str, title: str, params: dict[str, Any] | None = None) -> Job:
     """Create a queued job and enqueue its task once the surrounding transaction commits."""
     if kind not in JOB_KINDS:
         raise DomainError(_("Unknown job kind."), code="unknown_job_kind")
-    job = Job.objects.create(kind=kind, title=title[:200], started_by=actor, params=params or {})
+    job = Job.objects.create(kind=kind, title=title[:200], started_by_id=actor.pk, params=params or {})
     transaction.on_commit(lambda: run_job(str(job.pk)))
     return job
 
@@ -198,7 +202,7 @@ def job_release(*, job_id: Any) -> bool:
     return bool(released)
 
 
-def may_cancel(user: Any, job: Job) -> bool:
+def may_cancel(user: AccessSubject, job: Job) -> bool:
     """The user who started a job, and administrators, may cancel it while it is not finished."""
     if job.finished or user is None or not getattr(user, "is_active", False):
         return False
@@ -207,7 +211,7 @@ def may_cancel(user: Any, job: Job) -> bool:
     )
 
 
-def job_cancel(*, actor: Any, job: Job) -> Job:
+def job_cancel(*, actor: AccessSubject, job: Job) -> Job:
     """Cancel ``job``: a queued one at once, a running one at its handler's next progress update.
 
     Work a handler already committed stays done (an import keeps its committed chunks).

@@ -17,6 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from velinimet.core.http import request_subject
+
 from .exceptions import DomainError, from_validation_error
 from .input_guard import DB_INT_MAX, DB_INT_MIN
 from .visibility import get_for_user
@@ -135,7 +137,7 @@ class VisibleViewSetMixin:
         """Listing a record type the user may not read at all is a 403 (an empty list would hide that)."""
         from .visibility import can_read_type
 
-        if not can_read_type(request.user, self.record_type):
+        if not can_read_type(request_subject(request), self.record_type):
             raise exceptions.PermissionDenied()
         return super().list(request, *args, **kwargs)  # type: ignore[misc]
 

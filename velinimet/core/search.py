@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 
 from .registry import registry
 from .text import fold
+
+if TYPE_CHECKING:
+    from .visibility import AccessSubject
 
 
 @dataclass
@@ -56,7 +59,7 @@ def rank(query_key: str, *candidates: str) -> int:
     return best
 
 
-def search(user: Any, query: str, *, limit: int = 10) -> list[tuple[SearchProvider, list[SearchHit]]]:
+def search(user: AccessSubject, query: str, *, limit: int = 10) -> list[tuple[SearchProvider, list[SearchHit]]]:
     """Grouped results: one (provider, hits) pair per provider that found something."""
     if not fold(query):
         return []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DateTimeField, Q, QuerySet
 
@@ -12,23 +12,28 @@ from .filters import API_PARAMS, AuditEntryFilter
 from .models import AuditEntry, Job
 from .visibility import restrict
 
+if TYPE_CHECKING:
+    from .visibility import AccessSubject
+
 
 def audit_filter(
-    user: Any, data: Mapping[str, Any] | None, *, action: str = "read", allowed: Collection[str] = API_PARAMS
+    user: AccessSubject, data: Mapping[str, Any] | None, *, action: str = "read", allowed: Collection[str] = API_PARAMS
 ) -> AuditEntryFilter:
     """The audit log's FilterSet (``core.filters``) over the entries ``user`` may ``action``, bound to ``data``."""
     qs = restrict(AuditEntry.objects.select_related("content_type"), user, action)
     return AuditEntryFilter(data or None, qs, allowed=allowed)
 
 
-def audit_list(user: Any, filters: Mapping[str, Any] | None = None, *, action: str = "read") -> QuerySet[AuditEntry]:
+def audit_list(
+    user: AccessSubject, filters: Mapping[str, Any] | None = None, *, action: str = "read"
+) -> QuerySet[AuditEntry]:
     """Audit entries ``user`` may see, filtered by actor, action, record type, record id and date range (query
     parameters; ``InvalidFilters`` for an unknown one or a bad value)."""
     fs = audit_filter(user, filters, action=action)
     return fs.filtered() if fs.is_bound else fs.queryset
 
 
-def job_list(user: Any) -> QuerySet[Job]:
+def job_list(user: AccessSubject) -> QuerySet[Job]:
     return restrict(Job.objects.select_related("started_by"), user)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,8 +17,11 @@ from .models import Job
 from .selectors import audit_list
 from .visibility import Level, level_for
 
+if TYPE_CHECKING:
+    from .visibility import AccessSubject
 
-def audit_export_start(*, actor: Any, filters: dict[str, Any]) -> Job:
+
+def audit_export_start(*, actor: AccessSubject, filters: dict[str, Any]) -> Job:
     """Start a CSV export of the audit entries ``actor`` may export, narrowed by ``filters``."""
     if level_for(actor, "core.auditentry", "export") == Level.NONE:
         raise NotAllowed(_("You may not export the audit log."))

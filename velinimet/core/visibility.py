@@ -54,10 +54,19 @@ class AccessSubject(Protocol):
     """What the kernel needs of a user (accounts.User is one): core types its actors with this, since it
     imports no domain app."""
 
-    pk: Any
-    is_authenticated: bool
-    is_active: bool
-    is_administrator: bool
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def is_administrator(self) -> bool: ...
+
+    def get_username(self) -> str: ...
 
     def access_level(self, record_type: str, action: str) -> int: ...
 
@@ -73,14 +82,14 @@ def _record_type(model_or_key: type[models.Model] | str) -> RecordType:
     return rt
 
 
-def level_for(user: Any, record_type: str, action: str) -> Level:
+def level_for(user: AccessSubject, record_type: str, action: str) -> Level:
     """The access level ``user`` has for ``action`` on ``record_type``."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Level.NONE
     return Level(user.access_level(record_type, action))
 
 
-def ownership_q(rt: RecordType, user: Any, level: int, prefix: str = "") -> Q | None:
+def ownership_q(rt: RecordType, user: AccessSubject, level: int, prefix: str = "") -> Q | None:
     """The filter for ``level``; ``None`` means no restriction (all rows). ``prefix`` is the ORM path to
     the record from the queried model (``"person__"`` for an activity's person)."""
     if level >= Level.ALL:
@@ -96,7 +105,11 @@ def ownership_q(rt: RecordType, user: Any, level: int, prefix: str = "") -> Q | 
 
 
 def access_q(
-    rt: RecordType, user: Any, action: str = Action.READ, prefix: str = "", parents_checked: Collection[str] = ()
+    rt: RecordType,
+    user: AccessSubject,
+    action: str = Action.READ,
+    prefix: str = "",
+    parents_checked: Collection[str] = (),
 ) -> Q | None:
     """The whole rule for ``action`` on ``rt``: its own ownership filter and, for a record type that
     declares ``parents``, "each parent it has is one the user may read" (recursively). ``None``: all rows.
@@ -125,7 +138,7 @@ def access_q(
 
 
 def restriction_key(
-    model: type[models.Model], user: Any, action: str = Action.READ, *, parents_checked: Collection[str] = ()
+    model: type[models.Model], user: AccessSubject, action: str = Action.READ, *, parents_checked: Collection[str] = ()
 ) -> tuple[Any, ...]:
     """What ``restrict(<queryset of model>, user, action, ...)`` adds to a query, as a hashable key: the key
     of a compiled query (``core.compiled``) that goes through ``restrict()``. It holds the parents' rules too."""
@@ -135,7 +148,11 @@ def restriction_key(
 
 
 def restrict(
-    queryset: models.QuerySet[M], user: Any, action: str = Action.READ, *, parents_checked: Collection[str] = ()
+    queryset: models.QuerySet[M],
+    user: AccessSubject,
+    action: str = Action.READ,
+    *,
+    parents_checked: Collection[str] = (),
 ) -> models.QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may ``action``: owner, team and role, and for a child record
     type (``RecordType.parents``) only rows whose parents the user may read.
@@ -148,7 +165,7 @@ def restrict(
     return queryset if q is None else queryset.filter(q)
 
 
-def can(user: Any, obj: models.Model, action: str) -> bool:
+def can(user: AccessSubject, obj: models.Model, action: str) -> bool:
     """Whether ``user`` may ``action`` this saved record (one indexed query, or none)."""
     rt = _record_type(type(obj))
     level = level_for(user, rt.key, action)
@@ -160,7 +177,7 @@ def can(user: Any, obj: models.Model, action: str) -> bool:
     return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
 
 
-def can_create(user: Any, record_type: str, *, owner_id: Any = None, team_id: Any = None) -> bool:
+def can_create(user: AccessSubject, record_type: str, *, owner_id: Any = None, team_id: Any = None) -> bool:
     """Whether ``user`` may create a record of ``record_type`` owned by ``owner_id`` in ``team_id``."""
     level = level_for(user, record_type, Action.CREATE)
     if level >= Level.ALL:
@@ -174,7 +191,7 @@ def can_create(user: Any, record_type: str, *, owner_id: Any = None, team_id: An
     return False
 
 
-def get_for_user(queryset: models.QuerySet[M], user: Any, pk: Any, *, action: str = Action.READ) -> M:
+def get_for_user(queryset: models.QuerySet[M], user: AccessSubject, pk: Any, *, action: str = Action.READ) -> M:
     """Fetch one record for ``user``: 404 when they may not see it, 403 when they may see but not ``action`` it."""
     try:
         obj = restrict(queryset, user, Action.READ).get(pk=pk)
@@ -191,5 +208,5 @@ def get_for_user(queryset: models.QuerySet[M], user: Any, pk: Any, *, action: st
     return obj
 
 
-def can_read_type(user: Any, record_type: str) -> bool:
+def can_read_type(user: AccessSubject, record_type: str) -> bool:
     return level_for(user, record_type, Action.READ) > Level.NONE

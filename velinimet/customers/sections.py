@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 
 from velinimet.core.registry import registry
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class Section:
 SECTIONS = registry.declare("customers.sections", Section, "panels of a person's or a company's 360° page")
 
 
-def sections_for(user: Any, record: Any, kind: str) -> list[tuple[Section, dict[str, Any]]]:
+def sections_for(user: User, record: Any, kind: str) -> list[tuple[Section, dict[str, Any]]]:
     from velinimet.core.visibility import can_read_type
 
     out = []

@@ -31,7 +31,7 @@ from velinimet.core.visibility import get_for_user
 @extend_schema(responses={200: MeSerializer}, summary="The current user, their teams and role")
 @api_view(["GET"])
 def me(request: Request) -> Response:
-    return Response(MeSerializer(request.user).data)
+    return Response(MeSerializer(request_user(request)).data)
 
 
 @extend_schema(
@@ -59,7 +59,7 @@ class UserViewSet(
     record_type = "accounts.user"
 
     def get_queryset(self) -> Any:
-        return user_list(self.request.user, q=self.request.query_params.get("q", ""))
+        return user_list(request_user(self.request), q=self.request.query_params.get("q", ""))
 
     @extend_schema(responses={201: UserSerializer, 400: ErrorSerializer, 409: ErrorSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -70,7 +70,7 @@ class UserViewSet(
         if "password" not in data:
             raise serializers.ValidationError({"password": ["This field is required."]})
         user = services.user_create(
-            actor=request.user, username=data.pop("username"), password=data.pop("password"), **data
+            actor=request_user(request), username=data.pop("username"), password=data.pop("password"), **data
         )
         return Response(self.get_serializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -80,10 +80,12 @@ class UserViewSet(
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         password = data.pop("password", None)
-        revoke_tokens = data.pop("revoke_tokens", True) and target.pk != request.user.pk
-        user = services.user_update(actor=request.user, user=target, **data)
+        revoke_tokens = data.pop("revoke_tokens", True) and target.pk != request_user(request).pk
+        user = services.user_update(actor=request_user(request), user=target, **data)
         if password:
-            services.user_set_password(actor=request.user, user=user, password=password, revoke_tokens=revoke_tokens)
+            services.user_set_password(
+                actor=request_user(request), user=user, password=password, revoke_tokens=revoke_tokens
+            )
         return Response(self.get_serializer(user).data)
 
     @extend_schema(
@@ -93,8 +95,8 @@ class UserViewSet(
     )
     @action(detail=True, methods=["post"], url_path="revoke-tokens")
     def revoke_tokens(self, request: Request, pk: str | None = None) -> Response:
-        target = get_for_user(self.get_queryset(), request.user, self.kwargs["pk"], action="update")
-        count = services.user_tokens_revoke(actor=request.user, user=target)
+        target = get_for_user(self.get_queryset(), request_user(request), self.kwargs["pk"], action="update")
+        count = services.user_tokens_revoke(actor=request_user(request), user=target)
         return Response({"revoked": count})
 
 
@@ -103,20 +105,20 @@ class TeamViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     record_type = "accounts.team"
 
     def get_queryset(self) -> Any:
-        return team_list(self.request.user)
+        return team_list(request_user(self.request))
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.team_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.team_create(actor=request_user(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         parent = data.pop("parent", "unchanged")
         serializer.instance = services.team_update(
-            actor=self.request.user, team=serializer.instance, parent=parent, **data
+            actor=request_user(self.request), team=serializer.instance, parent=parent, **data
         )
 
     def perform_destroy(self, instance: Team) -> None:
-        services.team_delete(actor=self.request.user, team=instance)
+        services.team_delete(actor=request_user(self.request), team=instance)
 
 
 class RoleViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
@@ -124,18 +126,18 @@ class RoleViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     record_type = "accounts.role"
 
     def get_queryset(self) -> Any:
-        return role_list(self.request.user)
+        return role_list(request_user(self.request))
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.role_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.role_create(actor=request_user(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.role_update(
-            actor=self.request.user, role=serializer.instance, **serializer.validated_data
+            actor=request_user(self.request), role=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance: Role) -> None:
-        services.role_delete(actor=self.request.user, role=instance)
+        services.role_delete(actor=request_user(self.request), role=instance)
 
 
 class ApiTokenViewSet(
@@ -153,12 +155,12 @@ class ApiTokenViewSet(
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         token, key = services.token_create(
-            actor=request.user, user=request_user(request), name=ser.validated_data.get("name", "")
+            actor=request_user(request), user=request_user(request), name=ser.validated_data.get("name", "")
         )
         return Response(ApiTokenSerializer(token, context={"key": key}).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: ApiToken) -> None:
-        services.token_revoke(actor=self.request.user, token=instance)
+        services.token_revoke(actor=request_user(self.request), token=instance)
 
 
 __all__ = ["settings"]

@@ -10,6 +10,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from velinimet.accounts.http import request_user
 from velinimet.activities import services
 from velinimet.activities.api.serializers import ActivitySerializer
 from velinimet.activities.filters import ActivityFilter
@@ -40,12 +41,12 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> Any:
         """The list runs ``activities.filters`` (an unknown parameter is a 400); a record's URL ignores them."""
         params = self.request.query_params if getattr(self, "action", None) == "list" else None
-        return activity_list(self.request.user, params)
+        return activity_list(request_user(self.request), params)
 
     def _customer(self, model: type[Person] | type[Company], pk: Any, field: str) -> Any:
         if pk is None:
             return None
-        record = visible_records(model, self.request.user).filter(pk=pk).first()
+        record = visible_records(model, request_user(self.request)).filter(pk=pk).first()
         if record is None:
             raise serializers.ValidationError({field: [_("No such customer.")]})
         return record
@@ -57,7 +58,7 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         data.pop("version", None)
         person = self._customer(Person, data.pop("person_id", None), "person")
         company = self._customer(Company, data.pop("company_id", None), "company")
-        activity = services.activity_log(actor=request.user, person=person, company=company, **data)
+        activity = services.activity_log(actor=request_user(request), person=person, company=company, **data)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -70,8 +71,8 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
                 raise serializers.ValidationError(
                     {key[:-3]: [_("An activity stays with its customer: delete it and log it again there.")]}
                 )
-        activity = services.activity_update(actor=request.user, activity=activity, **data)
+        activity = services.activity_update(actor=request_user(request), activity=activity, **data)
         return Response(self.get_serializer(activity).data)
 
     def perform_destroy(self, instance: Activity) -> None:
-        services.activity_delete(actor=self.request.user, activity=instance)
+        services.activity_delete(actor=request_user(self.request), activity=instance)

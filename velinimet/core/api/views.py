@@ -17,6 +17,7 @@ from velinimet.core.api.serializers import (
     SearchResponseSerializer,
 )
 from velinimet.core.filters import AuditEntryFilter, SelectorFilterBackend
+from velinimet.core.http import request_subject
 from velinimet.core.jobs import job_cancel
 from velinimet.core.rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
 from velinimet.core.search import search
@@ -32,7 +33,7 @@ class JobViewSet(VisibleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = type("JobPagination", (CursorPagination,), {"ordering": "-created_at"})
 
     def get_queryset(self) -> Any:
-        return job_list(self.request.user)
+        return job_list(request_subject(self.request))
 
     @extend_schema(
         request=None,
@@ -43,7 +44,7 @@ class JobViewSet(VisibleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         """A queued job is cancelled at once; a running one stops at its next progress update (work it
         committed stays done). Only its starter and administrators may cancel it."""
-        job = job_cancel(actor=request.user, job=self.get_object())
+        job = job_cancel(actor=request_subject(request), job=self.get_object())
         return Response(self.get_serializer(job).data)
 
 
@@ -55,7 +56,7 @@ class AuditEntryViewSet(VisibleViewSetMixin, mixins.ListModelMixin, mixins.Retri
 
     def get_queryset(self) -> Any:
         """The list runs ``core.filters.AuditEntryFilter`` (an unknown parameter is a 400)."""
-        return audit_list(self.request.user, self.request.query_params if self.action == "list" else None)
+        return audit_list(request_subject(self.request), self.request.query_params if self.action == "list" else None)
 
 
 @extend_schema(
@@ -76,7 +77,7 @@ def search_view(request: Request) -> Response:
     except ValueError as exc:
         raise serializers.ValidationError({"limit": [_("A whole number from 1 to 50.")]}) from exc
     results = []
-    for _provider, hits in search(request.user, query, limit=limit):
+    for _provider, hits in search(request_subject(request), query, limit=limit):
         results += [
             {"type": h.type, "id": h.id, "title": h.title, "subtitle": h.subtitle, "url": h.url, "score": h.score}
             for h in hits

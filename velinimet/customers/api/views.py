@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from velinimet.accounts.http import request_user
 from velinimet.core.filters import SelectorFilterBackend
 from velinimet.core.idempotency import idempotent
 from velinimet.core.models import Job
@@ -60,7 +61,7 @@ def incoming_call_webhook(request: Request) -> Response:
     recognised (not who it is: the name appears only on the screen of the user at that extension)."""
     ser = IncomingCallSerializer(data=request.data)
     ser.is_valid(raise_exception=True)
-    call = call_incoming(actor=request.user, **ser.validated_data)
+    call = call_incoming(actor=request_user(request), **ser.validated_data)
     return Response(
         {
             "id": call.pk,
@@ -79,19 +80,19 @@ class CustomFieldViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     queryset = CustomField.objects.none()
 
     def get_queryset(self) -> Any:
-        qs = restrict(CustomField.objects.all(), self.request.user)
+        qs = restrict(CustomField.objects.all(), request_user(self.request))
         record_type = self.request.query_params.get("record_type")
         return qs.filter(record_type=record_type) if record_type else qs
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = custom_field_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = custom_field_create(actor=request_user(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k not in ("record_type", "key")}
-        serializer.instance = custom_field_update(actor=self.request.user, field=serializer.instance, **data)
+        serializer.instance = custom_field_update(actor=request_user(self.request), field=serializer.instance, **data)
 
     def perform_destroy(self, instance: CustomField) -> None:
-        custom_field_delete(actor=self.request.user, field=instance)
+        custom_field_delete(actor=request_user(self.request), field=instance)
 
 
 class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
@@ -110,7 +111,7 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         related = ["phones", "emails", "addresses", "cards", "tags"]
         if self.kind == "person":
             related.append("employments__company")
-        return lister(self.request.user, params, request=self.request).prefetch_related(*related)
+        return lister(request_user(self.request), params, request=self.request).prefetch_related(*related)
 
     def _write_kwargs(self, ser: Any) -> dict[str, Any]:
         kwargs = ser.service_kwargs()
@@ -122,7 +123,7 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         if "owner_id" in kwargs:
             from velinimet.accounts.selectors import active_users
 
-            owner = active_users(self.request.user).filter(pk=kwargs.pop("owner_id")).first()
+            owner = active_users(request_user(self.request)).filter(pk=kwargs.pop("owner_id")).first()
             if owner is None:
                 raise serializers.ValidationError({"owner": [_("No such user.")]})
             kwargs["owner"] = owner
@@ -130,13 +131,13 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
             from velinimet.accounts.selectors import team_list
 
             team_id = kwargs.pop("team_id")
-            kwargs["team"] = team_list(self.request.user).filter(pk=team_id).first() if team_id else None
+            kwargs["team"] = team_list(request_user(self.request)).filter(pk=team_id).first() if team_id else None
             if team_id and kwargs["team"] is None:
                 raise serializers.ValidationError({"team": [_("No such team.")]})
         return kwargs
 
     def _visible_company(self, pk: int, field: str) -> Company:
-        company = visible_companies(self.request.user).filter(pk=pk).first()
+        company = visible_companies(request_user(self.request)).filter(pk=pk).first()
         if company is None:
             raise serializers.ValidationError({field: [_("No such company.")]})
         return company
@@ -153,7 +154,7 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         write = self._write_kwargs(ser)
         write.pop("version", None)
         create = services.person_create if self.kind == "person" else services.company_create
-        record = create(actor=request.user, force=force, **write)
+        record = create(actor=request_user(request), force=force, **write)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -164,11 +165,11 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         write.pop("company", None)
         write.pop("company_title", None)
         update = services.person_update if self.kind == "person" else services.company_update
-        record = update(actor=request.user, **{self.kind: record}, **write)
+        record = update(actor=request_user(request), **{self.kind: record}, **write)
         return Response(self.get_serializer(record).data)
 
     def perform_destroy(self, instance: Any) -> None:
-        services.record_delete(actor=self.request.user, record=instance)
+        services.record_delete(actor=request_user(self.request), record=instance)
 
     @extend_schema(request=MergeSerializer, responses={200: MergeResultSerializer, 400: ErrorSerializer})
     @action(detail=True, methods=["post"])
@@ -181,9 +182,9 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         ser = MergeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         getter = get_person_for_user if self.kind == "person" else get_company_for_user
-        other = getter(request.user, ser.validated_data["other"])
+        other = getter(request_user(request), ser.validated_data["other"])
         merge = records_merge(
-            actor=request.user, survivor=survivor, other=other, choices=ser.validated_data.get("choices", {})
+            actor=request_user(request), survivor=survivor, other=other, choices=ser.validated_data.get("choices", {})
         )
         survivor.refresh_from_db()
         return Response({"merge_id": merge.pk, "record": self.get_serializer(survivor).data})
@@ -196,7 +197,7 @@ class PersonKvkkMixin:
         """Everything held about this person (KVKK Art. 11), as JSON."""
         from velinimet.customers.services.kvkk import person_data_export
 
-        return Response(person_data_export(actor=request.user, person=self.get_object()))  # type: ignore[attr-defined]
+        return Response(person_data_export(actor=request_user(request), person=self.get_object()))  # type: ignore[attr-defined]
 
     @extend_schema(request=EraseSerializer, responses={204: None})
     @action(detail=True, methods=["post"], url_path="kvkk-erase")
@@ -205,10 +206,10 @@ class PersonKvkkMixin:
 
         from velinimet.customers.services.kvkk import person_erase
 
-        person = get_person_for_user(request.user, pk, action=Action.DELETE)
+        person = get_person_for_user(request_user(request), pk, action=Action.DELETE)
         ser = EraseSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        person_erase(actor=request.user, person=person, reason=ser.validated_data["reason"])
+        person_erase(actor=request_user(request), person=person, reason=ser.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -225,12 +226,12 @@ class PersonViewSet(PersonKvkkMixin, _RecordViewSet):
     def link_company(self, request: Request, pk: str | None = None) -> Response:
         """Link this person to a company with a title (a person may work at several companies)."""
 
-        person = get_person_for_user(request.user, pk, action=Action.UPDATE)
+        person = get_person_for_user(request_user(request), pk, action=Action.UPDATE)
         ser = EmploymentSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         company = self._visible_company(ser.validated_data["company"], "company")
         services.employment_set(
-            actor=request.user,
+            actor=request_user(request),
             person=person,
             company=company,
             title=ser.validated_data["title"],
@@ -248,10 +249,10 @@ class PersonViewSet(PersonKvkkMixin, _RecordViewSet):
             person = self.get_object()
             return Response(ConsentSerializer(person.consents.all(), many=True).data)
 
-        person = get_person_for_user(request.user, pk, action=Action.UPDATE)
+        person = get_person_for_user(request_user(request), pk, action=Action.UPDATE)
         ser = ConsentSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        consent = services.consent_record(actor=request.user, person=person, **ser.validated_data)
+        consent = services.consent_record(actor=request_user(request), person=person, **ser.validated_data)
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -273,10 +274,10 @@ def call_lookup(request: Request) -> Response:
     number = request.query_params.get("number", "").strip()
     if not number:
         raise serializers.ValidationError({"number": [_("Give the caller's number.")]})
-    record = caller_lookup(request.user, number)
+    record = caller_lookup(request_user(request), number)
     if record is None:
         raise NotFound(_("No customer has this number."))
-    return Response(caller_card(record, request.user))
+    return Response(caller_card(record, request_user(request)))
 
 
 __all__ = ["Email"]
@@ -289,8 +290,8 @@ def merge_undo_api(request: Request, pk: int) -> Response:
     from velinimet.customers.selectors import get_merge_for_user
     from velinimet.customers.services.merge import merge_undo
 
-    merge = get_merge_for_user(request.user, pk)
-    survivor = merge_undo(actor=request.user, merge=merge)
+    merge = get_merge_for_user(request_user(request), pk)
+    survivor = merge_undo(actor=request_user(request), merge=merge)
     return Response({"survivor": survivor.pk, "restored": merge.merged_id})
 
 
@@ -314,7 +315,7 @@ def import_create(request: Request) -> Response:
     ser.is_valid(raise_exception=True)
     data = ser.validated_data
     job = import_start(
-        actor=request.user,
+        actor=request_user(request),
         kind=data["kind"],
         data=data["file"],  # streamed to the imports folder; the job reads it
         trial=data["trial"],
@@ -333,5 +334,5 @@ def import_create(request: Request) -> Response:
 def import_run_for_real(request: Request, pk: str) -> Response:
     ser = ImportRunSerializer(data=request.data)
     ser.is_valid(raise_exception=True)
-    job = import_confirm(actor=request.user, trial_id=pk, duplicates=ser.validated_data["duplicates"])
+    job = import_confirm(actor=request_user(request), trial_id=pk, duplicates=ser.validated_data["duplicates"])
     return _accepted(job)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -25,18 +25,22 @@ from velinimet.customers.models import Company, Consent, Email, Employment, Pers
 from velinimet.customers.normalize import phone_lookup_keys
 from velinimet.customers.selectors.search import _CARD_FIELDS
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
+
 _OWNER_FIELDS = ("id", "first_name", "last_name", "username")
 _CALLERS = (Person, Company)  # a number both have is the person's
 
 
-def _lookup_query(model: type[Person] | type[Company], user: Any, *keys: str) -> QuerySet[Any]:
+def _lookup_query(model: type[Person] | type[Company], user: User, *keys: str) -> QuerySet[Any]:
     """The visible, not deleted ``model`` with one of these phone keys: the card's columns and owner."""
     owner = [f"owner__{f}" for f in concrete_fields(get_user_model(), _OWNER_FIELDS)]
     queryset = restrict(model.objects.live().filter(phones__e164__in=keys), user)
     return queryset.order_by("pk").values_list(*concrete_fields(model, _CARD_FIELDS[model]), *owner)[:1]
 
 
-def caller_lookup(user: Any, number: str) -> Any:
+def caller_lookup(user: User, number: str) -> Any:
     """The visible, not deleted person (else company) with this phone number, its owner loaded with it.
 
     One statement: both indexed lookups, the person's first (``core.compiled.first_of``). Each is the
@@ -156,7 +160,7 @@ def caller_details(record: Person | Company) -> CallerDetails:
     )
 
 
-def caller_card(record: Person | Company, user: Any) -> dict[str, Any]:
+def caller_card(record: Person | Company, user: User) -> dict[str, Any]:
     """What a screen-pop shows: who, which company, owner, contact points (sections add more later).
 
     Employer, consents, phones, e-mails and tags come from one statement (``caller_details``): the

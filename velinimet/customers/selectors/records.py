@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from types import SimpleNamespace
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db.models import Prefetch, QuerySet
 
@@ -14,6 +14,10 @@ from velinimet.core.selectors import keyset
 from velinimet.core.visibility import Action, get_for_user, restrict
 from velinimet.customers.filters import CompanyFilter, PersonFilter
 from velinimet.customers.models import Company, Consent, CustomerRecord, CustomField, Employment, Merge, Person
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
 
 SORTS = {
     "name": ("search_key", "id"),
@@ -27,38 +31,38 @@ SORTS = {
 R = TypeVar("R", bound=CustomerRecord)
 
 
-def visible_records(model: type[R], user: Any, *, action: str = Action.READ) -> QuerySet[R]:
+def visible_records(model: type[R], user: User, *, action: str = Action.READ) -> QuerySet[R]:
     """The live (not trashed) people or companies ``user`` may ``action``."""
     return restrict(cast("TrashQuerySet[R]", model.objects.live()), user, action)
 
 
-def visible_people(user: Any, *, action: str = Action.READ) -> QuerySet[Person]:
+def visible_people(user: User, *, action: str = Action.READ) -> QuerySet[Person]:
     """The live people ``user`` may ``action``."""
     return visible_records(Person, user, action=action)
 
 
-def visible_companies(user: Any, *, action: str = Action.READ) -> QuerySet[Company]:
+def visible_companies(user: User, *, action: str = Action.READ) -> QuerySet[Company]:
     """The live companies ``user`` may ``action``."""
     return visible_records(Company, user, action=action)
 
 
-def trashed_records(model: type[R], user: Any) -> QuerySet[R]:
+def trashed_records(model: type[R], user: User) -> QuerySet[R]:
     """People or companies in the trash that ``user`` may delete, and so restore."""
     return restrict(cast("TrashQuerySet[R]", model.objects.trashed()), user, Action.DELETE)
 
 
-def get_person_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Person:
+def get_person_for_user(user: User, pk: Any, *, action: str = Action.READ) -> Person:
     """A live person: 404 when ``user`` may not see them, 403 when they may see but not ``action`` them."""
     return get_for_user(Person.objects.live().select_related("owner", "team"), user, pk, action=action)
 
 
-def get_company_for_user(user: Any, pk: Any, *, action: str = Action.READ) -> Company:
+def get_company_for_user(user: User, pk: Any, *, action: str = Action.READ) -> Company:
     """A live company: 404 when hidden from ``user``, 403 when visible but not theirs to ``action``."""
     qs = Company.objects.live().select_related("owner", "team", "parent")
     return get_for_user(qs, user, pk, action=action)
 
 
-def get_merge_for_user(user: Any, pk: Any) -> Merge:
+def get_merge_for_user(user: User, pk: Any) -> Merge:
     """A merge, for a user who may change the record that survived it: 404 if hidden, 403 if read-only."""
     from django.http import Http404
 
@@ -70,14 +74,14 @@ def get_merge_for_user(user: Any, pk: Any) -> Merge:
     return merge
 
 
-def _request_of(user: Any, request: Any) -> Any:
+def _request_of(user: User, request: Any) -> Any:
     """What a FilterSet reads the user from (``mine``, the owner and team choices): the request, or for a
     task or an export, a stand-in holding the user."""
     return request if request is not None else SimpleNamespace(user=user)
 
 
 def person_filter(
-    user: Any, data: Mapping[str, Any] | None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+    user: User, data: Mapping[str, Any] | None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
 ) -> PersonFilter:
     """The people list's FilterSet over the live people ``user`` may see, bound to ``data``: for a page that
     shows its form; ``person_list()`` for everyone else."""
@@ -86,7 +90,7 @@ def person_filter(
 
 
 def company_filter(
-    user: Any, data: Mapping[str, Any] | None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+    user: User, data: Mapping[str, Any] | None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
 ) -> CompanyFilter:
     """The companies list's FilterSet over the live companies ``user`` may see, bound to ``data``."""
     qs = visible_companies(user).select_related("owner", "team")
@@ -94,7 +98,7 @@ def company_filter(
 
 
 def person_list(
-    user: Any, filters: Mapping[str, Any] | None = None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+    user: User, filters: Mapping[str, Any] | None = None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
 ) -> QuerySet[Person]:
     """The live people ``user`` may see, narrowed by ``filters`` (query parameters, ``customers.filters``);
     ``InvalidFilters`` (400) for an unknown parameter or a value a filter cannot take."""
@@ -103,7 +107,7 @@ def person_list(
 
 
 def company_list(
-    user: Any, filters: Mapping[str, Any] | None = None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
+    user: User, filters: Mapping[str, Any] | None = None, *, request: Any = None, allowed: Collection[str] = API_PARAMS
 ) -> QuerySet[Company]:
     """The live companies ``user`` may see, narrowed by ``filters``, as ``person_list()``."""
     fs = company_filter(user, filters or None, request=request, allowed=allowed)
@@ -130,7 +134,7 @@ def person_360(person: Person) -> dict[str, Any]:
     }
 
 
-def company_360(company: Company, user: Any) -> dict[str, Any]:
+def company_360(company: Company, user: User) -> dict[str, Any]:
     people = visible_people(user).filter(employments__company=company)
     return {
         "phones": list(company.phones.order_by("-is_primary", "id")),

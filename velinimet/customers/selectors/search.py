@@ -7,7 +7,7 @@ in the same SQL, stopping at ``limit`` rows (no ORDER BY, so the engine stops ea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -28,6 +28,10 @@ from velinimet.core.text import fold
 from velinimet.core.visibility import restrict
 from velinimet.customers.models import CardNumber, Company, Email, Person, Phone
 from velinimet.customers.normalize import bare_identifier, email_key, phone_lookup_keys
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
 
 SCORE_IDENTIFIER, SCORE_EXACT, SCORE_PREFIX, SCORE_CONTAINS = 4, 3, 2, 1
 
@@ -99,7 +103,7 @@ def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, Q
     return tiers
 
 
-def search_records(user: Any, model: type[Person] | type[Company], query: str, limit: int) -> list[tuple[int, Any]]:
+def search_records(user: User, model: type[Person] | type[Company], query: str, limit: int) -> list[tuple[int, Any]]:
     """(score, record) pairs the user may see, best first, at most ``limit``."""
     found: dict[int, tuple[int, Any]] = {}
     words = fold(query).split()
@@ -128,7 +132,7 @@ def search_records(user: Any, model: type[Person] | type[Company], query: str, l
     return sorted(found.values(), key=lambda pair: (-pair[0], pair[1].search_key))
 
 
-def _hits(user: Any, model: type[Person] | type[Company], query: str, limit: int) -> list[SearchHit]:
+def _hits(user: User, model: type[Person] | type[Company], query: str, limit: int) -> list[SearchHit]:
     kind = "person" if model is Person else "company"
     return [
         SearchHit(
@@ -143,11 +147,11 @@ def _hits(user: Any, model: type[Person] | type[Company], query: str, limit: int
     ]
 
 
-def search_people(user: Any, query: str, limit: int) -> list[SearchHit]:
+def search_people(user: User, query: str, limit: int) -> list[SearchHit]:
     return _hits(user, Person, query, limit)
 
 
-def search_companies(user: Any, query: str, limit: int) -> list[SearchHit]:
+def search_companies(user: User, query: str, limit: int) -> list[SearchHit]:
     return _hits(user, Company, query, limit)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -11,8 +11,11 @@ from velinimet.core.visibility import Level, level_for
 from velinimet.customers.models import Company, IncomingCall, Person
 from velinimet.customers.selectors.caller import caller_lookup
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
 
-def call_incoming(*, actor: Any, number: str, extension: str) -> IncomingCall:
+
+def call_incoming(*, actor: User, number: str, extension: str) -> IncomingCall:
     """Record a ringing call for the user at ``extension``; the caller is recognised with *that* user's visibility."""
     if level_for(actor, "accounts.user", "update") < Level.ALL:
         # Reporting a call makes a screen-pop appear for any user: only an administrator's token may do it

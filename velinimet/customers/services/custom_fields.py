@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -14,10 +14,14 @@ from velinimet.core.visibility import Action, Level, level_for
 from velinimet.customers.exceptions import Conflict, DomainError, NotAllowed
 from velinimet.customers.models import CustomField
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
+
 RT = "customers.customfield"
 
 
-def _check(actor: Any, action: str) -> None:
+def _check(actor: User, action: str) -> None:
     if level_for(actor, RT, action) < Level.ALL:
         raise NotAllowed(_("Only administrators manage custom fields."))
 
@@ -63,7 +67,7 @@ def _clean(record_type: str, key: str, label: str, kind: str, choices: Any, excl
 @transaction.atomic
 def custom_field_create(
     *,
-    actor: Any,
+    actor: User,
     record_type: str,
     label: str,
     kind: str = "text",
@@ -81,7 +85,7 @@ def custom_field_create(
 
 
 @transaction.atomic
-def custom_field_update(*, actor: Any, field: CustomField, **changes: Any) -> CustomField:
+def custom_field_update(*, actor: User, field: CustomField, **changes: Any) -> CustomField:
     """Change label, choices, required or order; the key and record type stay (stored values use them)."""
     _check(actor, Action.UPDATE)
     before = audit.snapshot(field)
@@ -102,7 +106,7 @@ def custom_field_update(*, actor: Any, field: CustomField, **changes: Any) -> Cu
 
 
 @transaction.atomic
-def custom_field_delete(*, actor: Any, field: CustomField) -> None:
+def custom_field_delete(*, actor: User, field: CustomField) -> None:
     """Remove the definition; values already stored on records stay in the data (and in exports)."""
     _check(actor, Action.DELETE)
     audit.audit_delete(actor=actor, instance=field)

@@ -19,6 +19,7 @@ from velinimet.customers.selectors.records import visible_records
 from velinimet.customers.services.matching import Subject, lock_keys_of, matches
 
 if TYPE_CHECKING:
+    from velinimet.accounts.models import User
     from velinimet.customers.services.validation import Contacts
 
 
@@ -31,7 +32,7 @@ def lock_duplicate_keys(record: Person | Company, contacts: Contacts | None, emp
 
 
 def find_duplicates(
-    actor: Any,
+    actor: User,
     *,
     person: Person | None = None,
     company: Company | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -20,10 +20,14 @@ from velinimet.customers.models import Company, Person
 from velinimet.customers.selectors.records import visible_records
 from velinimet.customers.services.matching import rules_for
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
+
 MAX_PAIRS = 2000  # a value shared by too many records is no sign of a duplicate: matching.MAX_GROUP
 
 
-def duplicates_find_start(*, actor: Any, kind: str) -> Job:
+def duplicates_find_start(*, actor: User, kind: str) -> Job:
     if kind not in ("person", "company"):
         raise ValueError(kind)
     title = _("Find duplicate people") if kind == "person" else _("Find duplicate companies")

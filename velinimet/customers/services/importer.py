@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -53,6 +53,10 @@ from velinimet.customers.services.import_reading import (
 )
 from velinimet.customers.services.matching import FileIndex
 from velinimet.customers.services.validation import validated_subject
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
 
 __all__ = [  # the names other modules import from here
     "DUPLICATE_MODES",
@@ -128,7 +132,7 @@ def _chunks(upload: Any) -> Iterator[bytes]:
 
 def import_start(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     data: bytes | BinaryIO | Iterable[bytes] | None = None,
     file: str | None = None,
@@ -153,7 +157,7 @@ def import_start(
     return job_start(actor=actor, kind="customers.import", title=_title_for(kind, trial, None), params=params)
 
 
-def import_confirm(*, actor: Any, trial_id: Any, duplicates: str = "skip") -> Job:
+def import_confirm(*, actor: User, trial_id: Any, duplicates: str = "skip") -> Job:
     """Import for real the file a trial run checked. Only the user's own finished trial runs qualify:
     any other job id is "not found" (404), like a job the user may not see."""
     from velinimet.core.visibility import get_for_user
@@ -193,7 +197,7 @@ class _Rollback(Exception):
 
 
 def _create(
-    actor: Any, kind: str, args: dict[str, Any], force: bool, result: dict[str, Any], earlier: EarlierLines
+    actor: User, kind: str, args: dict[str, Any], force: bool, result: dict[str, Any], earlier: EarlierLines
 ) -> Any:
     if kind == "company":
         return services.company_create(actor=actor, force=force, earlier=earlier, **args)
@@ -351,7 +355,7 @@ def _remember(index: FileIndex, line_no: int, values: dict[str, str], kind: str)
 
 
 def _import_line(
-    actor: Any,
+    actor: User,
     kind: str,
     line_no: int,
     values: dict[str, str],

@@ -11,7 +11,7 @@ import datetime
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 from django.apps import apps
@@ -45,6 +45,9 @@ from velinimet.customers.models import (
 )
 from velinimet.customers.services.importer import import_dir, import_results_erase
 from velinimet.customers.services.merge import Mover
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def person_data_export(*, actor: Any, person: Person) -> dict[str, Any]:
+def person_data_export(*, actor: User, person: Person) -> dict[str, Any]:
     """Everything held about ``person`` (KVKK Art. 11): fields, contacts, consents, links, change history."""
     if not can(actor, person, Action.EXPORT):
         raise NotAllowed(_("You may not export this person's data."))
@@ -140,7 +143,7 @@ def person_data_export(*, actor: Any, person: Person) -> dict[str, Any]:
     return data
 
 
-def person_erase(*, actor: Any, person: Person, reason: str) -> Person:
+def person_erase(*, actor: User, person: Person, reason: str) -> Person:
     """Anonymise ``person`` for good (not the trash: this cannot be undone).
 
     Goes: the person's fields, contact rows, employments, consents' evidence, calls, tags only they had,
@@ -172,7 +175,7 @@ RESCAN_MARGIN = datetime.timedelta(minutes=10)
 
 
 @transaction.atomic
-def _erase(actor: Any, person: Person, reason: str, scanned: tuple[list[str], list[int], datetime.datetime]) -> Person:
+def _erase(actor: User, person: Person, reason: str, scanned: tuple[list[str], list[int], datetime.datetime]) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     # The same human may live on in records merged into this one (in the trash): erase them too, and drop
     # the merge records, whose saved "before" values would let an undo bring the data back.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import transaction
@@ -19,6 +19,10 @@ from velinimet.customers.exceptions import DomainError, NotAllowed
 from velinimet.customers.models import Company, Employment, Merge, Person
 from velinimet.customers.services.records import REWRITTEN_ON_SAVE, company_search_key, person_search_key
 from velinimet.customers.services.validation import COMPANY_FIELDS, PERSON_FIELDS
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
 
 #: Scalar fields the user chooses between on the merge screen.
 PERSON_CHOICES = (*PERSON_FIELDS, "owner", "team")
@@ -69,7 +73,7 @@ def merge_preview(survivor: Person | Company, other: Person | Company) -> list[d
 
 
 @transaction.atomic
-def records_merge(*, actor: Any, survivor: Any, other: Any, choices: dict[str, str] | None = None) -> Merge:
+def records_merge(*, actor: User, survivor: Any, other: Any, choices: dict[str, str] | None = None) -> Merge:
     """Merge ``other`` into ``survivor``. ``choices`` maps a field to "other" to take the other's value."""
     if type(survivor) is not type(other):
         raise DomainError(_("Only two people or two companies can be merged."), code="merge_kind")
@@ -164,7 +168,7 @@ def _move_rows(kind: str, from_id: int, to_id: int) -> dict[str, list[int]]:
 
 
 @transaction.atomic
-def merge_undo(*, actor: Any, merge: Merge) -> Person | Company:
+def merge_undo(*, actor: User, merge: Merge) -> Person | Company:
     """Put both records back as they were before the merge (changes made since to the moved rows stay)."""
     if merge.undone_at is not None:
         raise DomainError(_("This merge was already undone."), code="merge_undone")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -44,6 +44,9 @@ from velinimet.customers.services.validation import (
     person_search_key,
 )
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
 
 def _code(record: Person | Company, verb: str) -> str:
     """The audit action code of ``verb`` for a person or a company (``customers.company.tagged``)."""
@@ -60,7 +63,7 @@ def _tags(names: list[str]) -> list[Tag]:
     return tags
 
 
-def _ownership(actor: Any, record_type: str, owner: Any, team: Any, errors: Errors) -> tuple[Any, Any]:
+def _ownership(actor: User, record_type: str, owner: Any, team: Any, errors: Errors) -> tuple[Any, Any]:
     owner = owner or actor
     team = team if team is not None else getattr(owner, "team", None)
     if not can_create(actor, record_type, owner_id=owner.pk, team_id=team.pk if team else None):
@@ -131,7 +134,7 @@ Earlier = Callable[[Subject], list[dict[str, Any]]]
 
 
 def _lock_then_check(
-    actor: Any,
+    actor: User,
     record: Person | Company,
     contacts: Contacts,
     *,
@@ -163,7 +166,7 @@ def _lock_then_check(
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: User,
     first_name: str,
     phones: Iterable[PhoneIn] = (),
     emails: Iterable[EmailIn] = (),
@@ -210,7 +213,7 @@ def person_create(
 def _record_update(
     record: Person | Company,
     *,
-    actor: Any,
+    actor: User,
     version: int | None = None,
     phones: Iterable[PhoneIn] | None = None,
     emails: Iterable[EmailIn] | None = None,
@@ -270,12 +273,12 @@ def _record_update(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+def person_update(*, actor: User, person: Person, **changes: Any) -> Person:
     """Change a person; ``changes`` as for ``_record_update`` (``version`` refuses a lost update)."""
     return _record_update(person, actor=actor, **changes)
 
 
-def _assign(actor: Any, record: Person | Company, owner: Any, team: Any) -> None:
+def _assign(actor: User, record: Person | Company, owner: Any, team: Any) -> None:
     if not can(actor, record, Action.ASSIGN):
         raise NotAllowed(_("You may not assign this record."))
     rt = "customers.person" if isinstance(record, Person) else "customers.company"
@@ -287,7 +290,7 @@ def _assign(actor: Any, record: Person | Company, owner: Any, team: Any) -> None
 
 
 @transaction.atomic
-def records_assign(*, actor: Any, records: Iterable[Person | Company], owner: Any = None, team: Any = None) -> int:
+def records_assign(*, actor: User, records: Iterable[Person | Company], owner: Any = None, team: Any = None) -> int:
     """Bulk action: give several records to another owner (and their team). All or nothing."""
     count = 0
     for record in records:
@@ -301,7 +304,7 @@ def records_assign(*, actor: Any, records: Iterable[Person | Company], owner: An
 
 
 @transaction.atomic
-def records_add_tag(*, actor: Any, records: Iterable[Person | Company], tag: str) -> int:
+def records_add_tag(*, actor: User, records: Iterable[Person | Company], tag: str) -> int:
     """Bulk action: add tags ("a, b" is two) to several records the user may change. All or nothing.
 
     The version goes up like any change, so a form opened before cannot save over the new tags."""
@@ -328,7 +331,7 @@ def records_add_tag(*, actor: Any, records: Iterable[Person | Company], tag: str
 
 
 @transaction.atomic
-def record_delete(*, actor: Any, record: Person | Company) -> None:
+def record_delete(*, actor: User, record: Person | Company) -> None:
     """Move a record to the trash (restorable)."""
     if not can(actor, record, Action.DELETE):
         raise NotAllowed(_("You may not delete this record."))
@@ -338,7 +341,7 @@ def record_delete(*, actor: Any, record: Person | Company) -> None:
 
 
 @transaction.atomic
-def record_restore(*, actor: Any, record: Person | Company) -> None:
+def record_restore(*, actor: User, record: Person | Company) -> None:
     if not can(actor, record, Action.DELETE):
         raise NotAllowed(_("You may not restore this record."))
     record.deleted_at = None
@@ -350,7 +353,7 @@ def record_restore(*, actor: Any, record: Person | Company) -> None:
 @transaction.atomic
 def company_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     phones: Iterable[PhoneIn] = (),
     emails: Iterable[EmailIn] = (),
@@ -385,6 +388,6 @@ def company_create(
 
 
 @transaction.atomic
-def company_update(*, actor: Any, company: Company, **changes: Any) -> Company:
+def company_update(*, actor: User, company: Company, **changes: Any) -> Company:
     """Change a company; ``changes`` as for ``_record_update`` (``version`` refuses a lost update)."""
     return _record_update(company, actor=actor, **changes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,12 +24,15 @@ from velinimet.customers.services.validation import (
     _check_length,
 )
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
 
 # --- consent --------------------------------------------------------------------------------
 @transaction.atomic
 def consent_record(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     channel: str,
     status: str,
@@ -73,7 +76,7 @@ def consent_record(
 # --- employments ----------------------------------------------------------------------------
 @transaction.atomic
 def employment_set(
-    *, actor: Any, person: Person, company: Company, title: str = "", is_primary: bool = False
+    *, actor: User, person: Person, company: Company, title: str = "", is_primary: bool = False
 ) -> Employment:
     """Link a person to a company (or change their title there); a person may work at several companies."""
     if not can(actor, person, Action.UPDATE):
@@ -99,7 +102,7 @@ def employment_set(
 
 
 @transaction.atomic
-def employment_remove(*, actor: Any, employment: Employment) -> None:
+def employment_remove(*, actor: User, employment: Employment) -> None:
     if not can(actor, employment.person, Action.UPDATE):
         raise NotAllowed(_("You may not change this record."))
     audit.audit_delete(actor=actor, instance=employment)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -40,6 +40,10 @@ from velinimet.customers.selectors import (
     visible_records,
 )
 
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
+
 KINDS: dict[str, dict[str, Any]] = {
     "person": {
         "model": Person,
@@ -64,7 +68,7 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
-def require_read(user: Any, kind: str) -> None:
+def require_read(user: User, kind: str) -> None:
     if level_for(user, KINDS[kind]["rt"], Action.READ) == Level.NONE:
         raise PermissionDenied
 
