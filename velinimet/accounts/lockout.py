@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
@@ -38,3 +39,12 @@ def password_is_right(request: HttpRequest, user: Any, password: str) -> bool:
 
 def is_locked_out(request: HttpRequest) -> bool:
     return bool(getattr(request, "axes_locked_out", False))
+
+
+def locked_out_now(request: HttpRequest) -> bool:
+    """Whether the failure just counted started a lockout (after axes' ``user_login_failed`` receiver).
+
+    While a lockout lasts, every further attempt is refused and counted too (restarting the cool-off), so the
+    lockout starts at the failure whose count is the limit, not at each one after it."""
+    failures = getattr(request, "axes_failures_since_start", None)
+    return is_locked_out(request) and failures == settings.AXES_FAILURE_LIMIT

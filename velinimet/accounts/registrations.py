@@ -95,5 +95,9 @@ for action in (
     AuditAction("accounts.user.password_changed", _("password changed")),
     AuditAction("accounts.user.two_factor_enabled", _("two-factor login enabled")),
     AuditAction("accounts.user.two_factor_removed", _("two-factor login removed")),
+    AuditAction("accounts.user.logged_in", _("logged in from %(ip)s")),
+    AuditAction("accounts.user.login_failed", _("failed login as “%(username)s” from %(ip)s")),
+    AuditAction("accounts.user.locked_out", _("login locked for “%(username)s” from %(ip)s")),
+    AuditAction("accounts.apitoken.created_for", _("token created for %(user)s")),
 ):
     registry.register("core.audit_actions", action)
