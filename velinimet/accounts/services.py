@@ -77,6 +77,26 @@ def _check_email(email: str) -> str:
     return email
 
 
+def _email_taken(email: str) -> Conflict:
+    return Conflict(
+        _("The e-mail address %(email)s is already another user's.") % {"email": email},
+        code="duplicate_email",
+        errors={"email": [_("Another user has this e-mail address.")]},
+    )
+
+
+def _check_email_free(email: str, instance: User | None) -> None:
+    """Two users never share an e-mail address, whatever its case (the password reset finds a user by it).
+    The database's ``user_email_unique_ci`` holds the same rule against concurrent saves."""
+    if not email:
+        return
+    others = User.objects.filter(email__iexact=email)
+    if instance is not None:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
+        raise _email_taken(email)
+
+
 def _require(user: Any, record_type: str, action: str, obj: Any = None) -> None:
     allowed = can(user, obj, action) if obj is not None else level_for(user, record_type, action) > Level.NONE
     if not allowed:
@@ -92,6 +112,7 @@ def _clean_user_fields(fields: dict[str, Any], *, instance: User | None = None) 
         check_time_zone(clean["time_zone"])
     if "email" in clean:
         clean["email"] = _check_email(clean["email"])
+        _check_email_free(clean["email"], instance)
     for name in ("first_name", "last_name", "extension"):
         if name in clean:
             clean[name] = (clean[name] or "").strip()
@@ -157,7 +178,9 @@ def user_create(*, actor: Any, username: str, password: str, **fields: Any) -> U
     try:
         with transaction.atomic():
             user.save()
-    except IntegrityError as exc:  # a concurrent create with the same name
+    except IntegrityError as exc:  # a concurrent create with the same name or e-mail address
+        if user.email and User.objects.filter(email__iexact=user.email).exists():
+            raise _email_taken(user.email) from exc
         raise Conflict(
             _("The username “%(name)s” is taken.") % {"name": username},
             code="duplicate_username",
@@ -186,7 +209,11 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
     before = audit.snapshot(user)
     for key, value in changing.items():
         setattr(user, key, value)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent save took the e-mail address
+        raise _email_taken(user.email) from exc
     audit.audit_update(actor=actor, instance=user, before=before)
     if changing.get("is_active") is False:
         # Refused at every request already; revoked and ended so that reactivating brings neither back.
