@@ -51,6 +51,11 @@ class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
     new_password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
     new_password2 = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput)
+    revoke_tokens = forms.BooleanField(
+        label=_("Also revoke all my API tokens"),
+        required=False,
+        help_text=_("Your other sessions end in any case; programs that use your tokens stop working."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -150,6 +150,7 @@ def password_change(request: AuthedRequest) -> HttpResponse:
                 user=request.user,
                 password=form.cleaned_data["new_password"],
                 old_password=form.cleaned_data["old_password"],
+                revoke_tokens=form.cleaned_data["revoke_tokens"],
             )
         except DomainError as exc:
             if "password" in exc.errors:
