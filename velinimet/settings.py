@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # 2FA backup codes (stored hashed: accounts.two_factor)
     "axes",
     "csp",
     "huey.contrib.djhuey",

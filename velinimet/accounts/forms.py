@@ -42,6 +42,16 @@ class TokenForm(forms.Form):
     )
 
 
+class LoginCodeForm(forms.Form):
+    """The login's second step: the authenticator's code or a backup code (letters too, so no numeric keypad)."""
+
+    token = forms.CharField(
+        label=_("Code from your authenticator app or a backup code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "autocapitalize": "none"}),
+    )
+
+
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=language_choices)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)

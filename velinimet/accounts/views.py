@@ -16,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
 
 from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
@@ -25,6 +24,7 @@ from velinimet.core.forms import apply_domain_error
 from . import lockout, services, two_factor
 from .forms import (
     ApiTokenForm,
+    LoginCodeForm,
     LoginForm,
     PasswordChangeForm,
     PreferencesForm,
@@ -33,6 +33,7 @@ from .forms import (
 from .models import ApiToken, User
 
 PENDING_2FA = "velinimet_pending_2fa_user"
+NEW_BACKUP_CODES = "velinimet_new_backup_codes"
 
 
 def _safe_next(request: AuthedRequest, fallback: str) -> str:
@@ -69,11 +70,13 @@ def login_verify(request: AuthedRequest) -> HttpResponse:
     user = User.objects.filter(pk=pending[0], is_active=True).first()
     if user is None:
         return redirect("accounts:login")
-    form = TokenForm(request.POST or None)
+    form = LoginCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, "".join(form.cleaned_data["token"].split()))
+        device = two_factor.verify_login_code(user=user, code=form.cleaned_data["token"])
         if device is None:
-            form.add_error("token", _("The code is not valid. Check your phone's clock and try again."))
+            form.add_error(
+                "token", _("The code is not valid. Check your phone's clock, or use one of your backup codes.")
+            )
         else:
             del request.session[PENDING_2FA]
             login(request, user, backend=pending[1])
@@ -130,6 +133,7 @@ def account(request: AuthedRequest) -> HttpResponse:
         {
             "prefs": prefs,
             "has_2fa": two_factor.confirmed_device(user) is not None,
+            "backup_codes_left": two_factor.backup_codes_left(user),
             "tokens": user.api_tokens.filter(revoked_at__isnull=True),
         },
     )
@@ -212,10 +216,14 @@ def two_factor_view(request: AuthedRequest) -> HttpResponse:
             if action == "start":
                 two_factor.totp_start(user=user)
             elif action == "confirm" and form.is_valid():
-                device = two_factor.totp_confirm(user=user, token=form.cleaned_data["token"])
+                device, codes = two_factor.totp_confirm(user=user, token=form.cleaned_data["token"])
                 otp_login(request, device)
                 messages.success(request, _("Two-factor login is on."))
+                if codes:
+                    return _show_backup_codes(request, codes)
                 return redirect("accounts:account")
+            elif action == "new_codes":
+                return _show_backup_codes(request, two_factor.backup_codes_generate(user=user))
             elif action == "disable":
                 two_factor.totp_disable(actor=user, user=user)
                 messages.success(request, _("Two-factor login is off."))
@@ -233,5 +241,38 @@ def two_factor_view(request: AuthedRequest) -> HttpResponse:
             "secret": pending and __import__("base64").b32encode(pending.bin_key).decode(),
             "enabled": two_factor.confirmed_device(user) is not None,
             "required": user.role is not None and user.role.require_2fa,
+            "backup_codes_left": two_factor.backup_codes_left(user),
         },
     )
+
+
+def _show_backup_codes(request: AuthedRequest, codes: list[str]) -> HttpResponse:
+    """Redirect to the page that shows the new codes once: they wait in the session only until it is read."""
+    request.session[NEW_BACKUP_CODES] = codes
+    return redirect("accounts:backup_codes")
+
+
+@login_required
+def backup_codes(request: AuthedRequest) -> HttpResponse:
+    """The new backup codes, this once: taken out of the session as they are shown (only hashes are kept)."""
+    codes = request.session.pop(NEW_BACKUP_CODES, None)
+    if not codes:
+        return redirect("accounts:two_factor")
+    return render(request, "accounts/backup_codes.html", {"codes": codes})
+
+
+@login_required
+@require_POST
+def backup_codes_download(request: AuthedRequest) -> HttpResponse:
+    """The codes just shown, as a text file: the page posts them back, since the server cannot read them again.
+    Only text shaped like a code is written into the file."""
+    codes = [c for c in request.POST.getlist("code")[: two_factor.BACKUP_CODE_COUNT] if two_factor.is_backup_code_shape(c)]
+    lines = [
+        _("Velinimet backup codes for %(name)s. Each code works once.") % {"name": request.user.get_username()},
+        "",
+        *codes,
+        "",
+    ]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="velinimet-backup-codes.txt"'
+    return response

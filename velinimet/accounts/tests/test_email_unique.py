@@ -60,7 +60,7 @@ def test_the_user_form_says_which_field_and_why(cast: Any) -> None:
     )  # fmt: skip
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.errors["email"] == ["Another user has this e-mail address."]
+    assert form.errors["email"] == ["Bu e-posta adresi başka bir kullanıcıya ait."]  # the administrator's Turkish
     assert not User.objects.filter(username="yeni").exists()
 
 
