@@ -99,6 +99,8 @@ for action in (
     AuditAction("accounts.user.backup_codes_generated", _("%(count)s new backup codes made")),
     AuditAction("accounts.user.backup_code_used", _("logged in with a backup code (%(left)s left)")),
     AuditAction("accounts.user.lockout_lifted", _("login lockout lifted")),
+    AuditAction("accounts.user.password_reset_requested", _("password reset link sent (asked from %(ip)s)")),
+    AuditAction("accounts.user.password_reset", _("password set with an e-mailed link from %(ip)s")),
     AuditAction("accounts.user.logged_in", _("logged in from %(ip)s")),
     AuditAction("accounts.user.login_failed", _("failed login as “%(username)s” from %(ip)s")),
     AuditAction("accounts.user.locked_out", _("login locked for “%(username)s” from %(ip)s")),

@@ -21,12 +21,14 @@ from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 
-from . import lockout, services, two_factor
+from . import lockout, password_reset, services, two_factor
 from .forms import (
     ApiTokenForm,
     LoginCodeForm,
     LoginForm,
     PasswordChangeForm,
+    PasswordForgotForm,
+    PasswordSetForm,
     PreferencesForm,
     TokenForm,
 )
@@ -83,6 +85,43 @@ def login_verify(request: AuthedRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_safe_next(request, reverse("core:home")))
     return render(request, "accounts/login_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+def password_forgot(request: AuthedRequest) -> HttpResponse:
+    """"Forgot password": one answer whether or not the account exists (no user enumeration)."""
+    form = PasswordForgotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset.password_reset_request(request=request, identifier=form.cleaned_data["identifier"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return render(request, "accounts/password_forgot.html", {"form": form}, status=exc.status)
+        messages.info(
+            request,
+            _("If an account matches, we have sent a link to set a new password to its e-mail address."),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/password_forgot.html", {"form": form})
+
+
+def password_reset_confirm(request: AuthedRequest, uidb64: str, token: str) -> HttpResponse:
+    user = password_reset.user_for_reset_link(uidb64, token)
+    if user is None:
+        return render(request, "accounts/password_reset_invalid.html", status=400)
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset.password_reset_complete(
+                user=user, token=token, password=form.cleaned_data["new_password"], request=request
+            )
+        except DomainError as exc:
+            if "password" in exc.errors:
+                exc.errors["new_password"] = exc.errors.pop("password")
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your password is set. Log in with it."))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form, "target": user})
 
 
 def locked_out(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
