@@ -24,6 +24,7 @@ from .api_tokens import token_revoke as token_revoke
 from .api_tokens import user_tokens_revoke as user_tokens_revoke
 from .exceptions import Conflict, DomainError, InvalidField, NotAllowed
 from .models import Role, Team, User, name_key
+from .selectors import can_own
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 USER_FIELDS = ("first_name", "last_name", "email", "team", "role", "language", "time_zone", "extension", "is_active")
@@ -95,6 +96,14 @@ def _check_email_free(email: str, instance: User | None) -> None:
         others = others.exclude(pk=instance.pk)
     if others.exists():
         raise _email_taken(email)
+
+
+def check_owner(owner: Any, record_type: str) -> None:
+    """Refuse ``owner`` as the owner of a record of ``record_type`` unless ``selectors.can_own`` (not a read-only
+    user). The customers and activities services call it wherever a record gets an owner."""
+    if not can_own(owner, record_type):
+        message = _("%(name)s cannot own records: their role may not change them.") % {"name": owner}
+        raise DomainError(message, code="owner_cannot_own", errors={"owner": [message]})
 
 
 def _require(user: Any, record_type: str, action: str, obj: Any = None) -> None:
