@@ -31,7 +31,9 @@ def token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
     if user.pk == actor.pk:
         audit.audit_create(actor=actor, instance=token)
     else:  # an administrator (or the command line) made it: the entry names both
-        audit.audit_create(actor=actor, instance=token, code="accounts.apitoken.created_for", data={"user": user.username})
+        audit.audit_create(
+            actor=actor, instance=token, code="accounts.apitoken.created_for", data={"user": user.username}
+        )
     return token, key
 
 

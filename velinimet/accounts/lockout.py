@@ -67,7 +67,9 @@ def _attempts(user: User) -> Any:
 def is_user_locked_out(user: User) -> bool:
     """Whether ``user`` is locked out from some address now (the limit reached within the cool-off)."""
     since = timezone.now() - datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
-    return _attempts(user).filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since).exists()
+    return (
+        _attempts(user).filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since).exists()
+    )
 
 
 @transaction.atomic

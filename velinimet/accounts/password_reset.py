@@ -1,4 +1,4 @@
-""""Forgot password": a signed, expiring, one-time link sent by e-mail, and setting a new password with it.
+""" "Forgot password": a signed, expiring, one-time link sent by e-mail, and setting a new password with it.
 
 The answer never says whether an account exists (the same page for a match, no match and an inactive user),
 and requests are limited per typed name and per client address. The link's token is Django's
@@ -7,8 +7,6 @@ it stops working once the password changes (one-time) and after ``PASSWORD_RESET
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -68,7 +66,10 @@ def _find_user(identifier: str) -> User | None:
 def reset_link(request: HttpRequest, user: User) -> str:
     path = reverse(
         "accounts:password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return f"{settings.BASE_URL}{path}" if settings.BASE_URL else request.build_absolute_uri(path)
 
@@ -120,8 +121,10 @@ def password_reset_complete(*, user: User, token: str, password: str, request: H
     locked.set_password(password)
     locked.save(update_fields=["password"])
     audit.log_action(
-        actor=locked, instance=locked, code="accounts.user.password_reset", kind="update", data={"ip": client_ip(request)}
+        actor=locked,
+        instance=locked,
+        code="accounts.user.password_reset",
+        kind="update",
+        data={"ip": client_ip(request)},
     )
     return locked
-
-

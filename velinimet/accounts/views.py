@@ -88,7 +88,7 @@ def login_verify(request: AuthedRequest) -> HttpResponse:
 
 
 def password_forgot(request: AuthedRequest) -> HttpResponse:
-    """"Forgot password": one answer whether or not the account exists (no user enumeration)."""
+    """ "Forgot password": one answer whether or not the account exists (no user enumeration)."""
     form = PasswordForgotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -305,7 +305,9 @@ def backup_codes(request: AuthedRequest) -> HttpResponse:
 def backup_codes_download(request: AuthedRequest) -> HttpResponse:
     """The codes just shown, as a text file: the page posts them back, since the server cannot read them again.
     Only text shaped like a code is written into the file."""
-    codes = [c for c in request.POST.getlist("code")[: two_factor.BACKUP_CODE_COUNT] if two_factor.is_backup_code_shape(c)]
+    codes = [
+        c for c in request.POST.getlist("code")[: two_factor.BACKUP_CODE_COUNT] if two_factor.is_backup_code_shape(c)
+    ]
     lines = [
         _("Velinimet backup codes for %(name)s. Each code works once.") % {"name": request.user.get_username()},
         "",

@@ -1,4 +1,4 @@
-""""Forgot password": a link by e-mail through a real SMTP server, the same answer for any name, limited,
+""" "Forgot password": a link by e-mail through a real SMTP server, the same answer for any name, limited,
 one-time and expiring, and the password rules on the new password."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from conftest import PASSWORD
 from velinimet.accounts import services
 from velinimet.core.models import AuditEntry
 
-from .mail import Inbox, smtp_inbox  # noqa: F401 - the fixture
+from .mail import Inbox
 
 pytestmark = pytest.mark.django_db
 NEW = "Yepyeni-parola-2026"
@@ -61,7 +61,11 @@ def test_the_link_arrives_by_smtp_and_sets_a_new_password(with_email: Any, smtp_
 
 
 def test_the_answer_is_the_same_for_a_name_nobody_has(with_email: Any, smtp_inbox: Inbox) -> None:
-    known, unknown, no_mail = ask(Client(), "rep_baku"), ask(Client(), "kimse.yok@firma.com.tr"), ask(Client(), "reader")
+    known, unknown, no_mail = (
+        ask(Client(), "rep_baku"),
+        ask(Client(), "kimse.yok@firma.com.tr"),
+        ask(Client(), "reader"),
+    )
     assert known.status_code == unknown.status_code == no_mail.status_code == 302
     assert known["Location"] == unknown["Location"] == no_mail["Location"]
     assert len(smtp_inbox.wait(1)) == 1 and smtp_inbox.messages[0]["X-Envelope-To"] == "rep.baku@firma.az"

@@ -93,7 +93,7 @@ def test_a_backup_code_logs_in_once_instead_of_the_authenticator(cast: Any) -> N
     entry = AuditEntry.objects.filter(code="accounts.user.backup_code_used").latest("id")
     assert entry.data == {"left": 8}
     assert two_factor.backup_codes_left(cast.rep_ist) == 8
-    assert 'Backup codes left: 8' in _english_page(client, "/settings/two-factor/")
+    assert "Backup codes left: 8" in _english_page(client, "/settings/two-factor/")
 
 
 def _english_page(client: Client, url: str) -> str:
