@@ -15,7 +15,6 @@ urlpatterns = [
     path("settings/account/tokens/", views.tokens, name="tokens"),
     path("settings/account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("settings/two-factor/", views.two_factor_view, name="two_factor"),
-    path("settings/two-factor/backup-codes/", views.backup_codes, name="backup_codes"),
     path("settings/two-factor/backup-codes.txt", views.backup_codes_download, name="backup_codes_download"),
     path("settings/users/", admin_views.user_list_view, name="user_list"),
     path("settings/users/new/", admin_views.user_create, name="user_create"),

@@ -76,9 +76,7 @@ def login_verify(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = two_factor.verify_login_code(user=user, code=form.cleaned_data["token"])
         if device is None:
-            form.add_error(
-                "token", _("The code is not valid. Check your phone's clock, or use one of your backup codes.")
-            )
+            form.add_error("token", _("The code is not valid. Check your phone's clock and try again."))
         else:
             del request.session[PENDING_2FA]
             login(request, user, backend=pending[1])
@@ -173,6 +171,7 @@ def account(request: AuthedRequest) -> HttpResponse:
             "prefs": prefs,
             "has_2fa": two_factor.confirmed_device(user) is not None,
             "backup_codes_left": two_factor.backup_codes_left(user),
+            "new_codes": _new_backup_codes(request),
             "tokens": user.api_tokens.filter(revoked_at__isnull=True),
         },
     )
@@ -258,11 +257,11 @@ def two_factor_view(request: AuthedRequest) -> HttpResponse:
                 device, codes = two_factor.totp_confirm(user=user, token=form.cleaned_data["token"])
                 otp_login(request, device)
                 messages.success(request, _("Two-factor login is on."))
-                if codes:
-                    return _show_backup_codes(request, codes)
+                request.session[NEW_BACKUP_CODES] = codes  # shown once, on the page it leads to
                 return redirect("accounts:account")
             elif action == "new_codes":
-                return _show_backup_codes(request, two_factor.backup_codes_generate(user=user))
+                request.session[NEW_BACKUP_CODES] = two_factor.backup_codes_generate(user=user)
+                return redirect("accounts:two_factor")
             elif action == "disable":
                 two_factor.totp_disable(actor=user, user=user)
                 messages.success(request, _("Two-factor login is off."))
@@ -281,23 +280,15 @@ def two_factor_view(request: AuthedRequest) -> HttpResponse:
             "enabled": two_factor.confirmed_device(user) is not None,
             "required": user.role is not None and user.role.require_2fa,
             "backup_codes_left": two_factor.backup_codes_left(user),
+            "new_codes": _new_backup_codes(request),
         },
     )
 
 
-def _show_backup_codes(request: AuthedRequest, codes: list[str]) -> HttpResponse:
-    """Redirect to the page that shows the new codes once: they wait in the session only until it is read."""
-    request.session[NEW_BACKUP_CODES] = codes
-    return redirect("accounts:backup_codes")
-
-
-@login_required
-def backup_codes(request: AuthedRequest) -> HttpResponse:
-    """The new backup codes, this once: taken out of the session as they are shown (only hashes are kept)."""
-    codes = request.session.pop(NEW_BACKUP_CODES, None)
-    if not codes:
-        return redirect("accounts:two_factor")
-    return render(request, "accounts/backup_codes.html", {"codes": codes})
+def _new_backup_codes(request: AuthedRequest) -> list[str]:
+    """Backup codes just made, taken out of the session as the page shows them: they are readable this once
+    (only their hashes are stored), and wait in the session only until the redirect is followed."""
+    return list(request.session.pop(NEW_BACKUP_CODES, None) or [])
 
 
 @login_required
