@@ -121,7 +121,6 @@ def _clean_user_fields(fields: dict[str, Any], *, instance: User | None = None) 
         check_time_zone(clean["time_zone"])
     if "email" in clean:
         clean["email"] = _check_email(clean["email"])
-        _check_email_free(clean["email"], instance)
     for name in ("first_name", "last_name", "extension"):
         if name in clean:
             clean[name] = (clean[name] or "").strip()
@@ -181,6 +180,7 @@ def user_create(*, actor: Any, username: str, password: str, **fields: Any) -> U
         raise NotAllowed(_("You do not have permission to create users."))
     _check_assignment(actor, clean)
     username = _check_username(username)
+    _check_email_free(clean.get("email", ""), None)  # after the username: the form names the first problem
     user = User(username=username, **clean)
     check_password(password, user)
     user.set_password(password)
@@ -215,6 +215,8 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
         raise DomainError(_("You cannot remove your own Administrator role."), code="self_demotion")
     if "username" in changing:
         changing["username"] = _check_username(changing["username"], exclude_pk=user.pk)
+    if "email" in changing:
+        _check_email_free(changing["email"], user)
     before = audit.snapshot(user)
     for key, value in changing.items():
         setattr(user, key, value)
