@@ -10,6 +10,7 @@ import base64
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -508,7 +509,7 @@ def test_a_user_logs_in_with_a_backup_code_in_a_browser(cast: Any, page: Page, l
     assert len(codes) == 10
     with page.expect_download() as download:
         page.get_by_role("button", name=tr("Download as a text file")).click()
-    saved = open(download.value.path(), encoding="utf-8").read()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
     assert all(code in saved for code in codes)
     page.reload()
     expect(page.locator("#new-backup-codes")).to_have_count(0)  # shown once
