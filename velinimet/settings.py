@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # 2FA backup codes (stored hashed: accounts.two_factor)
     "axes",
     "csp",
     "huey.contrib.djhuey",
@@ -214,6 +215,23 @@ AXES_LOCKOUT_CALLABLE = "velinimet.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Velinimet"
+
+# Outgoing mail (the password reset link), through an SMTP server.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env("SMTP_HOST", "localhost")
+EMAIL_PORT = int(env("SMTP_PORT", "25"))
+EMAIL_HOST_USER = env("SMTP_USER")
+EMAIL_HOST_PASSWORD = env("SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("SMTP_SSL", False)
+EMAIL_TIMEOUT = int(env("SMTP_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = env("MAIL_FROM", "Velinimet <velinimet@localhost>")
+#: The address links in e-mails start with (https://crm.example.com); without it, the address the request came to.
+BASE_URL = env("BASE_URL").rstrip("/")
+# "Forgot password": the link works once and for this long; requests per typed name and per address per hour.
+PASSWORD_RESET_TIMEOUT = int(float(env("PASSWORD_RESET_MINUTES", "60")) * 60)
+PASSWORD_RESET_PER_NAME_PER_HOUR = int(env("PASSWORD_RESET_PER_NAME_PER_HOUR", "3"))
+PASSWORD_RESET_PER_IP_PER_HOUR = int(env("PASSWORD_RESET_PER_IP_PER_HOUR", "20"))
 
 # Sessions end after VELINIMET_SESSION_IDLE_MINUTES without a request (0: never), and in any case
 # VELINIMET_SESSION_MAX_HOURS after the login, however active (``accounts.middleware.SessionTimeoutMiddleware``).

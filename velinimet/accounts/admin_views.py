@@ -19,8 +19,9 @@ from velinimet.core.forms import apply_domain_error
 from velinimet.core.registry import RECORD_TYPES
 from velinimet.core.visibility import Action, Level, can, can_read_type, get_for_user, level_for
 
-from . import services
+from . import lockout, services, two_factor
 from .forms import (
+    ApiTokenForm,
     PasswordResetForm,
     RoleForm,
     TeamForm,
@@ -100,8 +101,51 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "reset_form": reset_form,
             "may_reset": level_for(request.user, "accounts.user", "update") == Level.ALL,
             "tokens": target.api_tokens.filter(revoked_at__isnull=True)[:100],
+            "token_form": ApiTokenForm(),
+            "has_2fa": two_factor.has_two_factor(target),
+            "locked_out": lockout.is_user_locked_out(target),
         },
     )
+
+
+@login_required
+@require_POST
+def user_token_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An administrator makes an API token for a user (an integration's account); the key is shown once."""
+    target = get_for_user(User.objects.all(), request.user, pk, action="update")
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the token name."))
+        return redirect("accounts:user_edit", pk=target.pk)
+    try:
+        token, key = services.token_create(actor=request.user, user=target, name=form.cleaned_data["name"])
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    return render(request, "accounts/user_token_created.html", {"target": target, "token": token, "new_key": key})
+
+
+@login_required
+@require_POST
+def user_two_factor_reset(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = get_for_user(User.objects.all(), request.user, pk, action="update")
+    try:
+        two_factor.two_factor_reset(actor=request.user, user=target)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, _("Two-factor login of “%(name)s” is reset.") % {"name": target.username})
+    return redirect("accounts:user_edit", pk=target.pk)
+
+
+@login_required
+@require_POST
+def user_lockout_lift(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = get_for_user(User.objects.all(), request.user, pk, action="update")
+    try:
+        lockout.lockout_lift(actor=request.user, user=target)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, _("“%(name)s” can log in again.") % {"name": target.username})
+    return redirect("accounts:user_edit", pk=target.pk)
 
 
 @login_required

@@ -27,7 +27,12 @@ def token_create(*, actor: User, user: User, name: str) -> tuple[ApiToken, str]:
         raise InvalidField("name", _("Use at most 100 characters."))
     key = "vlm_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:12], key_hash=ApiToken.hash_key(key))
-    audit.audit_create(actor=actor, instance=token)
+    if user.pk == actor.pk:
+        audit.audit_create(actor=actor, instance=token)
+    else:  # an administrator (or the command line) made it: the entry names both
+        audit.audit_create(
+            actor=actor, instance=token, code="accounts.apitoken.created_for", data={"user": user.username}
+        )
     return token, key
 
 

@@ -34,11 +34,44 @@ class LoginForm(forms.Form):
     )
 
 
+class PasswordForgotForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Username or e-mail address"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class PasswordSetForm(forms.Form):
+    new_password = forms.CharField(
+        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two passwords differ."))
+        return data
+
+
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code from your authenticator app"),
         max_length=12,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class LoginCodeForm(forms.Form):
+    """The login's second step: the authenticator's code or a backup code (letters too, so no numeric keypad)."""
+
+    token = forms.CharField(
+        label=_("Code from your authenticator app or a backup code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "autocapitalize": "none"}),
     )
 
 
@@ -51,6 +84,11 @@ class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
     new_password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
     new_password2 = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput)
+    revoke_tokens = forms.BooleanField(
+        label=_("Also revoke all my API tokens"),
+        required=False,
+        help_text=_("Your other sessions end in any case; programs that use your tokens stop working."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -198,7 +198,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
-        constraints = [models.UniqueConstraint(Lower("username"), name="user_username_unique_ci")]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
+            # Two users never share an e-mail address in any case; many may have none.
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -95,5 +95,15 @@ for action in (
     AuditAction("accounts.user.password_changed", _("password changed")),
     AuditAction("accounts.user.two_factor_enabled", _("two-factor login enabled")),
     AuditAction("accounts.user.two_factor_removed", _("two-factor login removed")),
+    AuditAction("accounts.user.two_factor_reset", _("two-factor login reset")),
+    AuditAction("accounts.user.backup_codes_generated", _("%(count)s new backup codes made")),
+    AuditAction("accounts.user.backup_code_used", _("logged in with a backup code (%(left)s left)")),
+    AuditAction("accounts.user.lockout_lifted", _("login lockout lifted")),
+    AuditAction("accounts.user.password_reset_requested", _("password reset link sent (asked from %(ip)s)")),
+    AuditAction("accounts.user.password_reset", _("password set with an e-mailed link from %(ip)s")),
+    AuditAction("accounts.user.logged_in", _("logged in from %(ip)s")),
+    AuditAction("accounts.user.login_failed", _("failed login as “%(username)s” from %(ip)s")),
+    AuditAction("accounts.user.locked_out", _("login locked for “%(username)s” from %(ip)s")),
+    AuditAction("accounts.apitoken.created_for", _("token created for %(user)s")),
 ):
     registry.register("core.audit_actions", action)

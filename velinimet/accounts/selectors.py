@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from velinimet.core.search import SearchHit, rank
 from velinimet.core.text import fold
-from velinimet.core.visibility import restrict
+from velinimet.core.visibility import Level, restrict
 
 from .models import Role, Team, User
 
@@ -27,6 +27,30 @@ def user_list(viewer: Any, *, q: str = "") -> QuerySet[User]:
 def active_users(viewer: Any) -> QuerySet[User]:
     """Active users ``viewer`` may see: who a record can be given to, who a list can be filtered by."""
     return restrict(User.objects.filter(is_active=True), viewer)
+
+
+#: Owning a record means answering for it and changing it: a user can own records of a type only when their role
+#: may create or update that type. A read-only user owns nothing, so no picker offers them and no service accepts them.
+OWNING_ACTIONS = ("create", "update")
+
+
+def can_own(user: User, record_type: str) -> bool:
+    """Whether ``user`` may be the owner of a record of ``record_type`` (the one rule; see OWNING_ACTIONS)."""
+    if not getattr(user, "is_active", False):
+        return False
+    return any(user.access_level(record_type, action) > Level.NONE for action in OWNING_ACTIONS)
+
+
+def assignable_users(viewer: Any, record_type: str) -> QuerySet[User]:
+    """The active users ``viewer`` sees who can own a record of ``record_type``: the owner pickers' choices.
+
+    The roles are few, so their levels (code defaults merged with what an administrator set) are read in
+    Python and the users filtered by role id in one query."""
+    role_ids = [
+        role.pk for role in Role.objects.all() if any(role.level(record_type, a) > Level.NONE for a in OWNING_ACTIONS)
+    ]
+    owners = User.objects.filter(is_active=True).filter(Q(role_id__in=role_ids) | Q(is_superuser=True))
+    return restrict(owners.select_related("team", "role"), viewer)
 
 
 def team_list(viewer: Any) -> QuerySet[Team]:

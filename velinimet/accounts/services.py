@@ -24,6 +24,7 @@ from .api_tokens import token_revoke as token_revoke
 from .api_tokens import user_tokens_revoke as user_tokens_revoke
 from .exceptions import Conflict, DomainError, InvalidField, NotAllowed
 from .models import Role, Team, User, name_key
+from .selectors import can_own
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 USER_FIELDS = ("first_name", "last_name", "email", "team", "role", "language", "time_zone", "extension", "is_active")
@@ -75,6 +76,34 @@ def _check_email(email: str) -> str:
         local, _at, domain = email.rpartition("@")
         email = f"{local}@{domain.lower()}"
     return email
+
+
+def _email_taken(email: str) -> Conflict:
+    return Conflict(
+        _("The e-mail address %(email)s is already another user's.") % {"email": email},
+        code="duplicate_email",
+        errors={"email": [_("Another user has this e-mail address.")]},
+    )
+
+
+def _check_email_free(email: str, instance: User | None) -> None:
+    """Two users never share an e-mail address, whatever its case (the password reset finds a user by it).
+    The database's ``user_email_unique_ci`` holds the same rule against concurrent saves."""
+    if not email:
+        return
+    others = User.objects.filter(email__iexact=email)
+    if instance is not None:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
+        raise _email_taken(email)
+
+
+def check_owner(owner: Any, record_type: str) -> None:
+    """Refuse ``owner`` as the owner of a record of ``record_type`` unless ``selectors.can_own`` (not a read-only
+    user). The customers and activities services call it wherever a record gets an owner."""
+    if not can_own(owner, record_type):
+        message = _("%(name)s cannot own records: their role may not change them.") % {"name": owner}
+        raise DomainError(message, code="owner_cannot_own", errors={"owner": [message]})
 
 
 def _require(user: User, record_type: str, action: str, obj: Any = None) -> None:
@@ -151,13 +180,16 @@ def user_create(*, actor: User, username: str, password: str, **fields: Any) -> 
         raise NotAllowed(_("You do not have permission to create users."))
     _check_assignment(actor, clean)
     username = _check_username(username)
+    _check_email_free(clean.get("email", ""), None)  # after the username: the form names the first problem
     user = User(username=username, **clean)
     check_password(password, user)
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
-    except IntegrityError as exc:  # a concurrent create with the same name
+    except IntegrityError as exc:  # a concurrent create with the same name or e-mail address
+        if user.email and User.objects.filter(email__iexact=user.email).exists():
+            raise _email_taken(user.email) from exc
         raise Conflict(
             _("The username “%(name)s” is taken.") % {"name": username},
             code="duplicate_username",
@@ -183,10 +215,16 @@ def user_update(*, actor: User, user: User, **fields: Any) -> User:
         raise DomainError(_("You cannot remove your own Administrator role."), code="self_demotion")
     if "username" in changing:
         changing["username"] = _check_username(changing["username"], exclude_pk=user.pk)
+    if "email" in changing:
+        _check_email_free(changing["email"], user)
     before = audit.snapshot(user)
     for key, value in changing.items():
         setattr(user, key, value)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent save took the e-mail address
+        raise _email_taken(user.email) from exc
     audit.audit_update(actor=actor, instance=user, before=before)
     if changing.get("is_active") is False:
         # Refused at every request already; revoked and ended so that reactivating brings neither back.

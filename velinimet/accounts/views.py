@@ -16,23 +16,26 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
 
 from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 
-from . import lockout, services, two_factor
+from . import lockout, password_reset, services, two_factor
 from .forms import (
     ApiTokenForm,
+    LoginCodeForm,
     LoginForm,
     PasswordChangeForm,
+    PasswordForgotForm,
+    PasswordSetForm,
     PreferencesForm,
     TokenForm,
 )
 from .models import ApiToken, User
 
 PENDING_2FA = "velinimet_pending_2fa_user"
+NEW_BACKUP_CODES = "velinimet_new_backup_codes"
 
 
 def _safe_next(request: AuthedRequest, fallback: str) -> str:
@@ -69,9 +72,9 @@ def login_verify(request: AuthedRequest) -> HttpResponse:
     user = User.objects.filter(pk=pending[0], is_active=True).first()
     if user is None:
         return redirect("accounts:login")
-    form = TokenForm(request.POST or None)
+    form = LoginCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, "".join(form.cleaned_data["token"].split()))
+        device = two_factor.verify_login_code(user=user, code=form.cleaned_data["token"])
         if device is None:
             form.add_error("token", _("The code is not valid. Check your phone's clock and try again."))
         else:
@@ -80,6 +83,43 @@ def login_verify(request: AuthedRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_safe_next(request, reverse("core:home")))
     return render(request, "accounts/login_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+def password_forgot(request: AuthedRequest) -> HttpResponse:
+    """ "Forgot password": one answer whether or not the account exists (no user enumeration)."""
+    form = PasswordForgotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset.password_reset_request(request=request, identifier=form.cleaned_data["identifier"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return render(request, "accounts/password_forgot.html", {"form": form}, status=exc.status)
+        messages.info(
+            request,
+            _("If an account matches, we have sent a link to set a new password to its e-mail address."),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/password_forgot.html", {"form": form})
+
+
+def password_reset_confirm(request: AuthedRequest, uidb64: str, token: str) -> HttpResponse:
+    user = password_reset.user_for_reset_link(uidb64, token)
+    if user is None:
+        return render(request, "accounts/password_reset_invalid.html", status=400)
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset.password_reset_complete(
+                user=user, token=token, password=form.cleaned_data["new_password"], request=request
+            )
+        except DomainError as exc:
+            if "password" in exc.errors:
+                exc.errors["new_password"] = exc.errors.pop("password")
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your password is set. Log in with it."))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form, "target": user})
 
 
 def locked_out(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -130,6 +170,8 @@ def account(request: AuthedRequest) -> HttpResponse:
         {
             "prefs": prefs,
             "has_2fa": two_factor.confirmed_device(user) is not None,
+            "backup_codes_left": two_factor.backup_codes_left(user),
+            "new_codes": _new_backup_codes(request),
             "tokens": user.api_tokens.filter(revoked_at__isnull=True),
         },
     )
@@ -150,6 +192,7 @@ def password_change(request: AuthedRequest) -> HttpResponse:
                 user=request.user,
                 password=form.cleaned_data["new_password"],
                 old_password=form.cleaned_data["old_password"],
+                revoke_tokens=form.cleaned_data["revoke_tokens"],
             )
         except DomainError as exc:
             if "password" in exc.errors:
@@ -211,10 +254,14 @@ def two_factor_view(request: AuthedRequest) -> HttpResponse:
             if action == "start":
                 two_factor.totp_start(user=user)
             elif action == "confirm" and form.is_valid():
-                device = two_factor.totp_confirm(user=user, token=form.cleaned_data["token"])
+                device, codes = two_factor.totp_confirm(user=user, token=form.cleaned_data["token"])
                 otp_login(request, device)
                 messages.success(request, _("Two-factor login is on."))
+                request.session[NEW_BACKUP_CODES] = codes  # shown once, on the page it leads to
                 return redirect("accounts:account")
+            elif action == "new_codes":
+                request.session[NEW_BACKUP_CODES] = two_factor.backup_codes_generate(user=user)
+                return redirect("accounts:two_factor")
             elif action == "disable":
                 two_factor.totp_disable(actor=user, user=user)
                 messages.success(request, _("Two-factor login is off."))
@@ -232,5 +279,32 @@ def two_factor_view(request: AuthedRequest) -> HttpResponse:
             "secret": pending and __import__("base64").b32encode(pending.bin_key).decode(),
             "enabled": two_factor.confirmed_device(user) is not None,
             "required": user.role is not None and user.role.require_2fa,
+            "backup_codes_left": two_factor.backup_codes_left(user),
+            "new_codes": _new_backup_codes(request),
         },
     )
+
+
+def _new_backup_codes(request: AuthedRequest) -> list[str]:
+    """Backup codes just made, taken out of the session as the page shows them: they are readable this once
+    (only their hashes are stored), and wait in the session only until the redirect is followed."""
+    return list(request.session.pop(NEW_BACKUP_CODES, None) or [])
+
+
+@login_required
+@require_POST
+def backup_codes_download(request: AuthedRequest) -> HttpResponse:
+    """The codes just shown, as a text file: the page posts them back, since the server cannot read them again.
+    Only text shaped like a code is written into the file."""
+    codes = [
+        c for c in request.POST.getlist("code")[: two_factor.BACKUP_CODE_COUNT] if two_factor.is_backup_code_shape(c)
+    ]
+    lines = [
+        _("Velinimet backup codes for %(name)s. Each code works once.") % {"name": request.user.get_username()},
+        "",
+        *codes,
+        "",
+    ]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="velinimet-backup-codes.txt"'
+    return response

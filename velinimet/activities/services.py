@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from velinimet.accounts.services import check_owner
 from velinimet.core import audit, limits
 from velinimet.core.exceptions import DomainError, Errors, NotAllowed, check_version
 from velinimet.core.visibility import Action, Level, can, can_create, level_for
@@ -111,6 +112,7 @@ def activity_log(
         raise NotAllowed(_("Your role may not log activities."))
     if not can_create(actor, RECORD_TYPE, owner_id=owner.pk, team_id=team.pk if team else None):
         raise NotAllowed(_("You may not log activities for that user."))
+    check_owner(owner, RECORD_TYPE)
     activity = Activity.objects.create(person=person, company=company, owner=owner, team=team, **values)
     audit.audit_create(actor=actor, instance=activity)
     return activity

@@ -72,7 +72,7 @@ def log_action(
         actor_name=((user.get_username() or "system") if user is not None else "system")[:150],
         action=kind,
         content_type=ContentType.objects.get_for_model(instance),
-        object_id=str(instance.pk),
+        object_id="" if instance.pk is None else str(instance.pk),  # a failed login of a name nobody has
         object_repr=str(instance)[:200],
         changes=changes or {},
         code=code,

@@ -11,7 +11,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from velinimet.accounts import services
+from velinimet.accounts import lockout, services, two_factor
 from velinimet.accounts.api.serializers import (
     ApiTokenSerializer,
     MeSerializer,
@@ -98,6 +98,28 @@ class UserViewSet(
         target = get_for_user(self.get_queryset(), request_user(request), self.kwargs["pk"], action="update")
         count = services.user_tokens_revoke(actor=request_user(request), user=target)
         return Response({"revoked": count})
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Reset a user's two-factor login (their authenticator and backup codes)",
+    )
+    @action(detail=True, methods=["post"], url_path="reset-two-factor")
+    def reset_two_factor(self, request: Request, pk: str | None = None) -> Response:
+        target = get_for_user(self.get_queryset(), request_user(request), self.kwargs["pk"], action="update")
+        two_factor.two_factor_reset(actor=request_user(request), user=target)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer},
+        summary="Lift a user's login lockout",
+    )
+    @action(detail=True, methods=["post"], url_path="lift-lockout")
+    def lift_lockout(self, request: Request, pk: str | None = None) -> Response:
+        target = get_for_user(self.get_queryset(), request_user(request), self.kwargs["pk"], action="update")
+        lockout.lockout_lift(actor=request_user(request), user=target)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TeamViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):

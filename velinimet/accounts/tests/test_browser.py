@@ -10,6 +10,7 @@ import base64
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -493,3 +494,62 @@ def test_an_idle_session_is_logged_out_with_a_message_in_a_browser(cast: Any, pa
     )
     submit_login(page, "rep_ist")
     expect(page).to_have_url(page.base_url + "/")
+
+
+# --- backup codes and the password reset ------------------------------------------------------
+def test_a_user_logs_in_with_a_backup_code_in_a_browser(cast: Any, page: Page, login: Any) -> None:
+    login("rep_ist")
+    page.goto(page.base_url + "/settings/two-factor/")  # type: ignore[attr-defined]
+    page.get_by_role("button", name=tr("Set up")).click()
+    secret = page.locator("main .panel code").inner_text().strip()
+    page.fill("input[name=token]", totp_code(secret))
+    page.get_by_role("button", name=tr("Turn on")).click()
+    expect(page).to_have_url(re.compile(r"/settings/account/$"))
+    codes = page.locator("#new-backup-codes li code").all_inner_texts()
+    assert len(codes) == 10
+    with page.expect_download() as download:
+        page.get_by_role("button", name=tr("Download as a text file")).click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert all(code in saved for code in codes)
+    page.reload()
+    expect(page.locator("#new-backup-codes")).to_have_count(0)  # shown once
+
+    log_out(page)
+    submit_login(page, "rep_ist")
+    expect(page).to_have_url(re.compile(r"/login/verify/"))
+    page.fill("input[name=token]", codes[3])
+    page.get_by_role("button", name=tr("Verify")).click()
+    expect(page).to_have_url(page.base_url + "/")  # type: ignore[attr-defined]
+    page.goto(page.base_url + "/settings/two-factor/")  # type: ignore[attr-defined]
+    expect(page.locator("#backup-codes-left")).to_contain_text("9")
+
+
+def test_a_user_resets_a_forgotten_password_by_e_mail_in_a_browser(cast: Any, page: Page, smtp_inbox: Any) -> None:
+    from velinimet.accounts import services
+
+    from .mail import Inbox
+
+    services.user_update(actor=cast.admin, user=cast.rep_ist, email="rep.ist@firma.com.tr")
+    page.goto(page.base_url + "/login/")  # type: ignore[attr-defined]
+    page.get_by_role("link", name=tr("Forgot your password?")).click()
+    page.fill("input[name=identifier]", "REP.IST@firma.com.tr")
+    page.get_by_role("button", name=tr("Send the link")).click()
+    expect(page).to_have_url(re.compile(r"/login/$"))
+    expect(page.locator(".messages")).to_contain_text(
+        tr("If an account matches, we have sent a link to set a new password to its e-mail address.")
+    )
+    [mail] = smtp_inbox.wait(1)
+    link = re.search(r"http://\S+/login/reset/\S+/", Inbox.body(mail)).group(0)  # type: ignore[union-attr]
+    page.goto(link)
+    page.fill("input[name=new_password]", "1234567890")
+    page.fill("input[name=new_password2]", "1234567890")
+    page.get_by_role("button", name=tr("Set the password")).click()
+    expect(page.locator("main form .errorlist").first).to_be_visible()
+    page.fill("input[name=new_password]", STRONG_PASSWORD)
+    page.fill("input[name=new_password2]", STRONG_PASSWORD)
+    page.get_by_role("button", name=tr("Set the password")).click()
+    expect(page).to_have_url(re.compile(r"/login/$"))
+    submit_login(page, "rep_ist", STRONG_PASSWORD)
+    expect(page).to_have_url(page.base_url + "/")  # type: ignore[attr-defined]
+    page.goto(link)
+    expect(page.locator("main")).to_contain_text(tr("This link has expired or was already used. Ask for a new one."))

@@ -44,6 +44,27 @@ def role_form(world: World, user: User) -> dict[str, Any]:
     return {"name": unique("Rol")}
 
 
+def reset_link(world: World, user: User) -> dict[str, Any]:
+    """A valid "forgot password" link of the caller (anonymous: the administrator's); GET does not use it up."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    target = user if getattr(user, "pk", None) else world.users["administrator"]
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(target.pk)),
+        "token": default_token_generator.make_token(target),
+    }
+
+
+def forgot_form(world: World, user: User) -> dict[str, Any]:
+    """A "forgot password" request; the per-IP limit is reset first, since every caller here has one IP."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return {"identifier": unique("kimse").replace(" ", "") + "@example.com"}
+
+
 USER, TEAM, ROLE = "accounts.user", "accounts.team", "accounts.role"
 
 ROWS: dict[str, Row] = {
@@ -61,6 +82,9 @@ ROWS: dict[str, Row] = {
         foreign=lambda w, u: {"pk": w.of(someone_else(w, u)).token.pk},
     ),
     "accounts:two_factor": page(post=Op()),
+    "accounts:backup_codes_download": post_only(Op(data=lambda w, u: {"code": ["abcd-efgh"]})),
+    "accounts:password_forgot": Row(methods={"GET": GET, "POST": Op(data=forgot_form)}, public=True),
+    "accounts:password_reset_confirm": Row(kwargs=reset_link, methods={"GET": GET}, public=True),
     # --- accounts: administration -----------------------------------------------------------
     "accounts:user_list": page(((USER, "read"),)),
     "accounts:user_create": page(((USER, "create"),), post=Op(needs=((USER, "create"),), data=user_form)),
@@ -72,6 +96,11 @@ ROWS: dict[str, Row] = {
         kwargs=lambda w, u: {"pk": u.pk},
     ),
     "accounts:user_tokens_revoke": post_only(Op(needs=((USER, "update"),)), kwargs=lambda w, u: {"pk": u.pk}),
+    "accounts:user_token_create": post_only(
+        Op(needs=((USER, "update"),), data=lambda w, u: {"name": "entegrasyon"}), kwargs=lambda w, u: {"pk": u.pk}
+    ),
+    "accounts:user_two_factor_reset": post_only(Op(needs=((USER, "update"),)), kwargs=lambda w, u: {"pk": u.pk}),
+    "accounts:user_lockout_lift": post_only(Op(needs=((USER, "update"),)), kwargs=lambda w, u: {"pk": u.pk}),
     "accounts:team_list": page(((TEAM, "read"),)),
     "accounts:team_create": page(((TEAM, "create", ALL),), post=Op(needs=((TEAM, "create", ALL),), data=team_form)),
     "accounts:team_edit": page(
@@ -103,6 +132,8 @@ ROWS: dict[str, Row] = {
         },
     ),
     "user-revoke-tokens": Row(kwargs=lambda w, u: {"pk": u.pk}, methods={"POST": Op(needs=((USER, "update"),))}),
+    "user-reset-two-factor": Row(kwargs=lambda w, u: {"pk": u.pk}, methods={"POST": Op(needs=((USER, "update"),))}),
+    "user-lift-lockout": Row(kwargs=lambda w, u: {"pk": u.pk}, methods={"POST": Op(needs=((USER, "update"),))}),
     "team-list": Row(
         methods={"GET": Op(needs=((TEAM, "read"),)), "POST": Op(needs=((TEAM, "create", ALL),), data=team_form)}
     ),

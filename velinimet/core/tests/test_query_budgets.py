@@ -45,6 +45,7 @@ def grow(world: World, n: int = 12) -> None:
     (through the services) audit entries."""
     from velinimet.accounts.api_tokens import token_create
     from velinimet.accounts.models import Role, Team, User
+    from velinimet.accounts.selectors import can_own
     from velinimet.accounts.services import role_create
     from velinimet.activities.services import activity_log
     from velinimet.core.models import Job
@@ -55,7 +56,7 @@ def grow(world: World, n: int = 12) -> None:
 
     admin = world.users["administrator"]
     own = world.of(admin)
-    owners = list(world.users.values())
+    owners = [user for user in world.users.values() if can_own(user, "customers.person")]
     for i in range(n):
         owner = owners[i % len(owners)]
         mine = {"owner": owner, "team": owner.team, "force": True}

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from velinimet.accounts.models import ApiToken, Role, Team, User
 from velinimet.accounts.roles import DEFAULT_ROLES
+from velinimet.accounts.selectors import can_own
 from velinimet.activities.models import Activity
 from velinimet.core.models import AuditEntry, Job
 from velinimet.customers.models import Company, CustomField, Employment, IncomingCall, Merge, Person, SavedView
@@ -107,7 +108,13 @@ def build_world() -> World:
     client = Client()  # one client: each one built loads the middleware (WhiteNoise reads the static folder)
     for n, user in enumerate(users.values()):
         phone = f"+90532{n:07d}"
-        mine = {"owner": user, "team": user.team, "force": True}
+        # A role that may not own customers (analyst, read-only) gets records of its team, owned by a teammate who can.
+        owner = (
+            user
+            if can_own(user, "customers.person")
+            else next((u for u in users.values() if u.team == user.team and can_own(u, "customers.person")), admin)
+        )
+        mine = {"owner": owner, "team": user.team, "force": True}
         subject = services.person_create(actor=admin, first_name=f"Kişi{n}", phones=[PhoneIn(phone)], **mine)
         other = services.person_create(actor=admin, first_name=f"Öteki{n}", **mine)
         merged = services.person_create(actor=admin, first_name=f"Birleşen{n}", **mine)
@@ -140,8 +147,8 @@ def build_world() -> World:
             person=subject,
             company=firm,
             company_other=firm_other,
-            activity=activity_log(actor=admin, person=subject, owner=user, kind="call", subject=f"Arama {n}"),
-            company_activity=activity_log(actor=admin, company=firm, owner=user, kind="call", subject=f"Ziyaret {n}"),
+            activity=activity_log(actor=admin, person=subject, owner=owner, kind="call", subject=f"Arama {n}"),
+            company_activity=activity_log(actor=admin, company=firm, owner=owner, kind="call", subject=f"Ziyaret {n}"),
             employment=employment,
             merge=merge,
             deleted_person=deleted,

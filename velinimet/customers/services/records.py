@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from velinimet.accounts.services import check_owner
 from velinimet.core import audit, limits
 from velinimet.core.exceptions import Errors, check_version
 from velinimet.core.sequences import next_numbers
@@ -68,6 +69,7 @@ def _ownership(actor: User, record_type: str, owner: Any, team: Any, errors: Err
     team = team if team is not None else getattr(owner, "team", None)
     if not can_create(actor, record_type, owner_id=owner.pk, team_id=team.pk if team else None):
         raise NotAllowed(_("You may not create this record for that owner or team."))
+    check_owner(owner, record_type)
     return owner, team
 
 
@@ -286,6 +288,8 @@ def _assign(actor: User, record: Person | Company, owner: Any, team: Any) -> Non
     new_team = team if team is not None else (getattr(owner, "team", None) if owner else record.team)
     if not can_create(actor, rt, owner_id=new_owner.pk, team_id=new_team.pk if new_team else None):
         raise NotAllowed(_("You may not give records to that user or team."))
+    if owner is not None:
+        check_owner(owner, rt)
     record.owner, record.team = new_owner, new_team
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from velinimet.accounts.http import AuthedRequest
-from velinimet.accounts.selectors import active_users
+from velinimet.accounts.models import User
+from velinimet.accounts.selectors import active_users, assignable_users
 from velinimet.core import limits
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
@@ -116,7 +117,7 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
         "can_create": level_for(request.user, KINDS[kind]["rt"], Action.CREATE) > Level.NONE,
         "can_assign": level_for(request.user, KINDS[kind]["rt"], Action.ASSIGN) > Level.NONE,
         "can_update": level_for(request.user, KINDS[kind]["rt"], Action.UPDATE) > Level.NONE,
-        "assignees": active_users(request.user).order_by("first_name")[:200],
+        "assignees": assignable_users(request.user, KINDS[kind]["rt"]).order_by("first_name")[:200],
     }
     if request.htmx and request.GET.get("after"):
         return render(request, "customers/record_list.html#rows", context)
