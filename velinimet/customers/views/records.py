@@ -71,6 +71,7 @@ def require_read(user: Any, kind: str) -> None:
 
 
 # --- lists ---------------------------------------------------------------------------------
+COUNT_CAP = 10_000  # a list counts its records exactly up to this, then says "10,000+"
 # PAGE_PARAMS: read by the page itself (keyset cursor, order), not filters; "select all" runs the same query
 
 
@@ -89,7 +90,7 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
         qs = qs.prefetch_related("phones", "addresses")
     sort = (form.cleaned_data.get("sort") if valid and filterset.is_bound else "") or "-created"
     rows, cursor = keyset_page(qs, sort, request.GET.get("after")) if valid else ([], None)
-    count, count_more = capped_count(filterset.qs) if valid else (0, False)
+    count, count_more = capped_count(filterset.qs, COUNT_CAP) if valid else (0, False)
     rt = KINDS[kind]["rt"]
     rights = {action: level_for(request.user, rt, action) > Level.NONE for action in Action.values}
     params = {k: v for k, v in request.GET.items() if k != "after"}
@@ -188,7 +189,9 @@ def bulk_action(request: AuthedRequest, kind: str) -> HttpResponse:
             owner_form = BulkOwnerForm(request.POST, user=request.user, record_type=rt)
             owner = owner_form.cleaned_data.get("owner") if owner_form.is_valid() else None
             if owner is None:
-                raise DomainError(" ".join(str(e) for e in owner_form.errors.get("owner", [])) or _("Choose who gets the records."))
+                raise DomainError(
+                    " ".join(str(e) for e in owner_form.errors.get("owner", [])) or _("Choose who gets the records.")
+                )
         if request.POST.get("all"):
             qs = services.bulk_records(request.user, kind, query)
             total = qs.count()
