@@ -19,7 +19,9 @@ from drf_spectacular.utils import extend_schema_field
 from velinimet.core.filters import StrictFilterSet, date_range
 from velinimet.core.fulltext import contains_all
 from velinimet.core.text import fold
+from velinimet.core.widgets import Picker, PickerFilter
 from velinimet.customers.models import Company, CustomField, Person
+from velinimet.customers.pickers import team_option, user_option
 
 SORT_CHOICES = [
     ("-created", _("Newest first")),
@@ -36,6 +38,14 @@ class ListForm(forms.Form):
 
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
     field_order = ["q", "owner", "team", "tag", "city", "created_from", "created_to", "sort", "mine"]
+
+
+class PersonListForm(ListForm):
+    """The people list's form: people can also be sorted by last name (``Person.last_name_key``)."""
+
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=[*SORT_CHOICES[:4], ("last_name", _("Last name A–Z")), SORT_CHOICES[4]]
+    )
 
 
 class CustomValueField(forms.CharField):
@@ -87,10 +97,16 @@ class CustomerFilter(StrictFilterSet):
     custom_record_type = ""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
-    owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=_visible_users, method="filter_owner", empty_label="—"
+    owner = PickerFilter(
+        label=_("Owner"),
+        queryset=_visible_users,
+        method="filter_owner",
+        numbers=("username",),
+        widget=Picker("customers:pick_owner", option=user_option, hint=_("Username")),
     )
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=_visible_teams, empty_label="—")
+    team = PickerFilter(
+        label=_("Team"), queryset=_visible_teams, widget=Picker("customers:pick_team", option=team_option, hint="id")
+    )
     tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag", max_length=60)
     city = django_filters.CharFilter(label=_("City"), method="filter_city", max_length=60)
     created_from, created_to = date_range("created_at", _("Created from"), _("Created to"))
@@ -137,6 +153,7 @@ class PersonFilter(CustomerFilter):
 
     class Meta(CustomerFilter.Meta):
         model = Person
+        form = PersonListForm
 
 
 class CompanyFilter(CustomerFilter):

@@ -2,15 +2,82 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from velinimet.core.widgets import Picker, PickerField
 from velinimet.customers.models import Address, Channel, Company, Consent, CustomField, Person, Phone
+from velinimet.customers.pickers import customer_option, user_option
 from velinimet.customers.services.validation import PERSON_FIELDS, AddressIn, EmailIn, PhoneIn
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
+
+# --- pickers --------------------------------------------------------------------------------
+def company_field(label: Any, *, required: bool = False) -> PickerField:
+    """A company chosen with the picker (``customers:pick_company``); without JavaScript, its customer
+    number or id. The view sets the queryset: the companies the user may see."""
+    return PickerField(
+        Company.objects.none(),
+        label=label,
+        required=required,
+        numbers=("customer_number",),
+        widget=Picker("customers:pick_company", option=customer_option, hint=_("Customer number, e.g. M0000007")),
+        error_messages={"invalid_choice": _("No company with the number “%(value)s” that you may see.")},
+    )
+
+
+def owner_field(label: Any, *, assign_to: str = "", required: bool = False) -> PickerField:
+    """A user chosen with the picker (``customers:pick_owner``, with ``?assign=`` the users the actor may
+    give ``assign_to`` records to); without JavaScript, the username or id."""
+    from django.contrib.auth import get_user_model
+
+    return PickerField(
+        get_user_model().objects.none(),
+        label=label,
+        required=required,
+        numbers=("username",),
+        widget=Picker(
+            "customers:pick_owner",
+            option=user_option,
+            params={"assign": assign_to} if assign_to else None,
+            hint=_("Username"),
+        ),
+        error_messages={"invalid_choice": _("No user “%(value)s” that you may choose.")},
+    )
+
+
+class EmploymentForm(forms.Form):
+    """Link a person to a company (the 360° page)."""
+
+    company = company_field(_("Company"), required=True)
+    title = forms.CharField(label=_("Title at the company"), max_length=100, required=False)
+    is_primary = forms.BooleanField(label=_("primary"), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        from velinimet.customers.selectors.records import visible_companies
+
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = visible_companies(user)  # type: ignore[attr-defined]
+
+
+class BulkOwnerForm(forms.Form):
+    """The bulk bar's new owner: a user the actor may give these records to."""
+
+    owner = owner_field(_("New owner"))
+
+    def __init__(self, *args: Any, user: User, record_type: str, **kwargs: Any) -> None:
+        from velinimet.customers.selectors.pickers import users_for_owner
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        field.queryset = users_for_owner(user, record_type)  # type: ignore[attr-defined]
+        field.widget.params = {"assign": record_type}  # type: ignore[attr-defined]
 
 
 # --- screens --------------------------------------------------------------------------------
@@ -78,12 +145,17 @@ class CustomerForm(forms.Form):
     def __init__(self, *args: Any, phone_slots: int = 2, email_slots: int = 2, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for i in range(phone_slots):
-            self.fields[f"phone_{i}"] = forms.CharField(label=_("Phone"), max_length=40, required=False)
+            self.fields[f"phone_{i}"] = forms.CharField(
+                label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+            )
             self.fields[f"phone_kind_{i}"] = forms.ChoiceField(
                 label=_("Phone type"), choices=Phone.Kind.choices, required=False
             )
         for i in range(email_slots):
-            self.fields[f"email_{i}"] = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+            # type=email: the phone's keyboard; the service still checks the address (novalidate on the form)
+            self.fields[f"email_{i}"] = forms.CharField(
+                label=_("E-mail"), max_length=254, required=False, widget=forms.EmailInput
+            )
         self.phone_slots, self.email_slots = phone_slots, email_slots
         # A country the record already has (from the API or an import, e.g. "DE") stays choosable, so
         # saving the form does not turn it into Türkiye.
@@ -181,7 +253,7 @@ class PersonForm(CustomerForm):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
-    company = forms.ModelChoiceField(label=_("Company"), queryset=Company.objects.none(), required=False)
+    company = company_field(_("Company"))
     company_title = forms.CharField(label=_("Title at the company"), max_length=100, required=False)
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput)
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—")] + list(Person.Gender.choices), required=False)
@@ -215,7 +287,7 @@ class CompanyForm(CustomerForm):
     record_type = "company"
     name = forms.CharField(label=_("Legal name"), max_length=200)
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
-    parent = forms.ModelChoiceField(label=_("Parent company"), queryset=Company.objects.none(), required=False)
+    parent = company_field(_("Parent company"))
     vkn = forms.CharField(label=_("VKN (Turkish tax number)"), max_length=20, required=False)
     voen = forms.CharField(label=_("VÖEN (Azerbaijani tax number)"), max_length=20, required=False)
     tax_office = forms.CharField(label=_("Tax office"), max_length=100, required=False)

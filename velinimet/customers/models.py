@@ -117,6 +117,8 @@ class Person(CustomerRecord):
     preferred_channel = models.CharField(_("preferred channel"), max_length=10, choices=Channel.choices, blank=True)
     tckn = models.CharField(_("TCKN"), max_length=11, blank=True, db_index=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, db_index=True)
+    # fold("<last name> <first name>"): the "Last name A–Z" order, kept in step by the services with search_key
+    last_name_key = models.CharField(max_length=300, default="", editable=False)
     companies = models.ManyToManyField(Company, through="Employment", related_name="people", blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="people")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -128,6 +130,7 @@ class Person(CustomerRecord):
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
             models.Index(fields=["-created_at", "-id"], name="person_newest"),
+            models.Index(fields=["last_name_key", "id"], name="person_last_name"),
         ]
 
     def __str__(self) -> str:

@@ -114,6 +114,13 @@ def _import_permission(job: Any) -> tuple[str, str]:
     return (KINDS.get(job.params.get("kind"), "customers.person"), "create")  # what import_start needs
 
 
+def _bulk(job: Any, progress: Any) -> Any:
+    from velinimet.customers.services.bulk import bulk_run
+
+    return bulk_run(job, progress)
+
+
+registry.register("core.job_kinds", JobKind("customers.bulk", _("Bulk action on customers"), _bulk))
 registry.register("core.job_kinds", JobKind("customers.find_duplicates", _("Duplicate finder"), _find_duplicates))
 registry.register(
     "core.job_kinds",

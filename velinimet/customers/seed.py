@@ -191,6 +191,7 @@ def seed_people(
                         "first_name": fake.first_name,
                         "last_name": fake.last_name,
                         "search_key": fold(f"{fake.first_name} {fake.last_name}"),
+                        "last_name_key": fold(f"{fake.last_name} {fake.first_name}"),
                         "gender": fake.gender,
                         "tckn": fake.tckn,
                         "birth_date": born,

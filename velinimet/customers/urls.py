@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from velinimet.customers.views import calls, custom_fields, imports, merge, people, records
+from velinimet.customers.views import calls, custom_fields, imports, merge, people, pickers, records
 
 
 class KindConverter:
@@ -30,6 +30,10 @@ urlpatterns = [
         name="employment_remove",
     ),
     path("people/<int:pk>/consents/", people.consent_add, name="consent_add"),
+    path("people/pick/", pickers.pick_person, name="pick_person"),
+    path("companies/pick/", pickers.pick_company, name="pick_company"),
+    path("owners/pick/", pickers.pick_owner, name="pick_owner"),
+    path("teams/pick/", pickers.pick_team, name="pick_team"),
     path("companies/", records.company_list_view, name="company_list"),
     path("companies/new/", records.company_create, name="company_create"),
     path("companies/<int:pk>/", records.company_detail, name="company_detail"),

@@ -11,6 +11,7 @@ Modules inside this package import from the sub-modules, never from this package
 
 from velinimet.customers.selectors.caller import caller_card, caller_details, caller_lookup
 from velinimet.customers.selectors.records import (
+    capped_count,
     company_360,
     company_filter,
     company_list,
@@ -42,6 +43,7 @@ __all__ = [
     "get_company_for_user",
     "get_merge_for_user",
     "get_person_for_user",
+    "capped_count",
     "keyset_page",
     "person_360",
     "person_filter",

@@ -25,6 +25,7 @@ SORTS = {
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
     "number": ("customer_number", "id"),
+    "last_name": ("last_name_key", "id"),  # people only
 }
 
 
@@ -116,7 +117,17 @@ def company_list(
 
 def keyset_page(qs: QuerySet[Any], sort: str, after: str | None, size: int = 50) -> tuple[list[Any], str | None]:
     """One page of a people/companies list sorted by ``sort`` (see ``SORTS``), after the cursor ``after``."""
+    if sort == "last_name" and qs.model is not Person:
+        sort = "-created"
     return keyset(qs, SORTS.get(sort, SORTS["-created"]), after, size)
+
+
+def capped_count(qs: QuerySet[Any], cap: int = 10_000) -> tuple[int, bool]:
+    """(count, more): the exact count up to ``cap``, and whether there are more. One statement that stops
+    after ``cap + 1`` rows (``COUNT(*)`` over a ``LIMIT`` subquery), so a list of a million costs what a list
+    of ten thousand does."""
+    found = qs.order_by().values("pk")[: cap + 1].count()
+    return min(found, cap), found > cap
 
 
 def person_360(person: Person) -> dict[str, Any]:

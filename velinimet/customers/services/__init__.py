@@ -4,6 +4,7 @@ Views, the API, imports, the CLI and tasks call these; each function validates, 
 transaction and records its audit entry. The modules, by sub-concept:
 
 - ``records``: people and companies (create, update, assign, tag, delete, restore);
+- ``bulk``: bulk actions on ticked records or a whole filtered list (a job when large);
 - ``relations``: a person's consents and employments;
 - ``validation``: the shapes and checks of what callers pass in;
 - ``duplicates``: the duplicate check on create;
@@ -18,6 +19,7 @@ The public service functions are re-exported here, so callers write ``services.p
 Modules inside this package import from the sub-modules, never from this package.
 """
 
+from velinimet.customers.services.bulk import bulk_apply, bulk_check, bulk_records, bulk_start, records_trash
 from velinimet.customers.services.calls import call_incoming
 from velinimet.customers.services.custom_fields import custom_field_create, custom_field_delete, custom_field_update
 from velinimet.customers.services.finder import duplicates_find_start
@@ -56,6 +58,10 @@ __all__ = [
     "Contacts",
     "EmailIn",
     "PhoneIn",
+    "bulk_apply",
+    "bulk_check",
+    "bulk_records",
+    "bulk_start",
     "call_incoming",
     "company_create",
     "company_search_key",
@@ -83,4 +89,5 @@ __all__ = [
     "records_add_tag",
     "records_assign",
     "records_merge",
+    "records_trash",
 ]

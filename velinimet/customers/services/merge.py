@@ -17,7 +17,7 @@ from velinimet.core.registry import registry
 from velinimet.core.visibility import Action, can, can_create
 from velinimet.customers.exceptions import DomainError, NotAllowed
 from velinimet.customers.models import Company, Employment, Merge, Person
-from velinimet.customers.services.records import REWRITTEN_ON_SAVE, company_search_key, person_search_key
+from velinimet.customers.services.records import REWRITTEN_ON_SAVE, record_keys_refresh
 from velinimet.customers.services.validation import COMPANY_FIELDS, PERSON_FIELDS
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def records_merge(*, actor: User, survivor: Any, other: Any, choices: dict[str, 
     moved = _move_rows(kind, other.pk, survivor.pk)
     moved["tags"] = [t.pk for t in other.tags.exclude(pk__in=survivor.tags.all())]
     survivor.tags.add(*moved["tags"])
-    survivor.search_key = person_search_key(survivor) if kind == "person" else company_search_key(survivor)
+    record_keys_refresh(survivor)
     survivor.version += 1
     survivor.save()
     other.deleted_at = timezone.now()
@@ -205,7 +205,7 @@ def merge_undo(*, actor: User, merge: Merge) -> Person | Company:
             if field == "birth_date" and value:
                 value = datetime.date.fromisoformat(value)
             setattr(survivor, f"{field}_id" if field in ("owner", "team", "parent") else field, value)
-    survivor.search_key = person_search_key(survivor) if merge.kind == "person" else company_search_key(survivor)
+    record_keys_refresh(survivor)
     survivor.version += 1
     survivor.save()
     other.deleted_at = None

@@ -71,6 +71,11 @@ PERSON, COMPANY, FIELD, USER, JOB = (
 ROWS: dict[str, Row] = {
     # --- customers: records -----------------------------------------------------------------
     "customers:person_list": page(((PERSON, "read"),)),
+    "customers:pick_person": Row(methods={"GET": Op(needs=((PERSON, "read"),), data=lambda w, u: {"q": "Kişi"})}),
+    "customers:pick_company": Row(methods={"GET": Op(needs=((COMPANY, "read"),), data=lambda w, u: {"q": "Şirket"})}),
+    # owners and teams: for anyone who reads people or companies (every default role reads both alike)
+    "customers:pick_owner": Row(methods={"GET": Op(needs=((PERSON, "read"),), data=lambda w, u: {"q": "sales"})}),
+    "customers:pick_team": Row(methods={"GET": Op(needs=((PERSON, "read"),), data=lambda w, u: {"q": "İst"})}),
     "customers:person_create": page(((PERSON, "create"),), post=Op(needs=((PERSON, "create"),), data=person_form)),
     "customers:person_detail": page(((PERSON, "read"),), kwargs=person),
     "customers:person_edit": page(

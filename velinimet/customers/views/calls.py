@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from velinimet.accounts.http import AuthedRequest
+from velinimet.core.visibility import Action, Level, level_for
 from velinimet.customers.models import IncomingCall
 
 POP_SECONDS = 60
@@ -27,7 +28,10 @@ def screen_pop(request: AuthedRequest) -> HttpResponse:
         .order_by("-created_at")
         .first()
     )
-    return render(request, "customers/_screen_pop.html", {"call": call})
+    if call is None:  # an empty answer: the slot stays empty, and hidden (``.screen-pop:empty``)
+        return HttpResponse("")
+    may_create = level_for(request.user, "customers.person", Action.CREATE) > Level.NONE
+    return render(request, "customers/_screen_pop.html", {"call": call, "may_create": may_create})
 
 
 @login_required

@@ -14,8 +14,8 @@ from velinimet.accounts.http import AuthedRequest
 from velinimet.core.exceptions import DomainError
 from velinimet.core.visibility import Action
 from velinimet.customers import services
-from velinimet.customers.forms import ConsentForm
-from velinimet.customers.selectors import get_person_for_user, visible_companies
+from velinimet.customers.forms import ConsentForm, EmploymentForm
+from velinimet.customers.selectors import get_person_for_user
 
 
 @login_required
@@ -71,17 +71,19 @@ def person_erase_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def employment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk, action=Action.UPDATE)
-    company = visible_companies(request.user).filter(pk=request.POST.get("company") or 0).first()
-    if company is None:
-        messages.error(request, _("Choose a company."))
+    form = EmploymentForm(request.POST, user=request.user)
+    if not form.is_valid():
+        errors = form.errors.get("company") or [_("Choose a company.")]
+        messages.error(request, " ".join(str(e) for e in errors))
     else:
+        company = form.cleaned_data["company"]
         try:
             services.employment_set(
                 actor=request.user,
                 person=person,
                 company=company,
-                title=request.POST.get("title", ""),
-                is_primary=bool(request.POST.get("is_primary")),
+                title=form.cleaned_data["title"],
+                is_primary=form.cleaned_data["is_primary"],
             )
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -16,17 +16,17 @@ from django.views.decorators.http import require_POST
 
 from velinimet.accounts.http import AuthedRequest
 from velinimet.accounts.models import User
-from velinimet.accounts.selectors import active_users, assignable_users
 from velinimet.core import limits
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
 from velinimet.core.visibility import Action, Level, can, level_for
 from velinimet.customers import services
 from velinimet.customers.exceptions import DuplicateFound
-from velinimet.customers.forms import CompanyForm, ConsentForm, CustomerForm, PersonForm
+from velinimet.customers.forms import BulkOwnerForm, CompanyForm, ConsentForm, CustomerForm, EmploymentForm, PersonForm
 from velinimet.customers.models import Company, Person, SavedView
 from velinimet.customers.sections import sections_for
 from velinimet.customers.selectors import (
+    capped_count,
     company_360,
     company_filter,
     company_list,
@@ -40,6 +40,7 @@ from velinimet.customers.selectors import (
     visible_companies,
     visible_records,
 )
+from velinimet.customers.services.bulk import BULK_JOB_THRESHOLD, PAGE_PARAMS
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
@@ -75,7 +76,8 @@ def require_read(user: User, kind: str) -> None:
 
 
 # --- lists ---------------------------------------------------------------------------------
-PAGE_PARAMS = ("after", "sort")  # read by the page itself (keyset cursor, order), not filters
+COUNT_CAP = 10_000  # a list counts its records exactly up to this, then says "10,000+"
+# PAGE_PARAMS: read by the page itself (keyset cursor, order), not filters; "select all" runs the same query
 
 
 def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
@@ -93,6 +95,9 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
         qs = qs.prefetch_related("phones", "addresses")
     sort = (form.cleaned_data.get("sort") if valid and filterset.is_bound else "") or "-created"
     rows, cursor = keyset_page(qs, sort, request.GET.get("after")) if valid else ([], None)
+    count, count_more = capped_count(filterset.qs, COUNT_CAP) if valid else (0, False)
+    rt = KINDS[kind]["rt"]
+    rights = {action: level_for(request.user, rt, action) > Level.NONE for action in Action.values}
     params = {k: v for k, v in request.GET.items() if k != "after"}
     context = {
         "kind": kind,
@@ -114,10 +119,14 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
             for f in form.visible_fields()
             if f.name.startswith("cf_")
         ],
-        "can_create": level_for(request.user, KINDS[kind]["rt"], Action.CREATE) > Level.NONE,
-        "can_assign": level_for(request.user, KINDS[kind]["rt"], Action.ASSIGN) > Level.NONE,
-        "can_update": level_for(request.user, KINDS[kind]["rt"], Action.UPDATE) > Level.NONE,
-        "assignees": assignable_users(request.user, KINDS[kind]["rt"]).order_by("first_name")[:200],
+        "count": count,
+        "count_more": count_more,
+        "can_create": rights[Action.CREATE],
+        "can_assign": rights[Action.ASSIGN],
+        "can_update": rights[Action.UPDATE],
+        "can_delete": rights[Action.DELETE],
+        "bulk_rights": rights[Action.ASSIGN] or rights[Action.UPDATE] or rights[Action.DELETE],
+        "owner_form": BulkOwnerForm(user=request.user, record_type=rt) if rights[Action.ASSIGN] else None,
     }
     if request.htmx and request.GET.get("after"):
         return render(request, "customers/record_list.html#rows", context)
@@ -164,31 +173,58 @@ def saved_view_delete(request: AuthedRequest, kind: str, pk: int) -> HttpRespons
     return redirect(f"customers:{kind}_list")
 
 
+BULK_DONE = {
+    "tag": lambda count: _("Tag added to %(count)s records.") % {"count": count},
+    "trash": lambda count: _("%(count)s records moved to the trash.") % {"count": count},
+}
+
+
 @login_required
 @require_POST
 def bulk_action(request: AuthedRequest, kind: str) -> HttpResponse:
-    model = KINDS[kind]["model"]
-    needed = Action.ASSIGN if request.POST.get("action") == "assign" else Action.UPDATE
-    if level_for(request.user, KINDS[kind]["rt"], needed) == Level.NONE:
+    """A bulk action on the ticked records, or with ``all`` on the whole filtered list (its ``query``): that
+    asks for a confirmation naming the count first, and runs as a job past ``BULK_JOB_THRESHOLD`` records."""
+    model, rt = KINDS[kind]["model"], KINDS[kind]["rt"]
+    query = request.POST.get("query", "")
+    back = reverse(f"customers:{kind}_list") + "?" + query
+    action, tag = request.POST.get("action", ""), request.POST.get("tag", "")
+    needed = {"assign": Action.ASSIGN, "trash": Action.DELETE}.get(action, Action.UPDATE)
+    if level_for(request.user, rt, needed) == Level.NONE:
         raise PermissionDenied  # no right to change any record of the kind: the list shows no bulk actions
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    records = list(visible_records(model, request.user).filter(pk__in=ids))
-    back = reverse(f"customers:{kind}_list") + "?" + request.POST.get("query", "")
-    if not records:
-        messages.error(request, _("Select at least one record."))
-        return redirect(back)
     try:
-        if request.POST.get("action") == "assign":
-            owner = active_users(request.user).filter(pk=request.POST.get("owner") or 0).first()
+        owner = None
+        if action == "assign":
+            owner_form = BulkOwnerForm(request.POST, user=request.user, record_type=rt)
+            owner = owner_form.cleaned_data.get("owner") if owner_form.is_valid() else None
             if owner is None:
-                raise DomainError(_("Choose who gets the records."))
-            count = services.records_assign(actor=request.user, records=records, owner=owner)
-            messages.success(request, _("%(count)s records given to %(name)s.") % {"count": count, "name": owner})
-        elif request.POST.get("action") == "tag":
-            count = services.records_add_tag(actor=request.user, records=records, tag=request.POST.get("tag", ""))
-            messages.success(request, _("Tag added to %(count)s records.") % {"count": count})
+                raise DomainError(
+                    " ".join(str(e) for e in owner_form.errors.get("owner", [])) or _("Choose who gets the records.")
+                )
+        if request.POST.get("all"):
+            qs = services.bulk_records(request.user, kind, query)
+            total = qs.count()
+            if total and not request.POST.get("confirmed"):
+                services.bulk_check(request.user, kind, qs, action)
+                context = {"kind": kind, "count": total, "action": action, "owner": owner, "tag": tag, "query": query}
+                return render(request, "customers/bulk_confirm.html", {**context, "back": back})
+            if total > BULK_JOB_THRESHOLD:
+                job = services.bulk_start(
+                    actor=request.user, kind=kind, action=action, query=query, owner=owner, tag=tag
+                )
+                messages.success(request, _("The bulk action has started."))
+                return redirect("core:job_detail", pk=job.pk)
+            services.bulk_check(request.user, kind, qs, action)
+            records = list(qs)
         else:
-            raise DomainError(_("Choose an action."))
+            ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 19]
+            records = list(visible_records(model, request.user).filter(pk__in=ids))
+        if not records:
+            raise DomainError(_("Select at least one record."))
+        count = services.bulk_apply(actor=request.user, action=action, records=records, owner=owner, tag=tag)
+        if action == "assign":
+            messages.success(request, _("%(count)s records given to %(name)s.") % {"count": count, "name": owner})
+        else:
+            messages.success(request, BULK_DONE[action](count))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(back)
@@ -329,7 +365,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_delete": can(request.user, person, Action.DELETE),
             "merges": _merges("person", person.pk),
             "may_export": can(request.user, person, Action.EXPORT),
-            "linkable_companies": visible_companies(request.user).order_by("search_key")[:300],
+            "employment_form": EmploymentForm(user=request.user, auto_id="emp-%s"),
         },
     )
 

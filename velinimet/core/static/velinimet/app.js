@@ -43,4 +43,124 @@
     var source = document.querySelector(button.dataset.copy);
     if (source && navigator.clipboard) { navigator.clipboard.writeText(source.textContent.trim()); }
   });
+
+  // "Select all" of a list (data-select-all="#table"): ticks every row's checkbox on the page too; the
+  // server applies the action to the whole filtered list, after a confirmation naming the count.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-select-all]");
+    if (!all) { return; }
+    var table = document.querySelector(all.dataset.selectAll);
+    if (!table) { return; }
+    table.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = all.checked; });
+  });
+  // Pickers (core/widgets.py, core/_picker.html): a search box over the record field. Without this
+  // script the field is a plain number field; with it, the number input is hidden and the search box
+  // asks the picker's endpoint (?q=) as the user types, arrow keys move, Enter or a click chooses,
+  // Escape closes. Leaving the box without choosing brings back the last choice; emptying it clears it.
+  function pickerParts(picker) {
+    return {
+      value: picker.querySelector(".picker-value"),
+      search: picker.querySelector(".picker-search"),
+      list: picker.querySelector(".picker-options")
+    };
+  }
+  function pickerOptions(parts) {
+    return Array.prototype.slice.call(parts.list.querySelectorAll("[role=option]"));
+  }
+  function pickerClose(parts) {
+    parts.list.hidden = true;
+    parts.search.setAttribute("aria-expanded", "false");
+    parts.search.removeAttribute("aria-activedescendant");
+  }
+  function pickerMark(parts, index) {
+    var options = pickerOptions(parts);
+    options.forEach(function (option, i) { option.setAttribute("aria-selected", i === index ? "true" : "false"); });
+    if (options[index]) {
+      parts.search.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({block: "nearest"});
+    }
+  }
+  function pickerChoose(picker, option) {
+    var parts = pickerParts(picker);
+    parts.value.value = option.dataset.value;
+    parts.search.value = option.dataset.label;
+    picker.dataset.chosenValue = option.dataset.value;
+    picker.dataset.chosenLabel = option.dataset.label;
+    pickerClose(parts);
+    parts.value.dispatchEvent(new Event("change", {bubbles: true}));
+  }
+  function pickerAsk(picker) {
+    var parts = pickerParts(picker);
+    var text = parts.search.value.trim();
+    if (!text) { parts.list.innerHTML = ""; pickerClose(parts); return; }
+    window.htmx.ajax("GET", picker.dataset.pickerUrl, {
+      source: parts.search, target: parts.list, swap: "innerHTML", values: {q: text}
+    }).then(function () {
+      if (document.activeElement !== parts.search) { return; }
+      parts.list.hidden = false;
+      parts.search.setAttribute("aria-expanded", "true");
+      pickerMark(parts, pickerOptions(parts).length ? 0 : -1);
+    });
+  }
+  function pickerSetUp(picker) {
+    if (picker.dataset.pickerReady) { return; }
+    picker.dataset.pickerReady = "1";
+    var parts = pickerParts(picker);
+    picker.dataset.chosenValue = parts.value.value;
+    picker.dataset.chosenLabel = parts.value.dataset.pickerLabel || "";
+    if (parts.value.value && !picker.dataset.chosenLabel) { picker.dataset.chosenLabel = parts.value.value; }
+    parts.search.value = picker.dataset.chosenLabel;
+    // the label points at what the user types in; the number field keeps its name and value
+    if (parts.value.id) { parts.search.id = parts.value.id; parts.value.id = parts.value.id + "-value"; }
+    var named = parts.value.getAttribute("aria-label");
+    if (named) { parts.search.setAttribute("aria-label", named); }
+    parts.search.required = parts.value.required;
+    parts.value.required = false;
+    parts.value.type = "hidden";
+    parts.search.hidden = false;
+    parts.search.setAttribute("hx-sync", "this:replace");
+    var timer = null;
+    parts.search.addEventListener("input", function () {
+      parts.value.value = "";
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { pickerAsk(picker); }, 200);
+    });
+    parts.search.addEventListener("keydown", function (event) {
+      var options = pickerOptions(parts);
+      var current = options.findIndex(function (o) { return o.getAttribute("aria-selected") === "true"; });
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (parts.list.hidden) { pickerAsk(picker); return; }
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        pickerMark(parts, Math.max(0, Math.min(options.length - 1, current + step)));
+      } else if (event.key === "Enter") {
+        if (!parts.list.hidden && options[current]) { event.preventDefault(); pickerChoose(picker, options[current]); }
+        else if (!parts.list.hidden) { event.preventDefault(); }
+      } else if (event.key === "Escape") {
+        if (!parts.list.hidden) { event.preventDefault(); event.stopPropagation(); pickerClose(parts); }
+      }
+    });
+    parts.list.addEventListener("mousedown", function (event) {
+      var option = event.target.closest("[role=option]");
+      if (option) { event.preventDefault(); pickerChoose(picker, option); }
+    });
+    picker.addEventListener("focusout", function (event) {
+      if (picker.contains(event.relatedTarget)) { return; }
+      pickerClose(parts);
+      if (!parts.search.value.trim()) {
+        parts.value.value = ""; picker.dataset.chosenValue = ""; picker.dataset.chosenLabel = "";
+      } else if (!parts.value.value) {
+        parts.value.value = picker.dataset.chosenValue || "";
+        parts.search.value = picker.dataset.chosenLabel || "";
+      }
+    });
+  }
+  function pickersIn(root) {
+    if (!root.querySelectorAll) { return; }
+    root.querySelectorAll("[data-picker]").forEach(pickerSetUp);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { pickersIn(document); });
+  } else { pickersIn(document); }
+  document.addEventListener("htmx:load", function (event) { pickersIn(event.target); });
 })();

@@ -1,0 +1,138 @@
+"""The picker: one search-as-you-type choice of a record, for any form field that holds a record's id.
+
+Three parts, one behaviour everywhere:
+
+- ``Picker``, a form widget, renders ``core/_picker.html``: the field's own input (the id, or a number such
+  as a customer number or a username) and, shown only by ``app.js``, a search box with a list box.
+  Without JavaScript the page is a plain number field with a clear error (``PickerField``).
+- ``app.js`` (``[data-picker]``) asks the picker's endpoint ``<url>?q=…`` as the user types (htmx), moves
+  through the options with the arrow keys, writes the chosen id with Enter or a click, closes with Escape.
+- Each kind of record has one endpoint answering ``core/_picker_options.html`` with ``PickerOption`` rows,
+  permission-checked, finding what the user may see (``customers/views/pickers.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class PickerOption:
+    """One answer of a picker endpoint: the id written into the form, the name, and what tells namesakes
+    apart (a company's city and customer number, a user's team)."""
+
+    id: int
+    title: str
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} · {self.detail}" if self.detail else self.title
+
+
+class Picker(forms.TextInput):
+    """The widget of a record field: a search box over ``url_name`` (with ``params``) that writes the id.
+
+    ``option`` turns the chosen record into its ``PickerOption`` (the label shown after a choice);
+    the record is read through the field's own queryset (the records the user may choose)."""
+
+    template_name = "core/_picker.html"
+
+    def __init__(
+        self,
+        url_name: str,
+        *,
+        option: Callable[[Any], PickerOption] | None = None,
+        params: dict[str, str] | None = None,
+        hint: Any = "",
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.url_name, self.option, self.params, self.hint = url_name, option, params or {}, hint
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Picker:
+        copy = super().__deepcopy__(memo)
+        copy.params = dict(self.params)
+        return copy
+
+    def chosen(self, value: Any) -> PickerOption | None:
+        """The option of the record the field holds, if the user may choose it (one query)."""
+        queryset = getattr(getattr(self, "choices", None), "queryset", None)
+        if value in (None, "") or queryset is None:
+            return None
+        if isinstance(value, Model):
+            record: Any = value
+        else:
+            try:
+                record = queryset.filter(pk=int(str(value))).first()
+            except (TypeError, ValueError):
+                return None
+        if record is None:
+            return None
+        return self.option(record) if self.option else PickerOption(record.pk, str(record))
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        url = reverse(self.url_name)
+        if self.params:
+            url = f"{url}?{urlencode(self.params)}"
+        widget_id = context["widget"]["attrs"].get("id") or f"picker-{name}"
+        context["widget"]["picker"] = {
+            "url": url,
+            "chosen": self.chosen(value),
+            "listbox": f"{widget_id}-options",
+            "hint": self.hint,
+        }
+        return context
+
+
+class PickerField(forms.ModelChoiceField):
+    """A record chosen by its id (what the picker writes), or by ``numbers``: fields a person types without
+    JavaScript (``customer_number``, ``username``). Only records of ``queryset`` (what the user may
+    choose) are accepted; anything else is one clear error, never a server error."""
+
+    default_error_messages = {
+        "invalid_choice": _("No record with this number that you may choose: “%(value)s”."),
+    }
+
+    def __init__(self, queryset: Any, *, numbers: Iterable[str] = (), **kwargs: Any) -> None:
+        self.numbers = tuple(numbers)
+        super().__init__(queryset, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Model):
+            value = value.pk
+        text = str(value).strip()
+        if not text:
+            return None
+        queryset = self.queryset
+        if queryset is None:
+            return None
+        record = None
+        if text.isdigit() and len(text) < 19:
+            record = queryset.filter(pk=int(text)).first()
+        for field in self.numbers:
+            if record is not None:
+                break
+            record = queryset.filter(**{f"{field}__iexact": text}).first()
+        if record is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
+        return record
+
+
+class PickerFilter(django_filters.ModelChoiceFilter):
+    """A list filter on one record, chosen with a picker (the list's owner and team)."""
+
+    field_class = PickerField
