@@ -11,7 +11,7 @@ docs/architecture.md lists every store, and a test fails when it does not.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -68,6 +68,20 @@ class Store(Mapping[str, T], Generic[T]):
 
     def __getitem__(self, key: str) -> T:
         return self._items[key]
+
+    # The dict's own views: Mapping's defaults go through __iter__ and __getitem__ in Python, which made
+    # record_type_for_model() (run by every restrict()) 4-7x slower than on the plain dict it replaced.
+    def keys(self) -> KeysView[str]:
+        return self._items.keys()
+
+    def values(self) -> ValuesView[T]:
+        return self._items.values()
+
+    def items(self) -> ItemsView[str, T]:
+        return self._items.items()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)

@@ -46,3 +46,19 @@ def test_a_customer_child_registers_its_record_type_with_its_parents_and_its_mov
         ("activities.Activity", "person", ("person",)),
         ("activities.Activity", "company", ("company",)),
     }
+
+
+def test_a_store_reads_like_its_dict_and_follows_changes() -> None:
+    """keys/values/items are the dict's own views (read by every restrict(): see docs/benchmarks.md, session 6),
+    so they agree with the Mapping reading and see a later registration or removal."""
+    fresh = Registry()
+    store = fresh.declare("test.nav", NavItem, "menu entries")
+    values = store.values()
+    first = fresh.register("test.nav", NavItem("a", "A", "core:home"))
+    second = fresh.register("test.nav", NavItem("b", "B", "core:home"))
+    assert list(values) == [first, second] == [store[k] for k in store]
+    assert list(store.items()) == [("a", first), ("b", second)]
+    assert list(store.keys()) == ["a", "b"] and "a" in store and "z" not in store
+    assert store.get("z") is None and store.get("a") is first
+    store.unregister("a")
+    assert list(values) == [second] and "a" not in store
