@@ -53,6 +53,10 @@ class CustomerRecord(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     search_key = models.CharField(max_length=300, db_index=True, editable=False)
+    # "Name A–Z" in the reader's alphabet: ``core.text.sort_key`` of the name, one per alphabet, kept in step
+    # by the services with search_key (``record_keys_refresh``); indexed with the id for the list's keyset.
+    sort_key_tr = models.CharField(max_length=255, null=True, editable=False)
+    sort_key_az = models.CharField(max_length=255, null=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -94,6 +98,8 @@ class Company(CustomerRecord):
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
             models.Index(fields=["-created_at", "-id"], name="company_newest"),
+            models.Index(fields=["sort_key_tr", "id"], name="company_sort_tr"),
+            models.Index(fields=["sort_key_az", "id"], name="company_sort_az"),
         ]
 
     def __str__(self) -> str:
@@ -117,8 +123,9 @@ class Person(CustomerRecord):
     preferred_channel = models.CharField(_("preferred channel"), max_length=10, choices=Channel.choices, blank=True)
     tckn = models.CharField(_("TCKN"), max_length=11, blank=True, db_index=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, db_index=True)
-    # fold("<last name> <first name>"): the "Last name A–Z" order, kept in step by the services with search_key
-    last_name_key = models.CharField(max_length=300, default="", editable=False)
+    # sort_key("<last name> <first name>") per alphabet: the "Last name A–Z" order, kept in step as sort_key_*
+    last_name_key_tr = models.CharField(max_length=255, null=True, editable=False)
+    last_name_key_az = models.CharField(max_length=255, null=True, editable=False)
     companies = models.ManyToManyField(Company, through="Employment", related_name="people", blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="people")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -130,7 +137,10 @@ class Person(CustomerRecord):
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
             models.Index(fields=["-created_at", "-id"], name="person_newest"),
-            models.Index(fields=["last_name_key", "id"], name="person_last_name"),
+            models.Index(fields=["sort_key_tr", "id"], name="person_sort_tr"),
+            models.Index(fields=["sort_key_az", "id"], name="person_sort_az"),
+            models.Index(fields=["last_name_key_tr", "id"], name="person_last_name_tr"),
+            models.Index(fields=["last_name_key_az", "id"], name="person_last_name_az"),
         ]
 
     def __str__(self) -> str:
