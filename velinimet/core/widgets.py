@@ -13,7 +13,7 @@ Three parts, one behaviour everywhere:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +21,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+from velinimet.core.text import alphabetical
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,22 @@ class PickerField(forms.ModelChoiceField):
         if record is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
         return record
+
+
+class AlphabeticalChoiceIterator(ModelChoiceIterator):
+    """The choices of a short list of records in the reader's alphabet (``core.text.alphabetical``), the
+    empty choice first; read when the form renders, like Django's own iterator."""
+
+    def __iter__(self) -> Iterator[Any]:
+        items = list(super().__iter__())
+        empty = items[:1] if items and items[0][0] == "" else []
+        return iter(empty + alphabetical(items[len(empty) :], lambda choice: str(choice[1])))
+
+
+class AlphabeticalChoiceField(forms.ModelChoiceField):
+    """A ``<select>`` of a few records (teams, roles in the administration forms) in the reader's alphabet."""
+
+    iterator = AlphabeticalChoiceIterator
 
 
 class PickerFilter(django_filters.ModelChoiceFilter):

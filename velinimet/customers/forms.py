@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from velinimet.core.text import alphabetical
 from velinimet.core.widgets import Picker, PickerField
 from velinimet.customers.models import Address, Channel, Company, Consent, CustomField, Person, Phone
 from velinimet.customers.pickers import customer_option, user_option
@@ -114,10 +115,10 @@ def _custom_form_field(definition: CustomField) -> forms.Field:
     if kind == CustomField.Kind.BOOLEAN:
         return forms.BooleanField(label=definition.label, required=False)
     if kind == CustomField.Kind.CHOICE:
-        return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in definition.choices], **common)
+        return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in alphabetical(definition.choices)], **common)
     if kind == CustomField.Kind.MULTI:
         return forms.MultipleChoiceField(
-            choices=[(c, c) for c in definition.choices], widget=forms.CheckboxSelectMultiple, **common
+            choices=[(c, c) for c in alphabetical(definition.choices)], widget=forms.CheckboxSelectMultiple, **common
         )
     return forms.CharField(max_length=1000, **common)
 

@@ -41,7 +41,14 @@ def test_names_sort_in_the_readers_alphabet(alphabet: str, names: list[str]) -> 
 
 
 def test_the_alphabet_of_each_language() -> None:
-    assert [sort_alphabet(lang) for lang in ("tr", "az", "en", "az-az", None, "de")] == ["tr", "az", "tr", "az", "tr", "tr"]
+    assert [sort_alphabet(lang) for lang in ("tr", "az", "en", "az-az", None, "de")] == [
+        "tr",
+        "az",
+        "tr",
+        "az",
+        "tr",
+        "tr",
+    ]
 
 
 def test_sort_keys_gives_a_column_per_alphabet() -> None:
@@ -86,9 +93,7 @@ def test_case_does_not_change_the_order(data: st.DataObject) -> None:
 
 
 @given(alphabets, st.text(max_size=60), st.text(max_size=60), st.text(max_size=60))
-def test_the_order_is_total_and_a_name_sorts_before_its_longer_forms(
-    alphabet: str, a: str, b: str, c: str
-) -> None:
+def test_the_order_is_total_and_a_name_sorts_before_its_longer_forms(alphabet: str, a: str, b: str, c: str) -> None:
     ka, kb, kc = (sort_key(t, alphabet) for t in (a, b, c))
     assert set(ka) <= set("0123456789abcdef") and len(ka) <= SORT_KEY_LENGTH
     assert (ka < kb) + (ka == kb) + (ka > kb) == 1  # total: exactly one holds

@@ -44,8 +44,8 @@ from velinimet.customers.selectors import (
     person_list,
     visible_companies,
 )
-from velinimet.customers.selectors.records import PERSON_ONLY_SORTS, SORTS, sort_fields
 from velinimet.customers.selectors.caller import caller_card, caller_lookup
+from velinimet.customers.selectors.records import PERSON_ONLY_SORTS, SORTS, sort_fields
 from velinimet.customers.services.calls import call_incoming
 from velinimet.customers.services.custom_fields import RT, custom_field_create, custom_field_delete, custom_field_update
 from velinimet.customers.services.importer import import_confirm, import_start

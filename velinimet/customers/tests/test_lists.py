@@ -133,9 +133,8 @@ def test_people_sort_by_last_name_with_keyset_pages(cast: Any) -> None:
 
 
 def test_a_renamed_or_erased_person_keeps_the_last_name_key_in_step(cast: Any) -> None:
-    from velinimet.customers.services.kvkk import person_erase
-
     from velinimet.core.text import sort_key
+    from velinimet.customers.services.kvkk import person_erase
 
     person = services.person_create(actor=cast.admin, first_name="Ayşe", last_name="Kaya", force=True)
     assert person.last_name_key_tr == sort_key("Kaya Ayşe", "tr")

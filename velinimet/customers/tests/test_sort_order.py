@@ -1,4 +1,4 @@
-""""Name A–Z" and "Last name A–Z" in the reader's alphabet: the HTML lists, the API's ?ordering=, and the
+""" "Name A–Z" and "Last name A–Z" in the reader's alphabet: the HTML lists, the API's ?ordering=, and the
 index that serves page 5,000 as page 1 (EXPLAIN on the engine the suite runs on)."""
 
 from __future__ import annotations
@@ -121,3 +121,51 @@ def test_a_deep_page_is_read_from_the_sort_index(cast: Any, model: Any, sort: st
     index = f"{prefix}_{'last_name' if 'last_name' in sort else 'sort'}_{language}"
     assert index in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort Key" not in plan, plan
+
+
+def picker_titles(response: Any) -> list[str]:
+    import re
+
+    assert response.status_code == 200
+    return [label.split(" · ")[0] for label in re.findall(r'data-label="([^"]*)"', response.content.decode())]
+
+
+@pytest.mark.parametrize(("language", "expected"), [("tr", TURKISH), ("az", AZERBAIJANI)])
+def test_pickers_list_namesakes_of_one_score_in_the_readers_alphabet(
+    cast: Any, named: None, language: str, expected: list[str]
+) -> None:
+    from velinimet.accounts.services import team_create, user_create
+
+    client = client_for(reader(cast.admin, language))
+    companies = picker_titles(client.get("/customers/companies/pick/", {"q": "a.ş."}))
+    assert [c.removesuffix(" A.Ş.") for c in companies] == expected
+    people = picker_titles(client.get("/customers/people/pick/", {"q": "test"}))
+    assert [p.removesuffix(" Test") for p in people] == expected
+    for i, first in enumerate(FIRST_NAMES):
+        team_create(actor=cast.admin, name=f"{first} Ekibi")
+        user_create(
+            actor=cast.admin, username=f"sira{i}", password="Uzun-Parola-123", first_name=first, last_name="Sıra"
+        )
+    teams = picker_titles(client.get("/customers/teams/pick/", {"q": "ekibi"}))
+    assert [t.removesuffix(" Ekibi") for t in teams] == expected
+    owners = picker_titles(client.get("/customers/owners/pick/", {"q": "sıra"}))
+    assert [o.removesuffix(" Sıra") for o in owners] == expected
+
+
+def test_custom_field_choices_and_team_selects_are_in_the_readers_alphabet(cast: Any) -> None:
+    from velinimet.accounts.forms import UserForm
+    from velinimet.accounts.services import team_create
+    from velinimet.customers.forms import _custom_form_field
+    from velinimet.customers.services.custom_fields import custom_field_create
+
+    field = custom_field_create(
+        actor=cast.admin, record_type="person", label="Şehir", kind="choice", choices=["Xaçmaz", "İzmir", "Hacıqabul"]
+    )
+    with translation.override("az"):
+        assert [c for c, _label in _custom_form_field(field).choices] == ["", "Hacıqabul", "Xaçmaz", "İzmir"]
+    with translation.override("tr"):
+        assert [c for c, _label in _custom_form_field(field).choices] == ["", "Hacıqabul", "İzmir", "Xaçmaz"]
+        for name in ("Ümraniye", "Çankaya", "Cide"):
+            team_create(actor=cast.admin, name=name)
+        labels = [str(label) for _value, label in UserForm().fields["team"].choices][1:]
+        assert [n for n in labels if n in ("Ümraniye", "Çankaya", "Cide")] == ["Cide", "Çankaya", "Ümraniye"]
