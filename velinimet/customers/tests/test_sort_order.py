@@ -169,3 +169,27 @@ def test_custom_field_choices_and_team_selects_are_in_the_readers_alphabet(cast:
             team_create(actor=cast.admin, name=name)
         labels = [str(label) for _value, label in UserForm().fields["team"].choices][1:]
         assert [n for n in labels if n in ("Ümraniye", "Çankaya", "Cide")] == ["Cide", "Çankaya", "Ümraniye"]
+
+
+def test_the_migration_gives_existing_rows_the_keys_the_services_write(
+    cast: Any, named: None, monkeypatch: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from velinimet.customers.services.kvkk import person_erase
+
+    migration = importlib.import_module("velinimet.customers.migrations.0012_sort_keys")
+    erased = Person.objects.get(first_name="Cem")
+    person_erase(actor=cast.admin, person=erased, reason="test")
+    columns = ["sort_key_tr", "sort_key_az", "last_name_key_tr", "last_name_key_az"]
+    written = {p["pk"]: p for p in Person.objects.values("pk", *columns)}
+    companies = {c["pk"]: c for c in Company.objects.values("pk", "sort_key_tr", "sort_key_az")}
+    Person.objects.update(**dict.fromkeys(columns, None))
+    Company.objects.update(sort_key_tr=None, sort_key_az=None)
+    monkeypatch.setattr(migration, "BATCH", 5)  # several batches
+    migration.fill_sort_keys(apps, None)
+    assert {p["pk"]: p for p in Person.objects.values("pk", *columns)} == written
+    assert {c["pk"]: c for c in Company.objects.values("pk", "sort_key_tr", "sort_key_az")} == companies
+    assert written[erased.pk]["sort_key_tr"] == written[erased.pk]["last_name_key_az"] == ""
