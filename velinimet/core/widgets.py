@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -26,6 +27,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from velinimet.core.numbers import NumberError, format_number, parse_number
 from velinimet.core.text import alphabetical
 
 
@@ -155,3 +157,25 @@ class PickerFilter(django_filters.ModelChoiceFilter):
     """A list filter on one record, chosen with a picker (the list's owner and team)."""
 
     field_class = PickerField
+
+
+class NumberField(forms.Field):
+    """A number typed in the reader's form ("1.250.000,50" in Turkish, "1 250 000,50" in Azerbaijani,
+    "1,250,000.50" in English; ``core.numbers``) and shown back in it. Cleans to a ``Decimal``."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return Decimal(str(value))
+        try:
+            return parse_number(str(value))
+        except NumberError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return format_number(value)
+        return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.text import alphabetical
-from velinimet.core.widgets import Picker, PickerField
+from velinimet.core.widgets import NumberField, Picker, PickerField
 from velinimet.customers.models import Address, Channel, Company, Consent, CustomField, Person, Phone
 from velinimet.customers.pickers import customer_option, user_option
 from velinimet.customers.services.validation import PERSON_FIELDS, AddressIn, EmailIn, PhoneIn
@@ -109,7 +110,7 @@ def _custom_form_field(definition: CustomField) -> forms.Field:
     common: dict[str, Any] = {"label": definition.label, "required": definition.required}
     kind = definition.kind
     if kind == CustomField.Kind.NUMBER:
-        return forms.DecimalField(**common)
+        return NumberField(**common)  # "1.250.000,50" from a Turkish reader, shown back so
     if kind == CustomField.Kind.DATE:
         return forms.DateField(widget=DateInput, **common)
     if kind == CustomField.Kind.BOOLEAN:
@@ -206,8 +207,8 @@ class CustomerForm(forms.Form):
             value: Any = data.get(f"custom_{definition.key}")
             if hasattr(value, "isoformat"):
                 value = value.isoformat()
-            elif value is not None and not isinstance(value, str | bool | list):
-                value = str(value)
+            elif value is not None and not isinstance(value, str | bool | list | Decimal):
+                value = str(value)  # a number stays a number: as text, "1250.500" would read as 1250500
             custom[definition.key] = value
         return {
             "phones": phones,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 import math
-import re
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from velinimet.core.numbers import parse_number
 from velinimet.core.querysets import TrashQuerySet
 from velinimet.core.text import strip_invisible
 
@@ -275,7 +276,6 @@ class CardNumber(ContactPoint):
 
 
 MAX_EXACT_NUMBER = 2**53 - 1
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 class CustomField(models.Model):
@@ -316,10 +316,12 @@ class CustomField(models.Model):
         if kind == self.Kind.TEXT:
             return strip_invisible(str(value))  # its length is checked by clean_custom
         if kind == self.Kind.NUMBER:
-            text = str(value).strip().replace(",", ".")
-            if not NUMBER.fullmatch(text):  # not "1_000" or other scripts' digits, which float() would take
+            if isinstance(value, bool):
                 raise ValueError(value)
-            number = float(text)
+            if isinstance(value, int | float | decimal.Decimal):  # a JSON number, a form's cleaned value
+                number = float(value)
+            else:  # what a person typed, in their language's form ("1.250.000,50"): core.numbers.NumberError
+                number = float(parse_number(str(value)))
             if not math.isfinite(number):  # "nan", "inf", "1e400": not numbers a person means, nor valid JSON
                 raise ValueError(value)
             if abs(number) > MAX_EXACT_NUMBER:  # past 2**53 a JSON number loses digits, and SQLite cannot bind 2**63

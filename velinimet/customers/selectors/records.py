@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 from collections.abc import Collection, Mapping
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import formats
 from django.utils.translation import get_language
 
 from velinimet.core.filters import API_PARAMS
+from velinimet.core.numbers import format_number
 from velinimet.core.querysets import TrashQuerySet
 from velinimet.core.selectors import keyset
 from velinimet.core.text import sort_alphabet
@@ -179,19 +183,28 @@ def company_360(company: Company, user: User) -> dict[str, Any]:
 
 
 def custom_field_values(record_type: str, values: dict[str, Any]) -> list[tuple[CustomField, str]]:
-    """(definition, display text) for the 360° page."""
+    """(definition, display text) for the 360° page: numbers and dates in the reader's form."""
+    return [
+        (d, custom_value_display(d, values.get(d.key))) for d in CustomField.objects.filter(record_type=record_type)
+    ]
+
+
+def custom_value_display(definition: CustomField, value: Any) -> str:
+    """A stored custom value as the reader reads it: 1.250.000,5 and 05.03.2025 for a Turkish reader."""
     from django.utils.translation import gettext
 
-    def display(value: Any) -> str:
-        if value in (None, "", []):
-            return "—"
-        if value is True or value is False:
-            return gettext("Yes") if value else gettext("No")
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
-        return str(value)
-
-    return [(d, display(values.get(d.key))) for d in CustomField.objects.filter(record_type=record_type)]
+    if value in (None, "", []):
+        return "—"
+    if value is True or value is False:
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if definition.kind == CustomField.Kind.NUMBER and isinstance(value, int | float):
+        return format_number(value)
+    if definition.kind == CustomField.Kind.DATE:
+        with contextlib.suppress(ValueError):
+            return formats.date_format(datetime.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 def consent_in_force(person: Person) -> dict[str, Consent]:
