@@ -85,7 +85,7 @@ def parse_number(text: str, *, language: str | None = None) -> Decimal:
         if not text.isascii():  # other scripts' digits, letters
             raise _error(raw, lang)
     sign = ""
-    if text[:1] in _MINUS + "+":
+    if text and text[0] in _MINUS + "+":
         sign, text = ("-" if text[0] != "+" else ""), text[1:]
     decimal_mark, group_mark = separators(lang)
     # Spaces group digits in every language (1 250 000); with a decimal comma a point groups them too
