@@ -42,7 +42,7 @@ class ListForm(forms.Form):
 
 
 class PersonListForm(ListForm):
-    """The people list's form: people can also be sorted by last name (``Person.last_name_key``)."""
+    """The people list's form: people can also be sorted by last name (``Person.last_name_key_<alphabet>``)."""
 
     sort = forms.ChoiceField(
         label=_("Sort"), required=False, choices=[*SORT_CHOICES[:4], ("last_name", _("Last name A–Z")), SORT_CHOICES[4]]
