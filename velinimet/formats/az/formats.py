@@ -1,4 +1,4 @@
-"""Azerbaijani: 05.03.2025 14:30, 5 mart 2025, 1 250 000,50 with a no-break space (``velinimet.formats``)."""
+"""Azerbaijani: 05.03.2025 14:30, 5 Mart 2025, 1 250 000,50 with a no-break space (``velinimet.formats``)."""
 
 DATE_FORMAT = "j E Y"
 TIME_FORMAT = "H:i"
