@@ -3,7 +3,8 @@
 2. caller lookup ``GET /api/v1/calls/lookup/?number=...`` with a real API token;
 3. the 360° page ``GET /customers/people/<id>/`` of a person with several phones, e-mails, consents and
    10,000 activities; and the timeline's first page vs a page deep in the history (htmx "Show older");
-4. list page 1 vs page 5,000 (keyset), HTML ``/customers/people/?after=...`` and API ``/api/v1/people/``.
+4. list page 1 vs page 5,000 (keyset), HTML ``/customers/people/?after=...`` (newest first, and "Name A–Z" in
+   the Turkish and Azerbaijani alphabets) and API ``/api/v1/people/``.
 """
 
 from __future__ import annotations
@@ -239,6 +240,17 @@ def html_cursor(user: Any, page: int) -> str | None:
     return f"{row[0].isoformat()}|{row[1]}"
 
 
+def html_name_cursor(user: Any, page: int, alphabet: str) -> str | None:
+    """``after`` for page ``page`` of the people list sorted "Name A–Z" in ``alphabet`` (``sort_key_<alphabet>``)."""
+    from velinimet.customers.selectors import person_list
+
+    if page <= 1:
+        return None
+    column = f"sort_key_{alphabet}"
+    row = person_list(user).order_by(column, "id").values_list(column, "id")[PAGE_SIZE * (page - 1) - 1]
+    return f"{row[0]}|{row[1]}"
+
+
 def api_cursor(user: Any, page: int) -> str | None:
     """DRF's cursor (ordering -pk) for page ``page``: base64 of ``p=<pk of the last row before>``."""
     from velinimet.customers.selectors import person_list
@@ -275,13 +287,30 @@ def bench_lists(raw: RawEngine, user: Any, page: int, iterations: int, budget_s:
     out: dict[str, Any] = {"visible_people": visible, "deep_page": page, "page_size": PAGE_SIZE, "cases": {}}
     html_after = html_cursor(user, page)
     api_after = api_cursor(user, page)
-    cases = {
+    cases: dict[str, tuple[Any, ...]] = {
         "html page 1": ("/customers/people/", None),
         f"html page {page}": ("/customers/people/?" + urlencode({"after": html_after}), None),
         "api page 1": (f"/api/v1/people/?page_size={PAGE_SIZE}", token),
         f"api page {page}": (f"/api/v1/people/?page_size={PAGE_SIZE}&" + urlencode({"cursor": api_after}), token),
     }
-    for name, (url, tok) in cases.items():
+    # "Name A–Z" in the reader's alphabet: keyset over (sort_key_<alphabet>, id), the user's language deciding
+    alphabets = {"tr": "tr", "az": "az"}
+    for language, alphabet in alphabets.items():
+        name_after = html_name_cursor(user, page, alphabet)
+        cases[f"html name A-Z ({language}) page 1"] = ("/customers/people/?sort=name", None, language)
+        cases[f"html name A-Z ({language}) page {page}"] = (
+            "/customers/people/?" + urlencode({"sort": "name", "after": name_after}),
+            None,
+            language,
+        )
+    own_language = user.language
+    for name, (url, tok, *lang) in cases.items():
+        if lang and user.language != lang[0]:
+            user.language = lang[0]
+            user.save(update_fields=["language"])
+        elif not lang and user.language != own_language:
+            user.language = own_language
+            user.save(update_fields=["language"])
         app_ms, raw_ms, cap = run_repeated(lambda url=url, tok=tok: _get(c, url, tok), raw, iterations, budget_s)
         result = _with_sql(compare(app_ms, raw_ms), cap)
         result["url"] = url if len(url) < 120 else url[:117] + "..."
@@ -292,4 +321,7 @@ def bench_lists(raw: RawEngine, user: Any, page: int, iterations: int, budget_s:
             "plan": raw.explain(worst)[:400],
         }
         out["cases"][name] = result
+    if user.language != own_language:
+        user.language = own_language
+        user.save(update_fields=["language"])
     return out

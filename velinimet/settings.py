@@ -295,6 +295,9 @@ LANGUAGE_NATIVE_NAMES = {"tr": "Türkçe", "en": "English", "az": "Azərbaycanca
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers per language: velinimet/formats/<lang>/formats.py decides (one short date, one date and
+# time, the separators of numbers); core.numbers formats and parses numbers with the same separators.
+FORMAT_MODULE_PATH = ["velinimet.formats"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Istanbul")
 COMMON_TIME_ZONES = ["Europe/Istanbul", "Asia/Baku", "UTC", "Europe/Berlin", "Europe/London"]
 

@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from velinimet.core.widgets import AlphabeticalChoiceField
+
 from .models import Role, Team
 
 
@@ -118,8 +120,8 @@ class UserForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
-    role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all(), required=False)
+    team = AlphabeticalChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    role = AlphabeticalChoiceField(label=_("Role"), queryset=Role.objects.all(), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=language_choices, initial="tr")
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Europe/Istanbul")
     extension = forms.CharField(label=_("Phone extension"), max_length=20, required=False)
@@ -136,7 +138,7 @@ class UserForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    parent = forms.ModelChoiceField(label=_("Parent team"), queryset=Team.objects.all(), required=False)
+    parent = AlphabeticalChoiceField(label=_("Parent team"), queryset=Team.objects.all(), required=False)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
 
 
@@ -144,4 +146,4 @@ class RoleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     require_2fa = forms.BooleanField(label=_("Require two-factor login"), required=False)
-    copy_from = forms.ModelChoiceField(label=_("Start from role"), queryset=Role.objects.all(), required=False)
+    copy_from = AlphabeticalChoiceField(label=_("Start from role"), queryset=Role.objects.all(), required=False)

@@ -17,6 +17,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from velinimet.core.numbers import format_number
+
 from .registry import AUDIT_ACTIONS, AUDIT_GENERIC_VERBS
 
 
@@ -123,9 +125,9 @@ def display_value(field: Any, value: Any) -> Any:
         if isinstance(field, models.BooleanField) and isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         if isinstance(field, models.DecimalField):
-            return formats.number_format(decimal.Decimal(str(value)))
+            return format_number(decimal.Decimal(str(value)))
         if isinstance(value, float):
-            return formats.number_format(value)
+            return format_number(value)
     return value
 
 

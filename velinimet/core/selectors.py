@@ -37,12 +37,9 @@ def job_list(user: AccessSubject) -> QuerySet[Job]:
     return restrict(Job.objects.select_related("started_by"), user)
 
 
-def keyset(
-    qs: QuerySet[Any], fields: tuple[str, str], after: str | None, size: int = 50
-) -> tuple[list[Any], str | None]:
-    """One page of ``qs`` ordered by ``fields`` (a sort key, then the id, same direction) after the cursor
-    ``after`` (``"<key value>|<id>"``, as returned for the previous page); page 5,000 costs what page 1 costs.
-    An unreadable cursor gives the first page."""
+def keyset_query(qs: QuerySet[Any], fields: tuple[str, str], after: str | None) -> QuerySet[Any]:
+    """``qs`` ordered by ``fields`` (a sort key, then the id, same direction), from beyond the cursor ``after``
+    (``"<key value>|<id>"``): what ``keyset`` reads a page of. An unreadable cursor starts at the beginning."""
     key_field, id_field = fields[0].lstrip("-"), fields[1].lstrip("-")
     descending = fields[0].startswith("-")
     qs = qs.order_by(*fields)
@@ -63,7 +60,17 @@ def keyset(
                 Q(**{f"{key_field}__{op}e": value})
                 & (Q(**{f"{key_field}__{op}": value}) | Q(**{f"{id_field}__{op}": last_id}))
             )
-    rows = list(qs[: size + 1])
+    return qs
+
+
+def keyset(
+    qs: QuerySet[Any], fields: tuple[str, str], after: str | None, size: int = 50
+) -> tuple[list[Any], str | None]:
+    """One page of ``qs`` ordered by ``fields`` (a sort key, then the id, same direction) after the cursor
+    ``after`` (``"<key value>|<id>"``, as returned for the previous page); page 5,000 costs what page 1 costs.
+    An unreadable cursor gives the first page."""
+    key_field = fields[0].lstrip("-")
+    rows = list(keyset_query(qs, fields, after)[: size + 1])
     cursor = None
     if len(rows) > size:
         rows = rows[:size]

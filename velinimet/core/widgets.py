@@ -13,17 +13,22 @@ Three parts, one behaviour everywhere:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+from velinimet.core.numbers import NumberError, format_number, parse_number
+from velinimet.core.text import alphabetical
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,45 @@ class PickerField(forms.ModelChoiceField):
         return record
 
 
+class AlphabeticalChoiceIterator(ModelChoiceIterator):
+    """The choices of a short list of records in the reader's alphabet (``core.text.alphabetical``), the
+    empty choice first; read when the form renders, like Django's own iterator."""
+
+    def __iter__(self) -> Iterator[Any]:
+        items = list(super().__iter__())
+        empty = items[:1] if items and items[0][0] == "" else []
+        return iter(empty + alphabetical(items[len(empty) :], lambda choice: str(choice[1])))
+
+
+class AlphabeticalChoiceField(forms.ModelChoiceField):
+    """A ``<select>`` of a few records (teams, roles in the administration forms) in the reader's alphabet."""
+
+    iterator = AlphabeticalChoiceIterator
+
+
 class PickerFilter(django_filters.ModelChoiceFilter):
     """A list filter on one record, chosen with a picker (the list's owner and team)."""
 
     field_class = PickerField
+
+
+class NumberField(forms.Field):
+    """A number typed in the reader's form ("1.250.000,50" in Turkish, "1 250 000,50" in Azerbaijani,
+    "1,250,000.50" in English; ``core.numbers``) and shown back in it. Cleans to a ``Decimal``."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return Decimal(str(value))
+        try:
+            return parse_number(str(value))
+        except NumberError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return format_number(value)
+        return value

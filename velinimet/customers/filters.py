@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from velinimet.core.filters import StrictFilterSet, date_range
 from velinimet.core.fulltext import contains_all
+from velinimet.core.numbers import NumberError
 from velinimet.core.text import fold
 from velinimet.core.widgets import Picker, PickerFilter
 from velinimet.customers.models import Company, CustomField, Person
@@ -41,7 +42,7 @@ class ListForm(forms.Form):
 
 
 class PersonListForm(ListForm):
-    """The people list's form: people can also be sorted by last name (``Person.last_name_key``)."""
+    """The people list's form: people can also be sorted by last name (``Person.last_name_key_<alphabet>``)."""
 
     sort = forms.ChoiceField(
         label=_("Sort"), required=False, choices=[*SORT_CHOICES[:4], ("last_name", _("Last name A–Z")), SORT_CHOICES[4]]
@@ -62,8 +63,10 @@ class CustomValueField(forms.CharField):
         if self.definition.kind == CustomField.Kind.BOOLEAN:
             return raw.lower() in {"1", "true", "yes", "on"}
         if self.definition.kind == CustomField.Kind.NUMBER:
-            try:  # no "nan", "inf", "1e400" or numbers past 2**53 in the query
+            try:  # in the reader's form ("1.250.000,50"); no "nan", "inf" or numbers past 2**53 in the query
                 return self.definition.parse(raw)
+            except NumberError as exc:
+                raise forms.ValidationError(str(exc), code="invalid") from exc
             except ValueError as exc:
                 raise forms.ValidationError(gettext("Enter a number."), code="invalid") from exc
         return raw

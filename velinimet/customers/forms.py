@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -9,7 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from velinimet.core.widgets import Picker, PickerField
+from velinimet.core.text import alphabetical
+from velinimet.core.widgets import NumberField, Picker, PickerField
 from velinimet.customers.models import Address, Channel, Company, Consent, CustomField, Person, Phone
 from velinimet.customers.pickers import customer_option, user_option
 from velinimet.customers.services.validation import PERSON_FIELDS, AddressIn, EmailIn, PhoneIn
@@ -108,16 +110,16 @@ def _custom_form_field(definition: CustomField) -> forms.Field:
     common: dict[str, Any] = {"label": definition.label, "required": definition.required}
     kind = definition.kind
     if kind == CustomField.Kind.NUMBER:
-        return forms.DecimalField(**common)
+        return NumberField(**common)  # "1.250.000,50" from a Turkish reader, shown back so
     if kind == CustomField.Kind.DATE:
         return forms.DateField(widget=DateInput, **common)
     if kind == CustomField.Kind.BOOLEAN:
         return forms.BooleanField(label=definition.label, required=False)
     if kind == CustomField.Kind.CHOICE:
-        return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in definition.choices], **common)
+        return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in alphabetical(definition.choices)], **common)
     if kind == CustomField.Kind.MULTI:
         return forms.MultipleChoiceField(
-            choices=[(c, c) for c in definition.choices], widget=forms.CheckboxSelectMultiple, **common
+            choices=[(c, c) for c in alphabetical(definition.choices)], widget=forms.CheckboxSelectMultiple, **common
         )
     return forms.CharField(max_length=1000, **common)
 
@@ -205,8 +207,8 @@ class CustomerForm(forms.Form):
             value: Any = data.get(f"custom_{definition.key}")
             if hasattr(value, "isoformat"):
                 value = value.isoformat()
-            elif value is not None and not isinstance(value, str | bool | list):
-                value = str(value)
+            elif value is not None and not isinstance(value, str | bool | list | Decimal):
+                value = str(value)  # a number stays a number: as text, "1250.500" would read as 1250500
             custom[definition.key] = value
         return {
             "phones": phones,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 import math
-import re
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from velinimet.core.numbers import parse_number
 from velinimet.core.querysets import TrashQuerySet
 from velinimet.core.text import strip_invisible
 
@@ -53,6 +54,10 @@ class CustomerRecord(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     search_key = models.CharField(max_length=300, db_index=True, editable=False)
+    # "Name A–Z" in the reader's alphabet: ``core.text.sort_key`` of the name, one per alphabet, kept in step
+    # by the services with search_key (``record_keys_refresh``); indexed with the id for the list's keyset.
+    sort_key_tr = models.CharField(max_length=255, null=True, editable=False)
+    sort_key_az = models.CharField(max_length=255, null=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -94,6 +99,8 @@ class Company(CustomerRecord):
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
             models.Index(fields=["-created_at", "-id"], name="company_newest"),
+            models.Index(fields=["sort_key_tr", "id"], name="company_sort_tr"),
+            models.Index(fields=["sort_key_az", "id"], name="company_sort_az"),
         ]
 
     def __str__(self) -> str:
@@ -117,8 +124,9 @@ class Person(CustomerRecord):
     preferred_channel = models.CharField(_("preferred channel"), max_length=10, choices=Channel.choices, blank=True)
     tckn = models.CharField(_("TCKN"), max_length=11, blank=True, db_index=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, db_index=True)
-    # fold("<last name> <first name>"): the "Last name A–Z" order, kept in step by the services with search_key
-    last_name_key = models.CharField(max_length=300, default="", editable=False)
+    # sort_key("<last name> <first name>") per alphabet: the "Last name A–Z" order, kept in step as sort_key_*
+    last_name_key_tr = models.CharField(max_length=255, null=True, editable=False)
+    last_name_key_az = models.CharField(max_length=255, null=True, editable=False)
     companies = models.ManyToManyField(Company, through="Employment", related_name="people", blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="people")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -130,7 +138,10 @@ class Person(CustomerRecord):
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
             models.Index(fields=["-created_at", "-id"], name="person_newest"),
-            models.Index(fields=["last_name_key", "id"], name="person_last_name"),
+            models.Index(fields=["sort_key_tr", "id"], name="person_sort_tr"),
+            models.Index(fields=["sort_key_az", "id"], name="person_sort_az"),
+            models.Index(fields=["last_name_key_tr", "id"], name="person_last_name_tr"),
+            models.Index(fields=["last_name_key_az", "id"], name="person_last_name_az"),
         ]
 
     def __str__(self) -> str:
@@ -265,7 +276,6 @@ class CardNumber(ContactPoint):
 
 
 MAX_EXACT_NUMBER = 2**53 - 1
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 class CustomField(models.Model):
@@ -306,10 +316,12 @@ class CustomField(models.Model):
         if kind == self.Kind.TEXT:
             return strip_invisible(str(value))  # its length is checked by clean_custom
         if kind == self.Kind.NUMBER:
-            text = str(value).strip().replace(",", ".")
-            if not NUMBER.fullmatch(text):  # not "1_000" or other scripts' digits, which float() would take
+            if isinstance(value, bool):
                 raise ValueError(value)
-            number = float(text)
+            if isinstance(value, int | float | decimal.Decimal):  # a JSON number, a form's cleaned value
+                number = float(value)
+            else:  # what a person typed, in their language's form ("1.250.000,50"): core.numbers.NumberError
+                number = float(parse_number(str(value)))
             if not math.isfinite(number):  # "nan", "inf", "1e400": not numbers a person means, nor valid JSON
                 raise ValueError(value)
             if abs(number) > MAX_EXACT_NUMBER:  # past 2**53 a JSON number loses digits, and SQLite cannot bind 2**63

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from velinimet.core.registry import registry
 from velinimet.core.sequences import next_numbers
-from velinimet.core.text import fold
+from velinimet.core.text import fold, sort_keys
 from velinimet.customers.fakedata import SOURCES, TAGS, fake_company, fake_person
 from velinimet.customers.models import Address, Company, Email, Employment, Person, Phone, Tag
 from velinimet.customers.normalize import email_key
@@ -148,6 +148,7 @@ def seed_companies(count: int, rng: random.Random, progress: Callable[[int], Non
                         "name": fake.name,
                         "short_name": fake.short_name,
                         "search_key": fold(f"{fake.name} {fake.short_name}"),
+                        **sort_keys(sort_key=fake.short_name or fake.name),
                         "vkn": fake.tax_number,
                         "tax_office": f"{fake.city} V.D." if fake.country == "TR" else "",
                     }
@@ -191,7 +192,10 @@ def seed_people(
                         "first_name": fake.first_name,
                         "last_name": fake.last_name,
                         "search_key": fold(f"{fake.first_name} {fake.last_name}"),
-                        "last_name_key": fold(f"{fake.last_name} {fake.first_name}"),
+                        **sort_keys(
+                            sort_key=f"{fake.first_name} {fake.last_name}",
+                            last_name_key=f"{fake.last_name} {fake.first_name}",
+                        ),
                         "gender": fake.gender,
                         "tckn": fake.tckn,
                         "birth_date": born,

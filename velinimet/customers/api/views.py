@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, parser_classes
 from rest_framework.exceptions import NotFound
@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from velinimet.accounts.http import request_user
-from velinimet.core.filters import SelectorFilterBackend
+from velinimet.core.filters import API_PARAMS, SelectorFilterBackend
 from velinimet.core.idempotency import idempotent
 from velinimet.core.models import Job
-from velinimet.core.rest import ErrorSerializer, VisibleViewSetMixin
+from velinimet.core.rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
 from velinimet.core.visibility import Action, restrict
 from velinimet.customers import services
 from velinimet.customers.api.serializers import (
@@ -36,7 +36,7 @@ from velinimet.customers.api.serializers import (
     PersonSerializer,
 )
 from velinimet.customers.filters import CompanyFilter, PersonFilter
-from velinimet.customers.models import Company, CustomField, Email
+from velinimet.customers.models import Company, CustomField, Email, Person
 from velinimet.customers.selectors import (
     company_list,
     get_company_for_user,
@@ -45,6 +45,7 @@ from velinimet.customers.selectors import (
     visible_companies,
 )
 from velinimet.customers.selectors.caller import caller_card, caller_lookup
+from velinimet.customers.selectors.records import PERSON_ONLY_SORTS, SORTS, sort_fields
 from velinimet.customers.services.calls import call_incoming
 from velinimet.customers.services.custom_fields import RT, custom_field_create, custom_field_delete, custom_field_update
 from velinimet.customers.services.importer import import_confirm, import_start
@@ -95,6 +96,28 @@ class CustomFieldViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         custom_field_delete(actor=request_user(self.request), field=instance)
 
 
+class RecordPagination(CursorPagination):
+    """The people and companies lists' pages, ordered by ``?ordering=`` (the list page's sorts: ``name``,
+    ``-name``, ``created``, ``-created``, ``number``, and for people ``last_name``, ``-last_name``), names
+    in the reader's alphabet (``sort_fields``); without it newest first. Another value is a 400."""
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> Any:
+        sort = request.query_params.get("ordering")
+        if not sort:
+            return super().get_ordering(request, queryset, view)
+        if sort not in SORTS or (sort in PERSON_ONLY_SORTS and queryset.model is not Person):
+            choices = ", ".join(s for s in SORTS if queryset.model is Person or s not in PERSON_ONLY_SORTS)
+            message = _("Unknown order “%(value)s”; one of: %(choices)s.") % {"value": sort, "choices": choices}
+            raise serializers.ValidationError({"ordering": [message]})
+        return sort_fields(queryset.model, sort)
+
+
+ORDERING = OpenApiParameter(
+    "ordering", str, description="name, -name, created, -created, number; for people also last_name, -last_name"
+)
+
+
+@extend_schema_view(list=extend_schema(parameters=[ORDERING]))
 class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     """The list takes the list page's filters (``customers.filters``); an unknown one is a 400."""
 
@@ -102,6 +125,7 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     kind: str
     filter_backends = [SelectorFilterBackend]
     filterset_class: Any
+    pagination_class = RecordPagination
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the model for the schema
@@ -111,7 +135,10 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         related = ["phones", "emails", "addresses", "cards", "tags"]
         if self.kind == "person":
             related.append("employments__company")
-        return lister(request_user(self.request), params, request=self.request).prefetch_related(*related)
+        allowed = API_PARAMS | {"ordering"}
+        return lister(request_user(self.request), params, request=self.request, allowed=allowed).prefetch_related(
+            *related
+        )
 
     def _write_kwargs(self, ser: Any) -> dict[str, Any]:
         kwargs = ser.service_kwargs()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from velinimet.core.search import rank
-from velinimet.core.text import fold
+from velinimet.core.text import alphabetical, fold
 from velinimet.core.visibility import Action, Level, can_create, level_for
 from velinimet.core.widgets import PickerOption
 from velinimet.customers.models import Company, Person
@@ -50,14 +50,15 @@ def assignees(actor: User, record_type: str) -> list[Any]:
 
 
 def _ranked(query: str, rows: list[Any], texts: Any) -> list[Any]:
+    """The rows matching ``query``, best first, those of one score (all, for no query) in the reader's
+    alphabet (``core.text.alphabetical``)."""
     key = fold(query)
+    name = lambda row: " ".join(texts(row))  # noqa: E731
     if not key:
-        return sorted(rows, key=lambda row: fold(" ".join(texts(row))))[:PICK_LIMIT]
+        return alphabetical(rows, name)[:PICK_LIMIT]
     scored = [(rank(key, *texts(row)), row) for row in rows]
-    hits = [(score, row) for score, row in scored if score]
-    return [row for _score, row in sorted(hits, key=lambda pair: (-pair[0], fold(" ".join(texts(pair[1])))))][
-        :PICK_LIMIT
-    ]
+    hits = alphabetical([(score, row) for score, row in scored if score], lambda pair: name(pair[1]))
+    return [row for _score, row in sorted(hits, key=lambda pair: -pair[0])][:PICK_LIMIT]
 
 
 def _user_texts(user: User) -> tuple[str, ...]:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 from collections.abc import Collection, Mapping
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import formats
+from django.utils.translation import get_language
 
 from velinimet.core.filters import API_PARAMS
+from velinimet.core.numbers import format_number
 from velinimet.core.querysets import TrashQuerySet
 from velinimet.core.selectors import keyset
+from velinimet.core.text import sort_alphabet
 from velinimet.core.visibility import Action, get_for_user, restrict
 from velinimet.customers.filters import CompanyFilter, PersonFilter
 from velinimet.customers.models import Company, Consent, CustomerRecord, CustomField, Employment, Merge, Person
@@ -20,13 +26,16 @@ if TYPE_CHECKING:
 
 
 SORTS = {
-    "name": ("search_key", "id"),
-    "-name": ("-search_key", "-id"),
+    # {alphabet}: the reader's alphabet (``core.text.sort_alphabet``), each key column indexed with the id
+    "name": ("sort_key_{alphabet}", "id"),
+    "-name": ("-sort_key_{alphabet}", "-id"),
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
     "number": ("customer_number", "id"),
-    "last_name": ("last_name_key", "id"),  # people only
+    "last_name": ("last_name_key_{alphabet}", "id"),  # people only
+    "-last_name": ("-last_name_key_{alphabet}", "-id"),  # people only
 }
+PERSON_ONLY_SORTS = frozenset({"last_name", "-last_name"})
 
 
 R = TypeVar("R", bound=CustomerRecord)
@@ -115,11 +124,23 @@ def company_list(
     return fs.filtered() if fs.is_bound else fs.queryset
 
 
-def keyset_page(qs: QuerySet[Any], sort: str, after: str | None, size: int = 50) -> tuple[list[Any], str | None]:
-    """One page of a people/companies list sorted by ``sort`` (see ``SORTS``), after the cursor ``after``."""
-    if sort == "last_name" and qs.model is not Person:
+def sort_fields(model: type[Any], sort: str, language: str | None = None) -> tuple[str, str]:
+    """The (key, id) columns that sort a people/companies list by ``sort`` (see ``SORTS``) for a reader of
+    ``language`` (default: the active language): "Name A–Z" in the Turkish or Azerbaijani alphabet. An
+    unknown sort, or a people-only one on companies, is newest first."""
+    if sort not in SORTS or (sort in PERSON_ONLY_SORTS and model is not Person):
         sort = "-created"
-    return keyset(qs, SORTS.get(sort, SORTS["-created"]), after, size)
+    alphabet = sort_alphabet(language or get_language())
+    key, pk = SORTS[sort]
+    return key.format(alphabet=alphabet), pk
+
+
+def keyset_page(
+    qs: QuerySet[Any], sort: str, after: str | None, size: int = 50, *, language: str | None = None
+) -> tuple[list[Any], str | None]:
+    """One page of a people/companies list sorted by ``sort`` (see ``sort_fields``), after the cursor
+    ``after``; page 5,000 costs what page 1 costs (an index on each key column and the id)."""
+    return keyset(qs, sort_fields(qs.model, sort, language), after, size)
 
 
 def capped_count(qs: QuerySet[Any], cap: int = 10_000) -> tuple[int, bool]:
@@ -162,19 +183,28 @@ def company_360(company: Company, user: User) -> dict[str, Any]:
 
 
 def custom_field_values(record_type: str, values: dict[str, Any]) -> list[tuple[CustomField, str]]:
-    """(definition, display text) for the 360° page."""
+    """(definition, display text) for the 360° page: numbers and dates in the reader's form."""
+    return [
+        (d, custom_value_display(d, values.get(d.key))) for d in CustomField.objects.filter(record_type=record_type)
+    ]
+
+
+def custom_value_display(definition: CustomField, value: Any) -> str:
+    """A stored custom value as the reader reads it: 1.250.000,5 and 05.03.2025 for a Turkish reader."""
     from django.utils.translation import gettext
 
-    def display(value: Any) -> str:
-        if value in (None, "", []):
-            return "—"
-        if value is True or value is False:
-            return gettext("Yes") if value else gettext("No")
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
-        return str(value)
-
-    return [(d, display(values.get(d.key))) for d in CustomField.objects.filter(record_type=record_type)]
+    if value in (None, "", []):
+        return "—"
+    if value is True or value is False:
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if definition.kind == CustomField.Kind.NUMBER and isinstance(value, int | float):
+        return format_number(value)
+    if definition.kind == CustomField.Kind.DATE:
+        with contextlib.suppress(ValueError):
+            return formats.date_format(datetime.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 def consent_in_force(person: Person) -> dict[str, Consent]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from velinimet.core.fulltext import (
     MIN_TRIGRAM,
@@ -24,7 +25,7 @@ from velinimet.core.fulltext import (
     word_prefix_q,
 )
 from velinimet.core.search import SearchHit
-from velinimet.core.text import fold
+from velinimet.core.text import fold, sort_alphabet
 from velinimet.core.visibility import restrict
 from velinimet.customers.models import CardNumber, Company, Email, Person, Phone
 from velinimet.customers.normalize import bare_identifier, email_key, phone_lookup_keys
@@ -129,7 +130,8 @@ def search_records(user: User, model: type[Person] | type[Company], query: str, 
             if len(found) >= limit or len(ids) < 1000:
                 break
             before = ids[-1]
-    return sorted(found.values(), key=lambda pair: (-pair[0], pair[1].search_key))
+    column = f"sort_key_{sort_alphabet(get_language())}"  # namesakes of one score in the reader's alphabet
+    return sorted(found.values(), key=lambda pair: (-pair[0], getattr(pair[1], column) or "", pair[1].pk))
 
 
 def _hits(user: User, model: type[Person] | type[Company], query: str, limit: int) -> list[SearchHit]:

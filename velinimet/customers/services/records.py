@@ -14,7 +14,7 @@ from velinimet.accounts.services import check_owner
 from velinimet.core import audit, limits
 from velinimet.core.exceptions import Errors, check_version
 from velinimet.core.sequences import next_numbers
-from velinimet.core.text import fold
+from velinimet.core.text import fold, sort_keys
 from velinimet.core.visibility import Action, can, can_create
 from velinimet.customers.exceptions import DomainError, DuplicateFound, NotAllowed
 from velinimet.customers.models import (
@@ -77,18 +77,27 @@ def _customer_number() -> str:
     return f"M{next_numbers('customer')[0]:07d}"
 
 
-def person_last_name_key(person: Person) -> str:
-    """The people list's "Last name A–Z" key (``Person.last_name_key``)."""
-    return fold(f"{person.last_name} {person.first_name}")
+def record_sort_keys(record: Person | Company) -> dict[str, str]:
+    """The "Name A–Z" keys of a record, and a person's "Last name A–Z" keys, per alphabet
+    (``core.text.sort_key``): ``{"sort_key_tr": …, "sort_key_az": …, "last_name_key_tr": …, …}``.
+    An erased record (no search key) has empty keys."""
+    if isinstance(record, Person):
+        names = {
+            "sort_key": f"{record.first_name} {record.last_name}",
+            "last_name_key": f"{record.last_name} {record.first_name}",
+        }
+    else:
+        names = {"sort_key": record.short_name or record.name}  # the name lists show
+    if not record.search_key:
+        names = dict.fromkeys(names, "")
+    return sort_keys(**names)
 
 
 def record_keys_refresh(record: Person | Company) -> None:
-    """Set the keys derived from a record's name (search, and for a person the last-name order)."""
-    if isinstance(record, Person):
-        record.search_key = person_search_key(record)
-        record.last_name_key = person_last_name_key(record)
-    else:
-        record.search_key = company_search_key(record)
+    """Set the keys derived from a record's name: search, and the alphabetical orders (``record_sort_keys``)."""
+    record.search_key = person_search_key(record) if isinstance(record, Person) else company_search_key(record)
+    for field, value in record_sort_keys(record).items():
+        setattr(record, field, value)
 
 
 #: Contact rows written anew whenever their list is saved (``_write_contacts``): their ids do not last.

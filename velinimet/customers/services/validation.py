@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from velinimet.core import limits
 from velinimet.core.exceptions import Errors
+from velinimet.core.numbers import NumberError
 from velinimet.core.text import fold, strip_invisible
 from velinimet.customers import normalize
 from velinimet.customers.models import Address, CardNumber, Channel, Company, CustomField, Email, Person, Phone
@@ -290,6 +291,8 @@ def clean_custom(
             continue
         try:
             merged[key] = definition.parse(value)
+        except NumberError as exc:  # says the form the reader's language writes numbers in
+            errors.add(f"custom.{key}", f"{definition.label}: {exc}")
         except (TypeError, ValueError):
             errors.add(f"custom.{key}", _("Not a valid value for “%(label)s”.") % {"label": definition.label})
     for key, definition in definitions.items():

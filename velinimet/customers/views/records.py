@@ -19,6 +19,7 @@ from velinimet.accounts.models import User
 from velinimet.core import limits
 from velinimet.core.exceptions import DomainError
 from velinimet.core.forms import apply_domain_error
+from velinimet.core.text import alphabetical
 from velinimet.core.visibility import Action, Level, can, level_for
 from velinimet.customers import services
 from velinimet.customers.exceptions import DuplicateFound
@@ -112,6 +113,7 @@ def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
         "custom_inputs": [
             {
                 "definition": f.field.definition,
+                "choices": alphabetical(f.field.definition.choices or []),  # in the reader's alphabet
                 "name": f.name,
                 "value": request.GET.get(f.name, "").strip(),
                 "errors": f.errors,

@@ -1,0 +1,22 @@
+"""Azerbaijani: 05.03.2025 14:30, 5 Mart 2025, 1 250 000,50 with a no-break space (``velinimet.formats``)."""
+
+DATE_FORMAT = "j E Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j E Y H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
+SHORT_DATE_FORMAT = "d.m.Y"
+SHORT_DATETIME_FORMAT = "d.m.Y H:i"
+FIRST_DAY_OF_WEEK = 1
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y"]
+DATETIME_INPUT_FORMATS = [
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+]
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"  # no-break space: "1 250 000,50" does not break across lines
+NUMBER_GROUPING = 3
