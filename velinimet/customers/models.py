@@ -78,7 +78,8 @@ class Company(CustomerRecord):
         on_delete=models.SET_NULL,
         related_name="branches",
     )
-    vkn = models.CharField(_("VKN"), max_length=10, blank=True, db_index=True)
+    # 10 digits, or 11 for a sole proprietorship: its owner's TCKN is its tax number (normalize_vkn)
+    vkn = models.CharField(_("VKN"), max_length=11, blank=True, db_index=True)
     voen = models.CharField(_("VÖEN"), max_length=10, blank=True, db_index=True)
     tax_office = models.CharField(_("tax office"), max_length=100, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, db_index=True)

@@ -131,7 +131,17 @@ def normalize_tckn(raw: str) -> str:
 
 
 def normalize_vkn(raw: str) -> str:
-    return _stdnum(stdnum_vkn, raw, _("The VKN (Turkish tax number)"))
+    """A company's Turkish tax number: a VKN of 10 digits, or the 11-digit TCKN of a sole proprietorship
+    (şahıs şirketi), whose owner's identity number is its tax number. Each is checked by its own check
+    digits; any other length is refused naming both."""
+    value = bare_identifier(raw)
+    if len(value) == 11 and value.isdigit():
+        return _stdnum(tckimlik, value, _("An 11-digit tax number (a sole proprietor's TCKN)"))
+    if value and len(value) != 10:
+        raise InvalidValue(
+            _("A Turkish tax number has 10 digits (VKN), or 11 for a sole proprietorship (its owner's TCKN).")
+        )
+    return _stdnum(stdnum_vkn, value, _("The VKN (Turkish tax number)"))
 
 
 def normalize_voen(raw: str) -> str:

@@ -31,7 +31,9 @@ class CustomFieldSerializer(serializers.ModelSerializer):
 
 class PhoneSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40, help_text="Any usual format: 0532 123 45 67, +90 532 1234567")
-    kind = serializers.ChoiceField(choices=Phone.Kind.choices, default=Phone.Kind.MOBILE)
+    kind = serializers.ChoiceField(
+        choices=Phone.Kind.choices, required=False, help_text="Default: mobile for a person, work for a company"
+    )
     is_primary = serializers.BooleanField(default=False)
     e164 = serializers.CharField(read_only=True)
 
@@ -48,7 +50,9 @@ class EmailSerializer(serializers.Serializer):
 
 
 class AddressSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Address.Kind.choices, default=Address.Kind.WORK)
+    kind = serializers.ChoiceField(
+        choices=Address.Kind.choices, required=False, help_text="Default: home for a person, work for a company"
+    )
     country = serializers.CharField(
         max_length=2, default="TR", allow_blank=True, help_text="ISO code; empty: not named"
     )

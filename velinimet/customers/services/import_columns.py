@@ -121,8 +121,7 @@ def line_arguments(values: dict[str, str], kind: str) -> dict[str, Any]:
     for field in ("iban", "notes", "source"):
         if values.get(field):
             args[field] = values[field]
-    phone_kind = "mobile" if kind == "person" else "work"
-    args["phones"] = [services.PhoneIn(n, phone_kind) for n in SPLIT.split(values.get("phone", "")) if n] + [
+    args["phones"] = [services.PhoneIn(n) for n in SPLIT.split(values.get("phone", "")) if n] + [
         services.PhoneIn(n, "work") for n in SPLIT.split(values.get("work_phone", "")) if n
     ]
     args["emails"] = [services.EmailIn(e) for e in SPLIT.split(values.get("email", "")) if e]
@@ -130,7 +129,6 @@ def line_arguments(values: dict[str, str], kind: str) -> dict[str, Any]:
     if any(parts.values()):
         args["addresses"] = [
             services.AddressIn(
-                kind="home" if kind == "person" else "work",
                 country=_country(values, args["phones"]),
                 city=parts["city"],
                 district=parts["district"],

@@ -54,10 +54,18 @@ COMPANY_FIELDS = (
 )
 
 
+#: The kind a phone and an address get when none is given ("" in ``PhoneIn``/``AddressIn``): a person's
+#: mobile and home, a company's work (office) number and address. Forms, API and import all leave it here.
+DEFAULT_KINDS: dict[str, tuple[str, str]] = {
+    "person": (Phone.Kind.MOBILE, Address.Kind.HOME),
+    "company": (Phone.Kind.WORK, Address.Kind.WORK),
+}
+
+
 @dataclass
 class PhoneIn:
     number: str
-    kind: str = Phone.Kind.MOBILE
+    kind: str = ""  # "": the holder's default (DEFAULT_KINDS)
     is_primary: bool = False
 
 
@@ -69,7 +77,7 @@ class EmailIn:
 
 @dataclass
 class AddressIn:
-    kind: str = Address.Kind.WORK
+    kind: str = ""  # "": the holder's default (DEFAULT_KINDS)
     country: str = "TR"
     city: str = ""
     district: str = ""
@@ -157,14 +165,19 @@ def _clean_contacts(
     addresses: Iterable[AddressIn] | None,
     cards: Iterable[str] | None,
     errors: Errors,
+    *,
+    holder: str,
 ) -> Contacts:
+    """Validated phones, e-mails, addresses and cards of a ``holder`` ("person" or "company")."""
     out = Contacts()
+    phone_kind, address_kind = DEFAULT_KINDS[holder]
     seen: set[str] = set()
     phones, emails, addresses, cards = (
         _at_most(key, given, errors)
         for key, given in (("phones", phones), ("emails", emails), ("addresses", addresses), ("card_numbers", cards))
     )
     for i, phone in enumerate(phones):
+        phone.kind = phone.kind or phone_kind
         if phone.kind not in Phone.Kind.values:
             errors.add(f"phones.{i}.kind", _("Choose mobile, work, home or fax."))
         try:
@@ -185,6 +198,7 @@ def _clean_contacts(
             seen.add(key)
             out.emails.append(Email(address=address, key=key, is_primary=email.is_primary))
     for i, addr in enumerate(addresses):
+        addr.kind = addr.kind or address_kind
         if addr.kind not in Address.Kind.values:
             errors.add(f"addresses.{i}.kind", _("Choose home, work, billing or shipping."))
         country = (addr.country or "").strip().upper()  # empty: another country, not named
@@ -314,7 +328,9 @@ def validated_subject(kind: str, arguments: dict[str, Any]) -> Subject:
     errors = Errors()
     model, allowed = (Person, PERSON_FIELDS) if kind == "person" else (Company, COMPANY_FIELDS)
     values = _clean_scalars({k: v for k, v in arguments.items() if k in allowed}, allowed, errors, model=model)
-    contacts = _clean_contacts(arguments.get("phones"), arguments.get("emails"), arguments.get("addresses"), (), errors)
+    contacts = _clean_contacts(
+        arguments.get("phones"), arguments.get("emails"), arguments.get("addresses"), (), errors, holder=kind
+    )
     errors.check()
     record: Person | Company = model(**values)
     record.search_key = person_search_key(record) if isinstance(record, Person) else company_search_key(record)
