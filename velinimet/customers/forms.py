@@ -84,6 +84,14 @@ class BulkOwnerForm(forms.Form):
 class CustomFieldForm(forms.Form):
     record_type = forms.ChoiceField(label=gettext_lazy("Record type"), choices=CustomField.RecordType.choices)
     label = forms.CharField(label=gettext_lazy("Label"), max_length=100)
+    label_tr = forms.CharField(
+        label=gettext_lazy("Label in Turkish"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Empty: the label."),
+    )
+    label_en = forms.CharField(label=gettext_lazy("Label in English"), max_length=100, required=False)
+    label_az = forms.CharField(label=gettext_lazy("Label in Azerbaijani"), max_length=100, required=False)
     key = forms.CharField(
         label=gettext_lazy("Key"),
         max_length=50,
@@ -114,7 +122,7 @@ class YesNoUnset(forms.NullBooleanSelect):
 
 
 def _custom_form_field(definition: CustomField) -> forms.Field:
-    common: dict[str, Any] = {"label": definition.label, "required": definition.required}
+    common: dict[str, Any] = {"label": definition.shown_label, "required": definition.required}
     kind = definition.kind
     if kind == CustomField.Kind.NUMBER:
         return forms.DecimalField(**common)
@@ -122,7 +130,7 @@ def _custom_form_field(definition: CustomField) -> forms.Field:
         return forms.DateField(widget=DateInput, **common)
     if kind == CustomField.Kind.BOOLEAN:
         # not required here: NullBooleanField cannot enforce it; the service reports a required one unset
-        return forms.NullBooleanField(label=definition.label, required=False, widget=YesNoUnset)
+        return forms.NullBooleanField(label=definition.shown_label, required=False, widget=YesNoUnset)
     if kind == CustomField.Kind.CHOICE:
         return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in definition.choices], **common)
     if kind == CustomField.Kind.MULTI:

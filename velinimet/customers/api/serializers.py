@@ -21,11 +21,16 @@ class IncomingCallSerializer(serializers.Serializer):
 # --- API ------------------------------------------------------------------------------------
 class CustomFieldSerializer(serializers.ModelSerializer):
     key = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    shown_label = serializers.CharField(read_only=True, help_text="The label in the reader's language")
     choices = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
 
     class Meta:
         model = CustomField
-        fields = ["id", "record_type", "key", "label", "kind", "choices", "required", "order"]
+        fields = [
+            *("id", "record_type", "key", "label", "label_tr", "label_en", "label_az", "shown_label"),
+            *("kind", "choices", "required", "order"),
+        ]
+        read_only_fields = ["shown_label"]
         validators: list[Any] = []
 
 

@@ -161,20 +161,40 @@ def company_360(company: Company, user: User) -> dict[str, Any]:
     }
 
 
-def custom_field_values(record_type: str, values: dict[str, Any]) -> list[tuple[CustomField, str]]:
-    """(definition, display text) for the 360° page."""
+def custom_value_display(value: Any) -> str:
+    """A stored custom value as the reader reads it ("—" when unset)."""
     from django.utils.translation import gettext
 
-    def display(value: Any) -> str:
-        if value in (None, "", []):
-            return "—"
-        if value is True or value is False:
-            return gettext("Yes") if value else gettext("No")
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
-        return str(value)
+    if value in (None, "", []):
+        return "—"
+    if value is True or value is False:
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
-    return [(d, display(values.get(d.key))) for d in CustomField.objects.filter(record_type=record_type)]
+
+def custom_field_values(record_type: str, values: dict[str, Any]) -> list[tuple[CustomField, str]]:
+    """(definition, display text) for the 360° page."""
+    return [(d, custom_value_display(values.get(d.key))) for d in CustomField.objects.filter(record_type=record_type)]
+
+
+def custom_changes(record_type: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """The audit log's rows for a change of a record's custom values: one per field that changed, named by
+    its label in the reader's language (the key of a field since removed)."""
+    old, new = (value if isinstance(value, dict) else {} for value in (old, new))
+    keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
+    if not keys:
+        return []
+    labels = {d.key: d.shown_label for d in CustomField.objects.filter(record_type=record_type, key__in=keys)}
+    return [
+        (
+            labels.get(k, k),
+            None if k not in old else custom_value_display(old[k]),
+            None if k not in new else custom_value_display(new[k]),
+        )
+        for k in keys
+    ]
 
 
 def consent_in_force(person: Person) -> dict[str, Consent]:

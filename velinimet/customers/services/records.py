@@ -263,9 +263,9 @@ def _record_update(
     custom_values = clean_custom(kind, custom, errors, existing=locked.custom) if custom is not None else None
     tag_names = clean_tags(tags, errors) if tags is not None else None
     errors.check()
+    before = {**audit.snapshot(locked), **contacts_snapshot(locked)}  # before the owner changes too
     if owner is not None or team is not None:
         _assign(actor, locked, owner, team)
-    before = {**audit.snapshot(locked), **contacts_snapshot(locked)}
     for key, value in values.items():
         setattr(locked, key, value)
     if custom_values is not None:

@@ -305,10 +305,10 @@ def clean_custom(
         try:
             merged[key] = definition.parse(value)
         except (TypeError, ValueError):
-            errors.add(f"custom.{key}", _("Not a valid value for “%(label)s”.") % {"label": definition.label})
+            errors.add(f"custom.{key}", _("Not a valid value for “%(label)s”.") % {"label": definition.shown_label})
     for key, definition in definitions.items():
         if definition.required and merged.get(key) in (None, "", []) and f"custom.{key}" not in errors.errors:
-            errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.label})
+            errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.shown_label})
     return merged
 
 

@@ -175,3 +175,177 @@ def test_a_sole_proprietorship_is_saved_with_its_owners_tckn_in_services_api_and
     assert "TCKN" in exc.value.errors["vkn"][0]
     bad = api(cast.rep_ist).post("/api/v1/companies/", {"name": "API", "vkn": "123456789012"}, format="json")
     assert bad.status_code == 400 and "vkn" in bad.json()["errors"]
+
+
+# --- the audit log in the reader's language ----------------------------------------------------------------
+def _audit_page(user: Any) -> str:
+    import re
+
+    html = client_for(user).get("/settings/audit/").content.decode()
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    return re.sub(r"\s+", " ", re.sub("<[^>]+>", " ", body))
+
+
+def test_the_audit_log_names_owners_custom_fields_and_contact_lists_in_the_readers_language(cast: Any) -> None:
+    field = custom_field_create(actor=cast.admin, record_type="person", label="Newsletter", kind="boolean")
+    field.label_tr = "Bülten"
+    field.save()
+    person = services.person_create(
+        actor=cast.admin, first_name="Ayşe", custom={"newsletter": True}, phones=[services.PhoneIn("0532 123 45 67")]
+    )
+    services.person_update(actor=cast.admin, person=person, owner=cast.rep_ist, custom={"newsletter": False}, phones=[])
+    cast.admin.language, cast.admin.time_zone = "tr", "Asia/Baku"
+    cast.admin.save()
+    text = _audit_page(cast.admin)
+    assert f"kayıt sahibi: {cast.admin} → {cast.rep_ist}" in text  # names, not user ids
+    assert "Bülten: Evet → Hayır" in text and "{'newsletter'" not in text and "{&#x27;" not in text
+    assert "telefonlar: +905321234567 → —" in text
+    assert "last name key" not in text and "last_name_key" not in text
+    from django.utils import timezone
+
+    from velinimet.core.models import AuditEntry
+
+    at = AuditEntry.objects.filter(code="customers.person.updated").get().at
+    import zoneinfo
+
+    assert timezone.localtime(at, zoneinfo.ZoneInfo("Asia/Baku")).strftime("%H:%M") in text
+
+
+def test_erased_reads_in_the_readers_language_and_is_stored_neutral(cast: Any) -> None:
+    from django.utils import translation
+
+    from velinimet.core.models import AuditEntry
+    from velinimet.customers.services.kvkk import person_erase
+
+    person = services.person_create(actor=cast.admin, first_name="Zümrüt", last_name="Öztürk")
+    person_erase(actor=cast.admin, person=person, reason="Başvuru 12")
+    person.refresh_from_db()
+    assert person.first_name == "[erased]"  # the same in every language
+    assert set(AuditEntry.objects.values_list("object_repr", flat=True)) == {"[erased]"}
+    for language, word in (("tr", "[silindi]"), ("az", "[silinib]"), ("en", "[erased]")):
+        with translation.override(language):
+            assert str(person) == word
+    cast.admin.language = "tr"
+    cast.admin.save()
+    assert "[silindi]" in _audit_page(cast.admin) and "[erased]" not in _audit_page(cast.admin)
+
+
+def test_a_phone_extension_reads_in_the_readers_language_and_the_form_reads_it_back(cast: Any) -> None:
+    from django.utils import translation
+
+    person = services.person_create(
+        actor=cast.admin, first_name="Ayşe", phones=[services.PhoneIn("0212 555 12 34 x12")]
+    )
+    phone = person.phones.get()
+    assert phone.national == "(0212) 555 12 34 ext. 12"  # stored as phonenumbers writes it, in no language
+    with translation.override("tr"):
+        assert str(phone) == "(0212) 555 12 34 dahili 12"
+    with translation.override("az"):
+        assert str(phone) == "(0212) 555 12 34 əlavə 12"
+    cast.admin.language = "tr"
+    cast.admin.save()
+    client = client_for(cast.admin)
+    assert "dahili 12" in client.get(f"/customers/people/{person.pk}/").content.decode()
+    form = client.get(f"/customers/people/{person.pk}/edit/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    assert client.post(f"/customers/people/{person.pk}/edit/", {**data, "country": "TR"}).status_code == 302
+    assert person.phones.get().e164 == "+902125551234"
+
+
+# --- default roles, custom-field labels, the command line, Azerbaijani wording ------------------------------
+def test_a_default_role_reads_in_turkish_in_its_form_and_keeps_its_stored_name(cast: Any) -> None:
+    from velinimet.accounts.models import Role
+
+    cast.admin.language = "tr"
+    cast.admin.save()
+    role = Role.objects.get(slug="sales_rep")
+    client = client_for(cast.admin)
+    form = client.get(f"/settings/roles/{role.pk}/").context["form"]
+    assert form["name"].value() == "Satış temsilcisi"
+    assert form["description"].value().startswith("Kendi müşterileri")
+    saved = client.post(
+        f"/settings/roles/{role.pk}/", {"name": form["name"].value(), "description": form["description"].value()}
+    )
+    assert saved.status_code == 302
+    role.refresh_from_db()
+    assert (role.name, role.description) == (
+        "Sales rep",
+        "Works their own customers and deals; reads their team's records.",
+    )
+    client.post(f"/settings/roles/{role.pk}/", {"name": "Bayi temsilcisi", "description": "Bayiler"})
+    role.refresh_from_db()
+    assert role.name == "Bayi temsilcisi"
+    assert client.get(f"/settings/roles/{role.pk}/").context["form"]["name"].value() == "Bayi temsilcisi"
+
+
+def test_custom_field_labels_in_three_languages_are_shown_in_the_readers(cast: Any, api: Any) -> None:
+    from django.utils import translation
+
+    client = client_for(cast.admin)
+    response = client.post(
+        "/customers/settings/fields/",
+        {
+            "record_type": "person",
+            "label": "Segment",
+            "label_tr": "Bölüm",
+            "label_az": "Seqment",
+            "kind": "text",
+            "order": 0,
+        },
+    )
+    assert response.status_code == 302
+    from velinimet.customers.models import CustomField
+
+    field = CustomField.objects.get()
+    assert (field.label_tr, field.label_en, field.label_az) == ("Bölüm", "", "Seqment")
+    for language, label in (("tr", "Bölüm"), ("az", "Seqment"), ("en", "Segment")):
+        with translation.override(language):
+            assert field.shown_label == label
+    cast.rep_ist.language = "az"
+    cast.rep_ist.save()
+    assert "Seqment" in client_for(cast.rep_ist).get("/customers/people/new/").content.decode()
+    body = api(cast.admin).patch(f"/api/v1/custom-fields/{field.pk}/", {"label_en": "Customer segment"}, format="json")
+    assert body.status_code == 200, body.json()
+    assert body.json()["label_en"] == "Customer segment"
+    assert api(cast.rep_ist).get(f"/api/v1/custom-fields/{field.pk}/").json()["shown_label"] == "Seqment"
+
+
+@pytest.mark.django_db(transaction=True)  # the command runs the job in a thread, on its own connection
+def test_the_command_line_import_speaks_the_users_language_or_the_one_asked_for(cast: Any, tmp_path: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    path = tmp_path / "people.csv"
+    path.write_text("Ad,Soyad,Telefon\nAyşe,Yılmaz,0532 123 45 67\nFatma,Kaya,12\n", encoding="utf-8")
+    cast.rep_ist.language = "tr"
+    cast.rep_ist.save()
+    out = io.StringIO()
+    call_command("import_customers", str(path), "--user", "rep_ist", stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    assert "2 satır" in text and "satır 3" in text and "Hiçbir şey kaydedilmedi" in text
+    for english in ("lines", "line ", "created", "Nothing was saved", "possible duplicates"):
+        assert english not in text
+    out = io.StringIO()
+    call_command(
+        "import_customers", str(path), "--user", "rep_ist", "--language", "en", stdout=out, stderr=io.StringIO()
+    )
+    assert "2 lines: 1 would be created" in out.getvalue() and "line 3: " in out.getvalue()
+    assert "not a valid phone number" in out.getvalue()
+
+
+def test_the_azerbaijani_catalogue_never_names_the_turkish_law() -> None:
+    import gettext as gnu
+    from pathlib import Path
+
+    import velinimet
+
+    catalogue = Path(velinimet.__file__).parent / "locale" / "az" / "LC_MESSAGES" / "django.mo"
+    with catalogue.open("rb") as fh:
+        messages = gnu.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+    named = [text for key, text in messages.items() if key and "KVKK" in str(text)]
+    assert named == []
+    from django.utils import translation
+
+    with translation.override("az"):
+        assert translation.gettext("Personal data (KVKK)") == "Şəxsi məlumatlar"
