@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import math
 import re
 from typing import Any
@@ -341,7 +340,9 @@ class CustomField(models.Model):
                 raise ValueError(value)
             return int(number) if number.is_integer() else number
         if kind == self.Kind.DATE:
-            return datetime.date.fromisoformat(str(value)).isoformat()
+            from velinimet.customers.normalize import parse_date  # the one date rule (InvalidValue is a ValueError)
+
+            return parse_date(value).isoformat()
         if kind == self.Kind.BOOLEAN:
             if isinstance(value, bool):
                 return value

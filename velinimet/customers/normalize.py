@@ -5,6 +5,7 @@ Each returns the stored form or raises ``InvalidValue`` with a translated, speci
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import phonenumbers
@@ -70,6 +71,17 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> tuple[str, str]:
     home = phonenumbers.region_code_for_number(number) == region
     fmt = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return e164, phonenumbers.format_number(number, fmt)
+
+
+def phone_region(raw: str, region: str = DEFAULT_REGION) -> str:
+    """The country (ISO code) of a phone number typed any usual way, "" when it is not a valid number or a
+    number shared by several countries ("+1" without an area code that tells)."""
+    try:
+        number = parse_phone(raw, region)
+    except InvalidValue:
+        return ""
+    found = phonenumbers.region_code_for_number(number)
+    return found if found and found != "001" else ""
 
 
 def phone_lookup_keys(raw: str, region: str = DEFAULT_REGION) -> list[str]:
@@ -146,6 +158,27 @@ def normalize_vkn(raw: str) -> str:
 
 def normalize_voen(raw: str) -> str:
     return _stdnum(stdnum_voen, raw, _("The VÖEN (Azerbaijani tax number)"))
+
+
+#: The date formats people type, in the order tried: Turkish/Azerbaijani day first, then ISO.
+DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
+
+
+def parse_date(raw: object) -> datetime.date:
+    """A date typed as 31.12.1980, 31/12/1980, 31-12-1980 or 1980-12-31 (form, API, import and custom
+    fields: one rule). Raises InvalidValue naming the formats accepted."""
+    if isinstance(raw, datetime.date):
+        return raw
+    text = str(raw or "").strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidValue(
+        _("“%(value)s” is not a date: write it as DD.MM.YYYY (31.12.1980), DD/MM/YYYY or YYYY-MM-DD.")
+        % {"value": text[:30]}
+    )
 
 
 def normalize_iban(raw: str) -> str:

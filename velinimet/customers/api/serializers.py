@@ -123,7 +123,9 @@ class PersonSerializer(RecordSerializer):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     title = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    birth_date = serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text="YYYY-MM-DD")
+    birth_date = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="YYYY-MM-DD (also DD.MM.YYYY, DD/MM/YYYY)"
+    )
     # Checked by the services with every other value, so a wrong choice is reported with the rest.
     gender = serializers.CharField(max_length=10, required=False, allow_blank=True, help_text="female, male, other")
     preferred_language = serializers.CharField(max_length=8, required=False, allow_blank=True, help_text="tr, en, az")

@@ -6,7 +6,6 @@ field errors (``phones.0.number``, ``custom.segment``).
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -149,9 +148,9 @@ def _clean_scalars(
         if key == "birth_date" and value:
             if isinstance(value, str):
                 try:
-                    value = datetime.date.fromisoformat(value)
-                except ValueError:
-                    errors.add(key, _("Enter a date as YYYY-MM-DD."))
+                    value = normalize.parse_date(value)
+                except normalize.InvalidValue as exc:
+                    errors.add(key, str(exc))
                     continue
             if value > timezone.localdate() or value.year < 1900:
                 errors.add(key, _("Enter a real birth date."))

@@ -246,7 +246,7 @@ def test_every_wrong_value_is_reported_at_once(cast: Any, api: Any) -> None:
         "preferred_language": "de",
         "preferred_channel": "fax",
         "tckn": "1",
-        "birth_date": "15.07.1970",
+        "birth_date": "31.02.1970",  # no such day (15.07.1970 is a date: Turkish order is read)
         "custom": {"puan": "nan"},
         "addresses": [{"country": "D1"}],
     }
