@@ -85,7 +85,7 @@ class AuditEntry(models.Model):
             old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
             registered = AUDIT_FIELDS.get(f"{model._meta.label_lower}.{name}") if model is not None else None
             if registered is not None and registered.expand is not None:
-                rows += registered.expand(old, new)
+                rows += registered.expand(old, new, names if names is not None else {})
                 continue
             field: Any = None
             if model is not None:

@@ -263,12 +263,13 @@ AUDIT_ACTIONS: Store[AuditAction] = registry.declare(
 @dataclass(frozen=True)
 class AuditField:
     """How a logged value that is not a model field reads (``customers.person.phones``, a snapshot of the
-    record's phones), or one a model field holds as a mapping: ``expand(old, new)`` gives (label, old, new)
-    rows in the reader's language (``customers.person.custom``: one row per custom field, by its label)."""
+    record's phones), or one a model field holds as a mapping: ``expand(old, new, cache)`` gives (label,
+    old, new) rows in the reader's language (``customers.person.custom``: one row per custom field, by its
+    label); ``cache`` is shared by a page of entries, for what it looks up once per page."""
 
     key: str  # "<app>.<model>.<name>"
     label: str | Promise
-    expand: Callable[[Any, Any], list[tuple[str, Any, Any]]] | None = None
+    expand: Callable[[Any, Any, dict[Any, Any]], list[tuple[str, Any, Any]]] | None = None
 
 
 AUDIT_FIELDS: Store[AuditField] = registry.declare(

@@ -158,10 +158,10 @@ registry.register("core.audit_actions", AuditAction("customers.person.erased", _
 
 
 def _custom_changes(kind: str) -> Any:
-    def expand(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    def expand(old: Any, new: Any, cache: dict[Any, Any]) -> list[tuple[str, Any, Any]]:
         from velinimet.customers.selectors.records import custom_changes
 
-        return custom_changes(kind, old, new)
+        return custom_changes(kind, old, new, cache)
 
     return expand
 

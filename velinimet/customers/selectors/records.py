@@ -179,14 +179,23 @@ def custom_field_values(record_type: str, values: dict[str, Any]) -> list[tuple[
     return [(d, custom_value_display(values.get(d.key))) for d in CustomField.objects.filter(record_type=record_type)]
 
 
-def custom_changes(record_type: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+def custom_changes(
+    record_type: str, old: Any, new: Any, cache: dict[Any, Any] | None = None
+) -> list[tuple[str, Any, Any]]:
     """The audit log's rows for a change of a record's custom values: one per field that changed, named by
-    its label in the reader's language (the key of a field since removed)."""
+    its label in the reader's language (the key of a field since removed). The labels are read once per
+    ``cache`` (a page of entries)."""
+    from django.utils.translation import get_language
+
     old, new = (value if isinstance(value, dict) else {} for value in (old, new))
     keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
     if not keys:
         return []
-    labels = {d.key: d.shown_label for d in CustomField.objects.filter(record_type=record_type, key__in=keys)}
+    cache = {} if cache is None else cache
+    slot = ("customers.customfield", record_type, get_language())
+    if slot not in cache:
+        cache[slot] = {d.key: d.shown_label for d in CustomField.objects.filter(record_type=record_type)}
+    labels = cache[slot]
     return [
         (
             labels.get(k, k),

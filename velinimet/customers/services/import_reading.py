@@ -291,8 +291,8 @@ def header_for(row: list[str], kind: str) -> Header:
     allowed = set(COLUMNS) - (COMPANY_ONLY if kind == "person" else PERSON_ONLY)
     aliases = {fold(alias): field for field, names in COLUMNS.items() if field in allowed for alias in names}
     aliases.update({fold(field): field for field in allowed})  # the field keys themselves (first_name…)
-    for column, field in custom_columns(kind).items():  # custom fields by key or label; ours come first
-        aliases.setdefault(column, field)
+    for column, custom in custom_columns(kind).items():  # custom fields by key or label; ours come first
+        aliases.setdefault(column, custom)
     mapping: dict[int, str] = {}
     ignored = []
     for index, header in enumerate(headers):
