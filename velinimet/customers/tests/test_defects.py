@@ -349,3 +349,19 @@ def test_the_azerbaijani_catalogue_never_names_the_turkish_law() -> None:
 
     with translation.override("az"):
         assert translation.gettext("Personal data (KVKK)") == "Şəxsi məlumatlar"
+
+
+def test_texts_an_erasure_overwrote_and_the_consents_text_version_read_in_the_readers_language(cast: Any) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("az"):
+        assert Template("{% load shown %}{{ v|shown }}").render(Context({"v": "[erased]"})) == "[silinib]"
+    person = services.person_create(actor=cast.admin, first_name="Leyla", force=True)
+    services.consent_record(
+        actor=cast.admin, person=person, channel="sms", status="granted", source="web", kvkk_text_version="v2"
+    )
+    cast.admin.language = "az"
+    cast.admin.save()
+    page = client_for(cast.admin).get(f"/customers/people/{person.pk}/").content.decode()
+    assert "məlumatlandırma mətni v2" in page and "KVKK" not in page
