@@ -64,11 +64,12 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> phonenumbers.PhoneNum
     )
 
 
-def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> tuple[str, str]:
-    """(E.164, display) — display is the national format at home, the international one abroad."""
+def normalize_phone(raw: str, region: str = DEFAULT_REGION, *, home: str = "") -> tuple[str, str]:
+    """(E.164, display) — display is the national format at ``home`` (default: ``region``), the
+    international one abroad. ``region``: where a number without a country code is tried first."""
     number = parse_phone(raw, region)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    home = phonenumbers.region_code_for_number(number) == region
+    home = phonenumbers.region_code_for_number(number) == (home or region)
     fmt = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return e164, phonenumbers.format_number(number, fmt)
 

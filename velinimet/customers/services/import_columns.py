@@ -4,6 +4,7 @@ the file that a line repeats ("line 12 of this file"; which lines repeat is deci
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -127,6 +128,11 @@ def line_arguments(values: dict[str, str], kind: str) -> dict[str, Any]:
     ]
     args["emails"] = [services.EmailIn(e) for e in SPLIT.split(values.get("email", "")) if e]
     parts = {f: values.get(f, "") for f in ("city", "district", "neighbourhood", "street", "postal_code")}
+    if values.get("country"):  # the line's country is where its numbers without a country code are
+        with contextlib.suppress(DomainError):  # an unknown country is the address's error, if it has one
+            region = _country(values, [])
+            for phone in args["phones"]:
+                phone.region = region
     if any(parts.values()):
         args["addresses"] = [
             services.AddressIn(

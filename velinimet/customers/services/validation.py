@@ -66,6 +66,7 @@ class PhoneIn:
     number: str
     kind: str = ""  # "": the holder's default (DEFAULT_KINDS)
     is_primary: bool = False
+    region: str = ""  # the country a number without its country code is tried in first (default: TR)
 
 
 @dataclass
@@ -180,7 +181,9 @@ def _clean_contacts(
         if phone.kind not in Phone.Kind.values:
             errors.add(f"phones.{i}.kind", _("Choose mobile, work, home or fax."))
         try:
-            e164, national = normalize.normalize_phone(phone.number)
+            # a number without its country code is tried in the line's country first (an import's GB line)
+            region = phone.region if phone.region in phonenumbers.SUPPORTED_REGIONS else normalize.DEFAULT_REGION
+            e164, national = normalize.normalize_phone(phone.number, region, home=normalize.DEFAULT_REGION)
         except normalize.InvalidValue as exc:
             errors.add(f"phones.{i}.number", str(exc))
             continue

@@ -79,10 +79,13 @@ def test_the_country_follows_the_phone_or_the_country_column(english: Any) -> No
         "John;+44 20 7946 0958;London;\n"
         "Leyla;+994 50 123 45 67;Bakı;\n"
         "Ayşe;0532 123 45 67;İstanbul;\n"
-        "Hans;+44 20 7946 0959;Berlin;DE\n",
+        "Hans;+44 20 7946 0959;Berlin;DE\n"
+        "Mary;020 7946 0957;London;GB\n",
     )
     countries = {p.first_name: p.addresses.get().country for p in Person.objects.all()}
-    assert countries == {"John": "GB", "Leyla": "AZ", "Ayşe": "TR", "Hans": "DE"}
+    assert countries == {"John": "GB", "Leyla": "AZ", "Ayşe": "TR", "Hans": "DE", "Mary": "GB"}
+    mary = Person.objects.get(first_name="Mary").phones.get()
+    assert (mary.e164, mary.national) == ("+442079460957", "+44 20 7946 0957")  # abroad: international
     john = Person.objects.get(first_name="John").phones.get()
     assert john.e164 == "+442079460958"
 
