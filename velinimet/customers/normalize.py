@@ -69,8 +69,8 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION, *, home: str = "") -
     international one abroad. ``region``: where a number without a country code is tried first."""
     number = parse_phone(raw, region)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    home = phonenumbers.region_code_for_number(number) == (home or region)
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    at_home = phonenumbers.region_code_for_number(number) == (home or region)
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if at_home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return e164, phonenumbers.format_number(number, fmt)
 
 
