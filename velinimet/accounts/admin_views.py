@@ -316,7 +316,8 @@ def role_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     may_edit = level_for(request.user, "accounts.role", "update") > Level.NONE
     form = RoleForm(
         request.POST or None,
-        initial={"name": role.name, "description": role.description, "require_2fa": role.require_2fa},
+        # a default role's English name and description are shown in the reader's language (Role.__str__)
+        initial={"name": str(role), "description": role.display_description, "require_2fa": role.require_2fa},
     )
     del form.fields["copy_from"]
     if request.method == "POST":
@@ -328,8 +329,14 @@ def role_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 _prefix, rt_key, action = key.split(":", 2)
                 permissions.setdefault(rt_key, {})[action] = str(value)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            # saved as shown, a default role's translated name and description stay the stored English ones
+            if data.get("name") == str(role):
+                data["name"] = role.name
+            if data.get("description") == role.display_description:
+                data["description"] = role.description
             try:
-                services.role_update(actor=request.user, role=role, permissions=permissions, **form.cleaned_data)
+                services.role_update(actor=request.user, role=role, permissions=permissions, **data)
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
-from .models import AuditEntry
+from .models import ERASED, AuditEntry
 
 if TYPE_CHECKING:
     from .erasure import Mentions
@@ -67,13 +68,15 @@ def log_action(
     # the command line acts as an unsaved "system" user
     if code is None:
         code = default_code(instance, kind)
+    # the erasure mark is stored language-neutral ("[erased]"), whatever the actor's language shows for it
+    name = str(instance).replace(translation.gettext("[erased]"), ERASED)[:200]
     return AuditEntry.objects.create(
         actor_id=user.pk if user is not None else None,
         actor_name=((user.get_username() or "system") if user is not None else "system")[:150],
         action=kind,
         content_type=ContentType.objects.get_for_model(instance),
         object_id="" if instance.pk is None else str(instance.pk),  # a failed login of a name nobody has
-        object_repr=str(instance)[:200],
+        object_repr=name,
         changes=changes or {},
         code=code,
         data=_jsonable(data or {}),

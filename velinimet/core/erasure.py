@@ -24,9 +24,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
+from .models import ERASED  # re-exported: the erasing code imports it from here
 from .text import fold
 
-ERASED = "[erased]"
 log = logging.getLogger(__name__)
 
 _SEP = r"[\s()./\-]*"  # what people put between the digits of a number

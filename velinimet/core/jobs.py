@@ -121,7 +121,8 @@ def _run_claimed(job_id: str) -> None:
     """Run the handler of a job this process claimed, and record how it ended."""
     job = Job.objects.select_related("started_by").get(pk=job_id)
     progress = JobProgress(job)
-    language = getattr(job.started_by, "language", "") or settings.LANGUAGE_CODE
+    # a job may ask for another language (the command line's --language): its params' "language"
+    language = (job.params or {}).get("language") or getattr(job.started_by, "language", "") or settings.LANGUAGE_CODE
     try:
         with translation.override(language):  # messages and results in the language of who started it
             result = JOB_KINDS[job.kind].handler(job, progress) or {}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.numbers import format_number
 
-from .registry import AUDIT_ACTIONS, AUDIT_GENERIC_VERBS
+from .registry import AUDIT_ACTIONS, AUDIT_FIELDS, AUDIT_GENERIC_VERBS
 
 
 class AuditEntry(models.Model):
@@ -71,19 +71,83 @@ class AuditEntry(models.Model):
         a plain create/update/delete/restore (the kind says it); an unregistered code as itself."""
         return audit_text(self.code, self.data)
 
+    @property
+    def record_display(self) -> str:
+        """The record's name as logged, "[erased]" in the reader's language."""
+        return shown(self.object_repr)
+
     def changes_display(self) -> list[tuple[str, Any, Any]]:
-        """(field label, old, new) for each changed field, in the reader's language, time zone and locale."""
+        """(field label, old, new) for each changed field, in the reader's language, time zone and locale:
+        a linked record by its name (``audit_names``, filled a page at a time by ``audit_prepare``), a value
+        registered in ``core.audit_fields`` (phones, custom fields) by its label."""
         model = self.content_type.model_class() if self.content_type_id else None
-        rows = []
+        names = getattr(self, "audit_names", None)
+        rows: list[tuple[str, Any, Any]] = []
         for name, values in (self.changes or {}).items():
+            old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+            registered = AUDIT_FIELDS.get(f"{model._meta.label_lower}.{name}") if model is not None else None
+            if registered is not None and registered.expand is not None:
+                rows += registered.expand(old, new, names if names is not None else {})
+                continue
             field: Any = None
             if model is not None:
                 with contextlib.suppress(FieldDoesNotExist):
                     field = model._meta.get_field(name)
-            label = getattr(field, "verbose_name", name)
-            old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+            label = registered.label if registered is not None else getattr(field, "verbose_name", name)
+            if isinstance(field, models.ForeignKey):
+                old, new = (_related_name(field, v, names) for v in (old, new))
             rows.append((str(label), display_value(field, old), display_value(field, new)))
         return rows
+
+
+def _related_name(field: models.ForeignKey, pk: Any, names: dict[tuple[str, str], str] | None) -> Any:
+    """A logged foreign key (an id) as the linked record's name, "#id" when it is gone."""
+    if pk in (None, "", ERASED):
+        return pk or None  # an erased link reads "[erased]" (display_value)
+    model = field.related_model
+    key = (model._meta.label_lower, str(pk))
+    if names is None or key not in names:
+        found = model._default_manager.filter(pk=pk).first()
+        name = str(found) if found is not None else f"#{pk}"
+        if names is not None:
+            names[key] = name
+        return name
+    return names[key]
+
+
+def audit_prepare(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Fill ``audit_names`` of ``entries`` (a page) with the names of the records their changes link to,
+    one query per linked model, so that ``changes_display`` asks for none."""
+    wanted: dict[Any, set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        for name, values in (entry.changes or {}).items():
+            with contextlib.suppress(FieldDoesNotExist, AttributeError):
+                field = model._meta.get_field(name)  # type: ignore[union-attr]
+                if isinstance(field, models.ForeignKey) and isinstance(values, list):
+                    linked = (str(v) for v in values if v not in (None, "", ERASED))
+                    wanted.setdefault(field.related_model, set()).update(linked)
+    names: dict[tuple[str, str], str] = {}
+    for model, ids in wanted.items():
+        valid = [pk for pk in ids if pk.isdigit()] if isinstance(model._meta.pk, models.AutoField) else list(ids)
+        for found in model._default_manager.filter(pk__in=valid):
+            names[(model._meta.label_lower, str(found.pk))] = str(found)
+        for pk in ids:
+            names.setdefault((model._meta.label_lower, pk), f"#{pk}")
+    for entry in entries:
+        entry.audit_names = names  # type: ignore[attr-defined]
+    return entries
+
+
+ERASED = "[erased]"  # what an erased value is stored as, in every language (core.erasure uses it)
+
+
+def shown(text: Any) -> Any:
+    """A stored text as the reader reads it: the language-neutral erasure mark ("[erased]", stored so that it
+    means the same in every language) in the reader's language."""
+    if isinstance(text, str) and ERASED in text:
+        return text.replace(ERASED, gettext("[erased]"))
+    return text
 
 
 def audit_text(code: str, data: dict[str, Any] | None) -> str:
@@ -92,7 +156,9 @@ def audit_text(code: str, data: dict[str, Any] | None) -> str:
     action = AUDIT_ACTIONS.get(code)
     if action is None:
         return "" if not code or code.rpartition(".")[2] in AUDIT_GENERIC_VERBS else code
-    values = _Values({k: display_value(None, v) for k, v in (data or {}).items()})
+    values = _Values(
+        {k: "" if (shown_value := display_value(None, v)) is None else shown_value for k, v in (data or {}).items()}
+    )
     try:
         return str(action.message) % values
     except (KeyError, TypeError, ValueError):
@@ -110,6 +176,8 @@ def display_value(field: Any, value: Any) -> Any:
     None stay as they are."""
     if value is None or value == "":
         return value
+    if value == ERASED:
+        return gettext("[erased]")
     if isinstance(value, list):
         return ", ".join(str(display_value(field, v)) for v in value) or None
     with contextlib.suppress(TypeError, ValueError, decimal.InvalidOperation):

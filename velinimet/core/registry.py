@@ -258,3 +258,20 @@ AUDIT_GENERIC_VERBS = frozenset({"created", "updated", "deleted", "restored"})
 AUDIT_ACTIONS: Store[AuditAction] = registry.declare(
     "core.audit_actions", AuditAction, "how each audit action code reads", key=lambda action: action.code
 )
+
+
+@dataclass(frozen=True)
+class AuditField:
+    """How a logged value that is not a model field reads (``customers.person.phones``, a snapshot of the
+    record's phones), or one a model field holds as a mapping: ``expand(old, new, cache)`` gives (label,
+    old, new) rows in the reader's language (``customers.person.custom``: one row per custom field, by its
+    label); ``cache`` is shared by a page of entries, for what it looks up once per page."""
+
+    key: str  # "<app>.<model>.<name>"
+    label: str | Promise
+    expand: Callable[[Any, Any, dict[Any, Any]], list[tuple[str, Any, Any]]] | None = None
+
+
+AUDIT_FIELDS: Store[AuditField] = registry.declare(
+    "core.audit_fields", AuditField, "how logged values that are not plain model fields read"
+)

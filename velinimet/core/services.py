@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -39,7 +40,7 @@ def audit_export_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
     export_dir.mkdir(parents=True, exist_ok=True)
     path = export_dir / f"audit-{job.pk}.csv"
     try:
-        _write_audit_csv(path, qs, progress)
+        _write_audit_csv(path, qs, progress, time_zone=getattr(user, "time_zone", ""))
     except BaseException:  # cancelled, released or failed: no half file is left to download later
         path.unlink(missing_ok=True)
         raise
@@ -48,8 +49,12 @@ def audit_export_run(*, job: Job, progress: JobProgress) -> dict[str, Any]:
     return {"rows": total, "file": path.name}
 
 
-def _write_audit_csv(path: Any, qs: Any, progress: JobProgress) -> None:
-    tz = timezone.get_default_timezone()
+def _write_audit_csv(path: Any, qs: Any, progress: JobProgress, *, time_zone: str = "") -> None:
+    """The entries as CSV, times in the exporter's time zone (their offset written: ``+03:00``)."""
+    try:
+        tz: Any = zoneinfo.ZoneInfo(time_zone) if time_zone else timezone.get_default_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = timezone.get_default_timezone()
     with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens Turkish letters right
         writer = safe_writer(fh)  # "=cmd" in a name cannot run as a formula; "+90 …" reads "'+90 …"
         # "text" is what was done in the exporter's language (the job runs in it); "code" and "data" the same

@@ -16,7 +16,7 @@ from .exceptions import DomainError, NotAllowed
 from .http import AuthedRequest
 from .jobfiles import FileStatus, export_file_path, job_file_status, job_page_context
 from .jobs import job_cancel
-from .models import Job
+from .models import Job, audit_prepare
 from .search import search
 from .selectors import audit_filter, job_list
 from .services import audit_export_start
@@ -95,6 +95,9 @@ def audit_list_view(request: AuthedRequest) -> HttpResponse:
     unknown = [str(m) for name in filterset.unknown_params() for m in filterset.errors[name]]
     entries = filterset.qs if valid else filterset.queryset.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = audit_prepare(
+        list(page.object_list)
+    )  # the names of linked records (owners, teams), one query per model
     template = "core/audit_list.html#table" if request.htmx else "core/audit_list.html"
     return render(request, template, {"form": filterset.form, "page": page, "unknown_filters": unknown})
 

@@ -124,7 +124,7 @@ class CustomerFilter(StrictFilterSet):
         if self.custom_record_type:
             definitions = CustomField.objects.filter(record_type=self.custom_record_type)
             for definition in definitions.exclude(kind=CustomField.Kind.MULTI):
-                custom = CustomValueFilter(label=definition.label, definition=definition, required=False)
+                custom = CustomValueFilter(label=definition.shown_label, definition=definition, required=False)
                 custom.model, custom.parent = self.queryset.model, self
                 self.filters[f"cf_{definition.key}"] = custom
 

@@ -14,7 +14,7 @@ from velinimet.core.text import alphabetical
 from velinimet.core.widgets import NumberField, Picker, PickerField
 from velinimet.customers.models import Address, Channel, Company, Consent, CustomField, Person, Phone
 from velinimet.customers.pickers import customer_option, user_option
-from velinimet.customers.services.validation import PERSON_FIELDS, AddressIn, EmailIn, PhoneIn
+from velinimet.customers.services.validation import DEFAULT_KINDS, PERSON_FIELDS, AddressIn, EmailIn, PhoneIn
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
@@ -86,6 +86,14 @@ class BulkOwnerForm(forms.Form):
 class CustomFieldForm(forms.Form):
     record_type = forms.ChoiceField(label=gettext_lazy("Record type"), choices=CustomField.RecordType.choices)
     label = forms.CharField(label=gettext_lazy("Label"), max_length=100)
+    label_tr = forms.CharField(
+        label=gettext_lazy("Label in Turkish"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Empty: the label."),
+    )
+    label_en = forms.CharField(label=gettext_lazy("Label in English"), max_length=100, required=False)
+    label_az = forms.CharField(label=gettext_lazy("Label in Azerbaijani"), max_length=100, required=False)
     key = forms.CharField(
         label=gettext_lazy("Key"),
         max_length=50,
@@ -106,15 +114,25 @@ DateInput = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COUNTRIES = [("TR", _("Türkiye")), ("AZ", _("Azerbaijan")), ("OTHER", _("Other"))]
 
 
+class YesNoUnset(forms.NullBooleanSelect):
+    """A yes/no custom field as three choices: "—" (not set), yes, no. A checkbox cannot say "not set",
+    so saving a form with one unticked wrote "no" into every yes/no field the user never touched."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", "—"), ("true", _("Yes")), ("false", _("No"))]
+
+
 def _custom_form_field(definition: CustomField) -> forms.Field:
-    common: dict[str, Any] = {"label": definition.label, "required": definition.required}
+    common: dict[str, Any] = {"label": definition.shown_label, "required": definition.required}
     kind = definition.kind
     if kind == CustomField.Kind.NUMBER:
         return NumberField(**common)  # "1.250.000,50" from a Turkish reader, shown back so
     if kind == CustomField.Kind.DATE:
         return forms.DateField(widget=DateInput, **common)
     if kind == CustomField.Kind.BOOLEAN:
-        return forms.BooleanField(label=definition.label, required=False)
+        # not required here: NullBooleanField cannot enforce it; the service reports a required one unset
+        return forms.NullBooleanField(label=definition.shown_label, required=False, widget=YesNoUnset)
     if kind == CustomField.Kind.CHOICE:
         return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in alphabetical(definition.choices)], **common)
     if kind == CustomField.Kind.MULTI:
@@ -159,6 +177,10 @@ class CustomerForm(forms.Form):
                 label=_("E-mail"), max_length=254, required=False, widget=forms.EmailInput
             )
         self.phone_slots, self.email_slots = phone_slots, email_slots
+        phone_kind, address_kind = DEFAULT_KINDS[self.record_type]  # a company's: work, not mobile and home
+        self.fields["address_kind"].initial = address_kind
+        for i in range(phone_slots):
+            self.fields[f"phone_kind_{i}"].initial = phone_kind
         # A country the record already has (from the API or an import, e.g. "DE") stays choosable, so
         # saving the form does not turn it into Türkiye.
         country = str(self.data.get("country") or self.initial.get("country") or "").upper()
@@ -181,7 +203,7 @@ class CustomerForm(forms.Form):
         """Turn cleaned data into the service's keyword arguments."""
         data = self.cleaned_data
         phones = [
-            PhoneIn(data[f"phone_{i}"], data.get(f"phone_kind_{i}") or "mobile")
+            PhoneIn(data[f"phone_{i}"], data.get(f"phone_kind_{i}") or "")
             for i in range(self.phone_slots)
             if data.get(f"phone_{i}")
         ]
@@ -192,7 +214,7 @@ class CustomerForm(forms.Form):
             country = data.get("country") or "TR"
             addresses.append(
                 AddressIn(
-                    kind=data.get("address_kind") or "work",
+                    kind=data.get("address_kind") or "",
                     country="" if country == "OTHER" else country,
                     city=address_parts[0],
                     district=address_parts[1],
@@ -290,7 +312,12 @@ class CompanyForm(CustomerForm):
     name = forms.CharField(label=_("Legal name"), max_length=200)
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
     parent = company_field(_("Parent company"))
-    vkn = forms.CharField(label=_("VKN (Turkish tax number)"), max_length=20, required=False)
+    vkn = forms.CharField(
+        label=_("VKN (Turkish tax number)"),
+        max_length=20,
+        required=False,
+        help_text=_("10 digits; a sole proprietorship gives its owner's 11-digit TCKN."),
+    )
     voen = forms.CharField(label=_("VÖEN (Azerbaijani tax number)"), max_length=20, required=False)
     tax_office = forms.CharField(label=_("Tax office"), max_length=100, required=False)
     iban = forms.CharField(label=_("IBAN"), max_length=40, required=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import decimal
 import math
 from typing import Any
@@ -10,9 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from velinimet.core.models import shown
 from velinimet.core.numbers import parse_number
 from velinimet.core.querysets import TrashQuerySet
 from velinimet.core.text import strip_invisible
@@ -83,7 +83,8 @@ class Company(CustomerRecord):
         on_delete=models.SET_NULL,
         related_name="branches",
     )
-    vkn = models.CharField(_("VKN"), max_length=10, blank=True, db_index=True)
+    # 10 digits, or 11 for a sole proprietorship: its owner's TCKN is its tax number (normalize_vkn)
+    vkn = models.CharField(_("VKN"), max_length=11, blank=True, db_index=True)
     voen = models.CharField(_("VÖEN"), max_length=10, blank=True, db_index=True)
     tax_office = models.CharField(_("tax office"), max_length=100, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, db_index=True)
@@ -109,6 +110,8 @@ class Company(CustomerRecord):
 
 class Person(CustomerRecord):
     """A person: a customer, a contact at a company, or both."""
+
+    audit_exclude = ("last_name_key",)  # derived from the names, like search_key
 
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
@@ -145,7 +148,7 @@ class Person(CustomerRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return shown(f"{self.first_name} {self.last_name}".strip())  # an erased name in the reader's language
 
 
 class Employment(models.Model):
@@ -212,7 +215,14 @@ class Phone(ContactPoint):
         constraints = [models.CheckConstraint(condition=_one_owner(), name="phone_one_owner")]
 
     def __str__(self) -> str:
-        return self.national or self.e164
+        return self.display
+
+    @property
+    def display(self) -> str:
+        """The display form in the reader's language: ``national`` keeps phonenumbers' language-neutral
+        " ext. " (the form reads it back), shown as the reader's word for an extension."""
+        text = self.national or self.e164
+        return text.replace(" ext. ", f" {pgettext('phone extension', 'ext.')} ") if " ext. " in text else text
 
 
 class Email(ContactPoint):
@@ -296,6 +306,10 @@ class CustomField(models.Model):
     record_type = models.CharField(_("record type"), max_length=10, choices=RecordType.choices)
     key = models.SlugField(_("key"), max_length=50)
     label = models.CharField(_("label"), max_length=100)
+    # The label in each language, shown to a reader of that language (``shown_label``); empty: ``label``.
+    label_tr = models.CharField(_("label in Turkish"), max_length=100, blank=True)
+    label_en = models.CharField(_("label in English"), max_length=100, blank=True)
+    label_az = models.CharField(_("label in Azerbaijani"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=False)
@@ -308,7 +322,17 @@ class CustomField(models.Model):
         constraints = [models.UniqueConstraint(fields=["record_type", "key"], name="custom_field_unique_key")]
 
     def __str__(self) -> str:
-        return self.label
+        return self.shown_label
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language, else the label as the administrator wrote it."""
+        language = (get_language() or "").split("-")[0]
+        return getattr(self, f"label_{language}", "") or self.label
+
+    def labels(self) -> set[str]:
+        """Every label of the field, in any language (an import column may be headed by any of them)."""
+        return {label for label in (self.label, self.label_tr, self.label_en, self.label_az) if label}
 
     def parse(self, value: Any) -> Any:
         """``value`` as this field stores it (a number, an ISO date, a choice…); ``ValueError`` when it is not one."""
@@ -328,7 +352,9 @@ class CustomField(models.Model):
                 raise ValueError(value)
             return int(number) if number.is_integer() else number
         if kind == self.Kind.DATE:
-            return datetime.date.fromisoformat(str(value)).isoformat()
+            from velinimet.customers.normalize import parse_date  # the one date rule (InvalidValue is a ValueError)
+
+            return parse_date(value).isoformat()
         if kind == self.Kind.BOOLEAN:
             if isinstance(value, bool):
                 return value

@@ -5,6 +5,7 @@ Each returns the stored form or raises ``InvalidValue`` with a translated, speci
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import phonenumbers
@@ -63,13 +64,25 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> phonenumbers.PhoneNum
     )
 
 
-def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> tuple[str, str]:
-    """(E.164, display) — display is the national format at home, the international one abroad."""
+def normalize_phone(raw: str, region: str = DEFAULT_REGION, *, home: str = "") -> tuple[str, str]:
+    """(E.164, display) — display is the national format at ``home`` (default: ``region``), the
+    international one abroad. ``region``: where a number without a country code is tried first."""
     number = parse_phone(raw, region)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    home = phonenumbers.region_code_for_number(number) == region
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    at_home = phonenumbers.region_code_for_number(number) == (home or region)
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if at_home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return e164, phonenumbers.format_number(number, fmt)
+
+
+def phone_region(raw: str, region: str = DEFAULT_REGION) -> str:
+    """The country (ISO code) of a phone number typed any usual way, "" when it is not a valid number or a
+    number shared by several countries ("+1" without an area code that tells)."""
+    try:
+        number = parse_phone(raw, region)
+    except InvalidValue:
+        return ""
+    found = phonenumbers.region_code_for_number(number)
+    return found if found and found != "001" else ""
 
 
 def phone_lookup_keys(raw: str, region: str = DEFAULT_REGION) -> list[str]:
@@ -131,11 +144,42 @@ def normalize_tckn(raw: str) -> str:
 
 
 def normalize_vkn(raw: str) -> str:
-    return _stdnum(stdnum_vkn, raw, _("The VKN (Turkish tax number)"))
+    """A company's Turkish tax number: a VKN of 10 digits, or the 11-digit TCKN of a sole proprietorship
+    (şahıs şirketi), whose owner's identity number is its tax number. Each is checked by its own check
+    digits; any other length is refused naming both."""
+    value = bare_identifier(raw)
+    if len(value) == 11 and value.isdigit():
+        return _stdnum(tckimlik, value, _("An 11-digit tax number (a sole proprietor's TCKN)"))
+    if value and len(value) != 10:
+        raise InvalidValue(
+            _("A Turkish tax number has 10 digits (VKN), or 11 for a sole proprietorship (its owner's TCKN).")
+        )
+    return _stdnum(stdnum_vkn, value, _("The VKN (Turkish tax number)"))
 
 
 def normalize_voen(raw: str) -> str:
     return _stdnum(stdnum_voen, raw, _("The VÖEN (Azerbaijani tax number)"))
+
+
+#: The date formats people type, in the order tried: Turkish/Azerbaijani day first, then ISO.
+DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
+
+
+def parse_date(raw: object) -> datetime.date:
+    """A date typed as 31.12.1980, 31/12/1980, 31-12-1980 or 1980-12-31 (form, API, import and custom
+    fields: one rule). Raises InvalidValue naming the formats accepted."""
+    if isinstance(raw, datetime.date):
+        return raw
+    text = str(raw or "").strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidValue(
+        _("“%(value)s” is not a date: write it as DD.MM.YYYY (31.12.1980), DD/MM/YYYY or YYYY-MM-DD.")
+        % {"value": text[:30]}
+    )
 
 
 def normalize_iban(raw: str) -> str:

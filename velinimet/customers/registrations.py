@@ -9,7 +9,16 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.demo import DemoLoader
-from velinimet.core.registry import AuditAction, JobKind, NavItem, RecordType, SettingsLink, ShellWidget, registry
+from velinimet.core.registry import (
+    AuditAction,
+    AuditField,
+    JobKind,
+    NavItem,
+    RecordType,
+    SettingsLink,
+    ShellWidget,
+    registry,
+)
 from velinimet.core.search import SearchProvider
 from velinimet.core.visibility import Level, uniform
 from velinimet.customers.demo import load_demo_customers
@@ -146,3 +155,28 @@ for kind in ("person", "company"):
         registry.register("core.audit_actions", action)
 registry.register("core.audit_actions", AuditAction("customers.person.kvkk_exported", _("KVKK data export")))
 registry.register("core.audit_actions", AuditAction("customers.person.erased", _("KVKK erasure: %(reason)s")))
+
+
+def _custom_changes(kind: str) -> Any:
+    def expand(old: Any, new: Any, cache: dict[Any, Any]) -> list[tuple[str, Any, Any]]:
+        from velinimet.customers.selectors.records import custom_changes
+
+        return custom_changes(kind, old, new, cache)
+
+    return expand
+
+
+# How the audit log names what the customer services log besides model fields: the contact lists of a
+# record's snapshot (``records.contacts_snapshot``) and each custom field by its label.
+for kind in ("person", "company"):
+    for name, label in (
+        ("phones", _("phones")),
+        ("emails", _("e-mails")),
+        ("addresses", _("addresses")),
+        ("card_numbers", _("card numbers")),
+        ("tags", _("tags")),
+    ):
+        registry.register("core.audit_fields", AuditField(f"customers.{kind}.{name}", label))
+    registry.register(
+        "core.audit_fields", AuditField(f"customers.{kind}.custom", _("custom fields"), _custom_changes(kind))
+    )

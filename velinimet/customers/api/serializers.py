@@ -21,17 +21,24 @@ class IncomingCallSerializer(serializers.Serializer):
 # --- API ------------------------------------------------------------------------------------
 class CustomFieldSerializer(serializers.ModelSerializer):
     key = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    shown_label = serializers.CharField(read_only=True, help_text="The label in the reader's language")
     choices = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
 
     class Meta:
         model = CustomField
-        fields = ["id", "record_type", "key", "label", "kind", "choices", "required", "order"]
+        fields = [
+            *("id", "record_type", "key", "label", "label_tr", "label_en", "label_az", "shown_label"),
+            *("kind", "choices", "required", "order"),
+        ]
+        read_only_fields = ["shown_label"]
         validators: list[Any] = []
 
 
 class PhoneSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40, help_text="Any usual format: 0532 123 45 67, +90 532 1234567")
-    kind = serializers.ChoiceField(choices=Phone.Kind.choices, default=Phone.Kind.MOBILE)
+    kind = serializers.ChoiceField(
+        choices=Phone.Kind.choices, required=False, help_text="Default: mobile for a person, work for a company"
+    )
     is_primary = serializers.BooleanField(default=False)
     e164 = serializers.CharField(read_only=True)
 
@@ -48,7 +55,9 @@ class EmailSerializer(serializers.Serializer):
 
 
 class AddressSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Address.Kind.choices, default=Address.Kind.WORK)
+    kind = serializers.ChoiceField(
+        choices=Address.Kind.choices, required=False, help_text="Default: home for a person, work for a company"
+    )
     country = serializers.CharField(
         max_length=2, default="TR", allow_blank=True, help_text="ISO code; empty: not named"
     )
@@ -114,7 +123,9 @@ class PersonSerializer(RecordSerializer):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     title = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    birth_date = serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text="YYYY-MM-DD")
+    birth_date = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="YYYY-MM-DD (also DD.MM.YYYY, DD/MM/YYYY)"
+    )
     # Checked by the services with every other value, so a wrong choice is reported with the rest.
     gender = serializers.CharField(max_length=10, required=False, allow_blank=True, help_text="female, male, other")
     preferred_language = serializers.CharField(max_length=8, required=False, allow_blank=True, help_text="tr, en, az")

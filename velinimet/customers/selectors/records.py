@@ -189,8 +189,9 @@ def custom_field_values(record_type: str, values: dict[str, Any]) -> list[tuple[
     ]
 
 
-def custom_value_display(definition: CustomField, value: Any) -> str:
-    """A stored custom value as the reader reads it: 1.250.000,5 and 05.03.2025 for a Turkish reader."""
+def custom_value_display(definition: CustomField | None, value: Any) -> str:
+    """A stored custom value as the reader reads it ("—" when unset): 1.250.000,5 and 05.03.2025 for a
+    Turkish reader (``definition`` None: a field since removed, shown as stored)."""
     from django.utils.translation import gettext
 
     if value in (None, "", []):
@@ -199,12 +200,41 @@ def custom_value_display(definition: CustomField, value: Any) -> str:
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if definition is None:
+        return str(value)
     if definition.kind == CustomField.Kind.NUMBER and isinstance(value, int | float):
         return format_number(value)
     if definition.kind == CustomField.Kind.DATE:
         with contextlib.suppress(ValueError):
             return formats.date_format(datetime.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
     return str(value)
+
+
+def custom_changes(
+    record_type: str, old: Any, new: Any, cache: dict[Any, Any] | None = None
+) -> list[tuple[str, Any, Any]]:
+    """The audit log's rows for a change of a record's custom values: one per field that changed, named by
+    its label in the reader's language (the key of a field since removed). The labels are read once per
+    ``cache`` (a page of entries)."""
+    from django.utils.translation import get_language
+
+    old, new = (value if isinstance(value, dict) else {} for value in (old, new))
+    keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
+    if not keys:
+        return []
+    cache = {} if cache is None else cache
+    slot = ("customers.customfield", record_type, get_language())
+    if slot not in cache:
+        cache[slot] = {d.key: d for d in CustomField.objects.filter(record_type=record_type)}
+    fields = cache[slot]
+    return [
+        (
+            fields[k].shown_label if k in fields else k,
+            None if k not in old else custom_value_display(fields.get(k), old[k]),
+            None if k not in new else custom_value_display(fields.get(k), new[k]),
+        )
+        for k in keys
+    ]
 
 
 def consent_in_force(person: Person) -> dict[str, Consent]:

@@ -64,6 +64,23 @@ def _clean(record_type: str, key: str, label: str, kind: str, choices: Any, excl
     return {"record_type": record_type, "key": key, "label": label, "kind": kind, "choices": choices}
 
 
+LABEL_LANGUAGES = ("tr", "en", "az")
+
+
+def _clean_labels(given: dict[str, Any]) -> dict[str, str]:
+    """The label in each language (``label_tr``, ``label_en``, ``label_az``; empty: the main label), spaces
+    tidied, each at most ``CUSTOM_LABEL`` characters."""
+    labels, errors = {}, {}
+    for language in LABEL_LANGUAGES:
+        name = f"label_{language}"
+        labels[name] = " ".join(str(given.get(name) or "").split())
+        if message := limits.length_error(labels[name], limits.CUSTOM_LABEL):
+            errors[name] = [message]
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    return labels
+
+
 @transaction.atomic
 def custom_field_create(
     *,
@@ -75,11 +92,15 @@ def custom_field_create(
     choices: Any = None,
     required: bool = False,
     order: int = 0,
+    **labels: str,
 ) -> CustomField:
+    """Define a field; ``labels``: its label in other languages (``label_tr``, ``label_en``, ``label_az``)."""
     _check(actor, Action.CREATE)
-    field = CustomField.objects.create(
-        **_clean(record_type, key, label, kind, choices, None), required=required, order=order
-    )
+    unknown = set(labels) - {f"label_{language}" for language in LABEL_LANGUAGES}
+    if unknown:
+        raise TypeError(f"unknown arguments: {', '.join(sorted(unknown))}")
+    clean = _clean(record_type, key, label, kind, choices, None)
+    field = CustomField.objects.create(**clean, **_clean_labels(labels), required=required, order=order)
     audit.audit_create(actor=actor, instance=field)
     return field
 
@@ -98,6 +119,9 @@ def custom_field_update(*, actor: User, field: CustomField, **changes: Any) -> C
         field.pk,
     )
     field.label, field.kind, field.choices = clean["label"], clean["kind"], clean["choices"]
+    given = {name: changes.get(name, getattr(field, name)) for name in (f"label_{lang}" for lang in LABEL_LANGUAGES)}
+    for name, value in _clean_labels(given).items():
+        setattr(field, name, value)
     field.required = bool(changes.get("required", field.required))
     field.order = int(changes.get("order", field.order) or 0)
     field.save()

@@ -4,7 +4,7 @@ the file that a line repeats ("line 12 of this file"; which lines repeat is deci
 
 from __future__ import annotations
 
-import datetime
+import contextlib
 import re
 from typing import Any
 
@@ -19,28 +19,41 @@ from velinimet.customers.services.matching import FileIndex, Subject
 
 #: Column names people use, in Turkish, Azerbaijani and English; matched after fold() (case, İ/ı, accents).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "first_name": ("Adı", "Ad", "İsim", "First name", "Given name"),
-    "last_name": ("Soyadı", "Soyad", "Soyisim", "Last name", "Surname", "Family name"),
-    "full_name": ("Ad Soyad", "Adı Soyadı", "İsim Soyisim", "Müşteri adı", "Müşteri", "Full name", "Name"),
+    "first_name": ("Adı", "Ad", "İsim", "Adınız", "First name", "Given name", "Forename"),
+    "last_name": ("Soyadı", "Soyad", "Soyisim", "Soyadınız", "Last name", "Surname", "Family name"),
+    "full_name": (
+        *("Ad Soyad", "Adı Soyadı", "Ad-Soyad", "İsim Soyisim", "Adı və soyadı", "Ad və soyad", "Soyadı adı"),
+        *("Müşteri adı", "Müşteri", "Müştəri", "Full name", "Name", "Contact name"),
+    ),
     "name": ("Firma adı", "Şirket adı", "Şirkətin adı", "Ticari ünvan", "Company name", "Legal name", "Name"),
     "short_name": ("Kısa ad", "Qısa ad", "Short name"),
     "company": ("Firma", "Şirket", "Şirkət", "İşyeri", "Company", "Employer"),
     "title": ("Görev", "Pozisyon", "Vəzifə", "Title", "Job title"),
-    "phone": ("Telefon", "Tel", "Cep", "Cep telefonu", "GSM", "Mobil", "Telefon nömrəsi", "Phone", "Mobile"),
-    "work_phone": ("İş telefonu", "İş tel", "Sabit telefon", "İş telefonu nömrəsi", "Work phone"),
-    "email": ("E-posta", "Eposta", "E-poçt", "Elektron poçt", "E-mail", "Email", "Mail"),
+    "phone": (
+        *("Telefon", "Tel", "Tel no", "Telefon no", "Telefon numarası", "Cep", "Cep telefonu", "Cep tel", "GSM"),
+        *("Mobil", "Mobil telefon", "Mobil nömrə", "Telefon nömrəsi", "Əlaqə nömrəsi"),
+        *("Phone", "Phone number", "Mobile", "Mobile phone", "Cell", "Cell phone"),
+    ),
+    "work_phone": ("İş telefonu", "İş tel", "Sabit telefon", "İş telefonu nömrəsi", "Work phone", "Office phone"),
+    "email": (
+        *("E-posta", "Eposta", "E-posta adresi", "Mail adresi", "E-poçt", "Elektron poçt", "E-poçt ünvanı"),
+        *("E-mail", "Email", "Mail", "E-mail address", "Email address"),
+    ),
     "country": ("Ülke", "Ölkə", "Country"),
     "city": ("İl", "Şehir", "Şəhər", "City"),
     "district": ("İlçe", "Rayon", "District"),
     "neighbourhood": ("Mahalle", "Qəsəbə", "Neighbourhood", "Neighborhood"),
-    "street": ("Adres", "Sokak", "Cadde", "Küçə", "Street", "Address"),
-    "postal_code": ("Posta kodu", "Poçt indeksi", "İndeks", "Postal code", "Zip"),
+    "street": ("Adres", "Açık adres", "Sokak", "Cadde", "Ünvan", "Küçə", "Street", "Address"),
+    "postal_code": ("Posta kodu", "Poçt indeksi", "Poçt kodu", "İndeks", "Postal code", "Postcode", "Zip", "Zip code"),
     "tckn": ("TCKN", "TC", "TC no", "TC kimlik", "TC kimlik no", "Kimlik no"),
     "vkn": ("VKN", "Vergi no", "Vergi numarası", "Vergi kimlik no"),
     "voen": ("VÖEN",),
     "tax_office": ("Vergi dairesi", "Tax office"),
     "iban": ("IBAN",),
-    "birth_date": ("Doğum tarihi", "Doğum tarixi", "Birth date", "Date of birth", "Birthday"),
+    "birth_date": (
+        *("Doğum tarihi", "Doğum günü", "D. tarihi", "Doğum tarixi", "Doğum günü tarixi", "Ad günü"),
+        *("Birth date", "Date of birth", "Birthday", "Birthdate", "DOB"),
+    ),
     "tags": ("Etiketler", "Etiket", "Teqlər", "Teq", "Tags", "Tag"),
     "notes": ("Notlar", "Not", "Açıklama", "Qeyd", "Qeydlər", "Notes", "Note"),
     "source": ("Kaynak", "Mənbə", "Source"),
@@ -88,17 +101,6 @@ COUNTRIES = {
 
 
 # --- one line -> service arguments ------------------------------------------------------------
-def _parse_date(text: str) -> datetime.date | str:
-    """31.12.1980, 31/12/1980, 31-12-1980 or 1980-12-31; anything else goes on as typed, for the service's
-    validation to report next to the line's other problems."""
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return text
-
-
 def line_arguments(values: dict[str, str], kind: str) -> dict[str, Any]:
     """The keyword arguments of person_create / company_create for one line's cells."""
     args: dict[str, Any] = {}
@@ -112,7 +114,7 @@ def line_arguments(values: dict[str, str], kind: str) -> dict[str, Any]:
             if values.get(field):
                 args[field] = values[field]
         if values.get("birth_date"):
-            args["birth_date"] = _parse_date(values["birth_date"])
+            args["birth_date"] = values["birth_date"]  # the service reads 31.12.1980 and the other usual ways
     else:
         args["name"] = values.get("name", "")
         for field in ("short_name", "vkn", "voen", "tax_office", "website", "industry"):
@@ -121,16 +123,19 @@ def line_arguments(values: dict[str, str], kind: str) -> dict[str, Any]:
     for field in ("iban", "notes", "source"):
         if values.get(field):
             args[field] = values[field]
-    phone_kind = "mobile" if kind == "person" else "work"
-    args["phones"] = [services.PhoneIn(n, phone_kind) for n in SPLIT.split(values.get("phone", "")) if n] + [
+    args["phones"] = [services.PhoneIn(n) for n in SPLIT.split(values.get("phone", "")) if n] + [
         services.PhoneIn(n, "work") for n in SPLIT.split(values.get("work_phone", "")) if n
     ]
     args["emails"] = [services.EmailIn(e) for e in SPLIT.split(values.get("email", "")) if e]
     parts = {f: values.get(f, "") for f in ("city", "district", "neighbourhood", "street", "postal_code")}
+    if values.get("country"):  # the line's country is where its numbers without a country code are
+        with contextlib.suppress(DomainError):  # an unknown country is the address's error, if it has one
+            region = _country(values, [])
+            for phone in args["phones"]:
+                phone.region = region
     if any(parts.values()):
         args["addresses"] = [
             services.AddressIn(
-                kind="home" if kind == "person" else "work",
                 country=_country(values, args["phones"]),
                 city=parts["city"],
                 district=parts["district"],
@@ -140,11 +145,31 @@ def line_arguments(values: dict[str, str], kind: str) -> dict[str, Any]:
             )
         ]
     args["tags"] = [t for t in SPLIT.split(values.get("tags", "")) if t]
+    # custom-field columns ("custom:<key>", see custom_columns); an empty cell leaves the field unset
+    custom = {name.removeprefix(CUSTOM): value for name, value in values.items() if name.startswith(CUSTOM) and value}
+    if custom:
+        args["custom"] = custom
     return args
 
 
+CUSTOM = "custom:"  # a column's field for a custom field: "custom:<key>"
+
+
+def custom_columns(kind: str) -> dict[str, str]:
+    """Folded column name → "custom:<key>" for the custom fields of ``kind``: each field's key and its label in
+    every language (a Turkish user's "Bülten" column and an English one's "Newsletter" are the same field)."""
+    from velinimet.customers.models import CustomField
+
+    columns: dict[str, str] = {}
+    for definition in CustomField.objects.filter(record_type=kind):
+        for name in (definition.key, *sorted(definition.labels())):
+            columns.setdefault(" ".join(fold(name).split()), CUSTOM + definition.key)
+    return columns
+
+
 def _country(values: dict[str, str], phones: list[services.PhoneIn]) -> str:
-    """The country column if there is one, else Azerbaijan for a +994 number, else Türkiye."""
+    """The country column if there is one, else the country of the line's first phone number (a London
+    address with a +44 number is in GB, one with +994 in Azerbaijan), else Türkiye."""
     if values.get("country"):
         code = COUNTRIES.get(fold(values["country"])) or values["country"].strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", code):
@@ -153,8 +178,11 @@ def _country(values: dict[str, str], phones: list[services.PhoneIn]) -> str:
             }
             raise DomainError(message, errors={"country": [message]})
         return code
-    first = next((k for p in phones for k in normalize.phone_lookup_keys(p.number)), "")
-    return "AZ" if first.startswith("+994") else "TR"
+    for phone in phones:
+        region = normalize.phone_region(phone.number)
+        if region:
+            return region
+    return normalize.DEFAULT_REGION
 
 
 def line_title(values: dict[str, str], kind: str) -> str:
@@ -198,5 +226,10 @@ class EarlierLines:
 
 def column_help(kind: str) -> list[tuple[Any, tuple[str, ...]]]:
     """(what, column names) for the fields a file of ``kind`` may have, in a sensible order."""
+    from velinimet.customers.models import CustomField
+
     skip = COMPANY_ONLY if kind == "person" else PERSON_ONLY
-    return [(FIELD_LABELS[field], names) for field, names in COLUMNS.items() if field not in skip]
+    fields = [(FIELD_LABELS[field], names) for field, names in COLUMNS.items() if field not in skip]
+    return fields + [
+        (d.shown_label, (*sorted(d.labels()), d.key)) for d in CustomField.objects.filter(record_type=kind)
+    ]

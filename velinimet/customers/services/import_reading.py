@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from velinimet.core.exceptions import DomainError
 from velinimet.core.text import fold
-from velinimet.customers.services.import_columns import COLUMNS, COMPANY_ONLY, PERSON_ONLY
+from velinimet.customers.services.import_columns import COLUMNS, COMPANY_ONLY, PERSON_ONLY, custom_columns
 
 Opener = Callable[[], BinaryIO]  # opens the file again from its start: it is read in several passes
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what ends a line for csv (and for Excel and editors)
@@ -53,14 +53,18 @@ def check_head(head: bytes) -> None:
     """The cheap facts the web request checks on an upload's first bytes before storing it."""
     if not head:
         raise ImportFileError(_("The file is empty."))
-    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return  # Unicode text as Excel saves it
+    utf16 = head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     if head.startswith(EXCEL):
         raise ImportFileError(_("This is an Excel workbook. Save it as “CSV UTF-8” and upload that file."))
-    if head.lstrip(codecs.BOM_UTF8).lstrip()[:11].upper() == b"BEGIN:VCARD":
+    # a vCard in UTF-8 or, as address books also save it, in UTF-16 (with or without its byte order mark)
+    encoding = "utf-16" if utf16 else _utf16_without_bom(head) or "utf-8-sig"
+    start = head.decode(encoding, errors="ignore").lstrip()
+    if start[:11].upper() == "BEGIN:VCARD":
         raise ImportFileError(
             _("This is a vCard (.vcf) file; vCard import is not supported yet. Export the contacts as CSV.")
         )
+    if utf16:
+        return  # Unicode text as Excel saves it
     control = sum(1 for byte in head if byte < 9 or 13 < byte < 32)  # text has tabs and line breaks only
     if control > len(head) * 0.05 and not _utf16_without_bom(head):
         raise ImportFileError(
@@ -287,6 +291,8 @@ def header_for(row: list[str], kind: str) -> Header:
     allowed = set(COLUMNS) - (COMPANY_ONLY if kind == "person" else PERSON_ONLY)
     aliases = {fold(alias): field for field, names in COLUMNS.items() if field in allowed for alias in names}
     aliases.update({fold(field): field for field in allowed})  # the field keys themselves (first_name…)
+    for column, custom in custom_columns(kind).items():  # custom fields by key or label; ours come first
+        aliases.setdefault(column, custom)
     mapping: dict[int, str] = {}
     ignored = []
     for index, header in enumerate(headers):

@@ -139,10 +139,12 @@ def import_start(
     trial: bool,
     duplicates: str = "skip",
     uncapped: bool = False,
+    language: str = "",
 ) -> Job:
     """Queue an import of ``data`` (a new upload: bytes or a file object, streamed to disk) or of the
     ``file`` a trial run already stored. The file is read only by the job. Uploads are capped at
-    ``MAX_IMPORT_BODY`` bytes unless ``uncapped`` (the command line's own files)."""
+    ``MAX_IMPORT_BODY`` bytes unless ``uncapped`` (the command line's own files). ``language``: the report's
+    language, when not the actor's (the command line's ``--language``)."""
     if kind not in KINDS:
         raise DomainError(_("Choose people or companies."), errors={"kind": [_("Choose people or companies.")]})
     if level_for(actor, KINDS[kind], Action.CREATE) == Level.NONE:
@@ -154,6 +156,8 @@ def import_start(
     elif not file or not re.fullmatch(r"[0-9a-f]{32}\.csv", file) or not (import_dir() / file).is_file():
         raise DomainError(_("The uploaded file is no longer here; upload it again."))
     params = {"kind": kind, "file": file, "trial": trial, "duplicates": duplicates}
+    if language in dict(settings.LANGUAGES):
+        params["language"] = language
     return job_start(actor=actor, kind="customers.import", title=_title_for(kind, trial, None), params=params)
 
 

@@ -213,7 +213,7 @@ def person_create(
     values = _clean_scalars({"first_name": first_name, **fields}, PERSON_FIELDS, errors, model=Person)
     if not values.get("first_name"):
         errors.add("first_name", _("Enter a first name."))
-    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
+    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors, holder="person")
     custom_values = clean_custom("person", custom, errors)
     tag_names = clean_tags(tags, errors)
     company_title = " ".join(company_title.split())
@@ -267,14 +267,14 @@ def _record_update(
         errors.add("parent", _("A company cannot be its own parent."))
     if card_numbers is not None:
         locked.cards.all().delete()  # re-adding the same numbers must not count as taken (rolled back on error)
-    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
     kind = "person" if is_person else "company"
+    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors, holder=kind)
     custom_values = clean_custom(kind, custom, errors, existing=locked.custom) if custom is not None else None
     tag_names = clean_tags(tags, errors) if tags is not None else None
     errors.check()
+    before = {**audit.snapshot(locked), **contacts_snapshot(locked)}  # before the owner changes too
     if owner is not None or team is not None:
         _assign(actor, locked, owner, team)
-    before = {**audit.snapshot(locked), **contacts_snapshot(locked)}
     for key, value in values.items():
         setattr(locked, key, value)
     if custom_values is not None:
@@ -398,7 +398,7 @@ def company_create(
     values = _clean_scalars({"name": name, **fields}, COMPANY_FIELDS, errors, model=Company)
     if not values.get("name"):
         errors.add("name", _("Enter the company's name."))
-    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors)
+    contacts = _clean_contacts(phones, emails, addresses, card_numbers, errors, holder="company")
     custom_values = clean_custom("company", custom, errors)
     tag_names = clean_tags(tags, errors)
     errors.check()

@@ -6,7 +6,6 @@ field errors (``phones.0.number``, ``custom.segment``).
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,11 +54,20 @@ COMPANY_FIELDS = (
 )
 
 
+#: The kind a phone and an address get when none is given ("" in ``PhoneIn``/``AddressIn``): a person's
+#: mobile and home, a company's work (office) number and address. Forms, API and import all leave it here.
+DEFAULT_KINDS: dict[str, tuple[str, str]] = {
+    "person": (Phone.Kind.MOBILE, Address.Kind.HOME),
+    "company": (Phone.Kind.WORK, Address.Kind.WORK),
+}
+
+
 @dataclass
 class PhoneIn:
     number: str
-    kind: str = Phone.Kind.MOBILE
+    kind: str = ""  # "": the holder's default (DEFAULT_KINDS)
     is_primary: bool = False
+    region: str = ""  # the country a number without its country code is tried in first (default: TR)
 
 
 @dataclass
@@ -70,7 +78,7 @@ class EmailIn:
 
 @dataclass
 class AddressIn:
-    kind: str = Address.Kind.WORK
+    kind: str = ""  # "": the holder's default (DEFAULT_KINDS)
     country: str = "TR"
     city: str = ""
     district: str = ""
@@ -142,9 +150,9 @@ def _clean_scalars(
         if key == "birth_date" and value:
             if isinstance(value, str):
                 try:
-                    value = datetime.date.fromisoformat(value)
-                except ValueError:
-                    errors.add(key, _("Enter a date as YYYY-MM-DD."))
+                    value = normalize.parse_date(value)
+                except normalize.InvalidValue as exc:
+                    errors.add(key, str(exc))
                     continue
             if value > timezone.localdate() or value.year < 1900:
                 errors.add(key, _("Enter a real birth date."))
@@ -158,18 +166,25 @@ def _clean_contacts(
     addresses: Iterable[AddressIn] | None,
     cards: Iterable[str] | None,
     errors: Errors,
+    *,
+    holder: str,
 ) -> Contacts:
+    """Validated phones, e-mails, addresses and cards of a ``holder`` ("person" or "company")."""
     out = Contacts()
+    phone_kind, address_kind = DEFAULT_KINDS[holder]
     seen: set[str] = set()
     phones, emails, addresses, cards = (
         _at_most(key, given, errors)
         for key, given in (("phones", phones), ("emails", emails), ("addresses", addresses), ("card_numbers", cards))
     )
     for i, phone in enumerate(phones):
+        phone.kind = phone.kind or phone_kind
         if phone.kind not in Phone.Kind.values:
             errors.add(f"phones.{i}.kind", _("Choose mobile, work, home or fax."))
         try:
-            e164, national = normalize.normalize_phone(phone.number)
+            # a number without its country code is tried in the line's country first (an import's GB line)
+            region = phone.region if phone.region in phonenumbers.SUPPORTED_REGIONS else normalize.DEFAULT_REGION
+            e164, national = normalize.normalize_phone(phone.number, region, home=normalize.DEFAULT_REGION)
         except normalize.InvalidValue as exc:
             errors.add(f"phones.{i}.number", str(exc))
             continue
@@ -186,6 +201,7 @@ def _clean_contacts(
             seen.add(key)
             out.emails.append(Email(address=address, key=key, is_primary=email.is_primary))
     for i, addr in enumerate(addresses):
+        addr.kind = addr.kind or address_kind
         if addr.kind not in Address.Kind.values:
             errors.add(f"addresses.{i}.kind", _("Choose home, work, billing or shipping."))
         country = (addr.country or "").strip().upper()  # empty: another country, not named
@@ -294,10 +310,10 @@ def clean_custom(
         except NumberError as exc:  # says the form the reader's language writes numbers in
             errors.add(f"custom.{key}", f"{definition.label}: {exc}")
         except (TypeError, ValueError):
-            errors.add(f"custom.{key}", _("Not a valid value for “%(label)s”.") % {"label": definition.label})
+            errors.add(f"custom.{key}", _("Not a valid value for “%(label)s”.") % {"label": definition.shown_label})
     for key, definition in definitions.items():
         if definition.required and merged.get(key) in (None, "", []) and f"custom.{key}" not in errors.errors:
-            errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.label})
+            errors.add(f"custom.{key}", _("“%(label)s” is required.") % {"label": definition.shown_label})
     return merged
 
 
@@ -317,7 +333,9 @@ def validated_subject(kind: str, arguments: dict[str, Any]) -> Subject:
     errors = Errors()
     model, allowed = (Person, PERSON_FIELDS) if kind == "person" else (Company, COMPANY_FIELDS)
     values = _clean_scalars({k: v for k, v in arguments.items() if k in allowed}, allowed, errors, model=model)
-    contacts = _clean_contacts(arguments.get("phones"), arguments.get("emails"), arguments.get("addresses"), (), errors)
+    contacts = _clean_contacts(
+        arguments.get("phones"), arguments.get("emails"), arguments.get("addresses"), (), errors, holder=kind
+    )
     errors.check()
     record: Person | Company = model(**values)
     record.search_key = person_search_key(record) if isinstance(record, Person) else company_search_key(record)

@@ -168,3 +168,47 @@ def test_seed_generator_stores_what_the_normalisers_would(seed: int) -> None:
     for fake in (fake_person(rng, seed), fake_company(rng, seed)):
         assert normalize_phone(fake.phone) == (fake.phone_e164, fake.phone_display)
         assert normalize_email(fake.email) == (fake.email, email_key(fake.email))
+
+
+# --- a company's tax number: a VKN, or a sole proprietorship's TCKN ---------------------------------------
+@given(st.integers(min_value=0, max_value=10_000), st.sampled_from(["", " ", "-", "."]))
+def test_a_sole_proprietors_tckn_is_a_companys_tax_number(seed: int, sep: str) -> None:
+    tckn = _tckn(random.Random(seed))
+    assert normalize_vkn(sep.join([tckn[:3], tckn[3:6], tckn[6:9], tckn[9:]])) == tckn
+
+
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=10), st.integers(1, 9))
+def test_an_11_digit_tax_number_with_a_changed_digit_is_refused_as_a_tckn(seed: int, at: int, step: int) -> None:
+    """The TCKN's last check digit is the sum of the others mod 10: any one digit changed is caught."""
+    tckn = _tckn(random.Random(seed))
+    broken = tckn[:at] + str((int(tckn[at]) + step) % 10) + tckn[at + 1 :]
+    with translation.override("en"), pytest.raises(InvalidValue, match="TCKN"):
+        normalize_vkn(broken)
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=14).filter(lambda s: len(s) not in (10, 11)))
+def test_a_tax_number_of_another_length_names_both_lengths(digits: str) -> None:
+    with translation.override("en"), pytest.raises(InvalidValue, match="10 digits.*11"):
+        normalize_vkn(digits)
+
+
+@given(st.text(max_size=15))
+def test_a_valid_tax_number_is_a_valid_vkn_or_tckn_and_stable(raw: str) -> None:
+    from stdnum.tr import vkn as stdnum_vkn
+
+    try:
+        value = normalize_vkn(raw)
+    except InvalidValue as exc:
+        assert str(exc)
+        return
+    assert value == "" or stdnum_vkn.is_valid(value) or tckimlik.is_valid(value)
+    assert normalize_vkn(value) == value
+
+
+@translation.override("en")
+def test_tax_number_messages_say_which_rule_failed() -> None:
+    with pytest.raises(InvalidValue, match="check digits"):
+        normalize_vkn("12345678901")  # 11 digits, not a TCKN
+    with pytest.raises(InvalidValue, match="VKN.*check digits"):
+        normalize_vkn("1234567891")
+    assert normalize_vkn("100 000 001 46") == "10000000146"

@@ -35,7 +35,7 @@ def custom_field_list(request: AuthedRequest) -> HttpResponse:
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
-                messages.success(request, _("Field “%(label)s” added.") % {"label": field.label})
+                messages.success(request, _("Field “%(label)s” added.") % {"label": field.shown_label})
                 return redirect("customers:custom_fields")
     fields = restrict(CustomField.objects.all(), request.user)
     return render(request, "customers/custom_fields.html", {"form": form, "fields": fields, "may_edit": may_edit})
@@ -49,6 +49,9 @@ def custom_field_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         initial={
             "record_type": field.record_type,
             "label": field.label,
+            "label_tr": field.label_tr,
+            "label_en": field.label_en,
+            "label_az": field.label_az,
             "key": field.key,
             "kind": field.kind,
             "choices": ", ".join(field.choices),
@@ -62,12 +65,12 @@ def custom_field_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("delete"):
                 custom_field_delete(actor=request.user, field=field)
-                messages.success(request, _("Field “%(label)s” removed.") % {"label": field.label})
+                messages.success(request, _("Field “%(label)s” removed.") % {"label": field.shown_label})
                 return redirect("customers:custom_fields")
             if form.is_valid():
                 data = {k: v for k, v in form.cleaned_data.items() if k not in ("record_type", "key")}
                 custom_field_update(actor=request.user, field=field, **data)
-                messages.success(request, _("Field “%(label)s” saved.") % {"label": field.label})
+                messages.success(request, _("Field “%(label)s” saved.") % {"label": field.shown_label})
                 return redirect("customers:custom_fields")
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc

@@ -3,7 +3,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class Command(BaseCommand):
@@ -20,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--duplicates", choices=["skip", "create"], default="skip", help="what to do with likely duplicates"
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language of the messages and the report (default: the user's)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from django.contrib.auth import get_user_model
@@ -34,9 +42,10 @@ class Command(BaseCommand):
             user = get_user_model().objects.get_by_natural_key(opts["user"])
         except get_user_model().DoesNotExist:
             user = None
+        # every message below in the user's language (or --language), like the import page's report
+        translation.activate(opts.get("language") or getattr(user, "language", "") or settings.LANGUAGE_CODE)
         if user is None or not user.is_active:
-            raise CommandError(f"No active user “{opts['user']}”.")
-        translation.activate(user.language or "tr")
+            raise CommandError(_("No active user “%(name)s”.") % {"name": opts["user"]})
         try:
             with opts["file"].open("rb") as data:  # copied to the imports folder in chunks, never read whole
                 job = import_start(
@@ -46,9 +55,11 @@ class Command(BaseCommand):
                     trial=not opts["commit"],
                     duplicates=opts["duplicates"],
                     uncapped=True,  # a file of the server's own: the caps on lines, columns and cells still hold
+                    language=translation.get_language() or "",
                 )
         except OSError as exc:
-            raise CommandError(f"Cannot read {opts['file']}: {exc.strerror}") from exc
+            message = _("Cannot read %(file)s: %(reason)s") % {"file": opts["file"], "reason": exc.strerror}
+            raise CommandError(message) from exc
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         # Run it here; if a worker claimed the job first, this returns at once and we follow the worker.
@@ -57,26 +68,54 @@ class Command(BaseCommand):
         while True:
             runner.join(0.5)
             job.refresh_from_db()
-            sys.stderr.write(f"\r{job.done:,}/{job.total or 0:,} lines")
+            done = {"done": _number(job.done), "total": _number(job.total or 0)}
+            sys.stderr.write("\r" + _("%(done)s/%(total)s lines") % done)
             if job.finished and not runner.is_alive():
                 break
         sys.stderr.write("\n")
         if job.state != Job.State.SUCCEEDED:
-            raise CommandError(f"The import failed: {job.message}")
+            raise CommandError(_("The import failed: %(reason)s") % {"reason": job.message})
+        self._report(job)
+
+    def _report(self, job: Any) -> None:
         result = job.result
-        verb = "would be created" if result["trial"] else "created"
-        self.stdout.write(
-            f"{result['lines']:,} lines: {result['created']:,} {verb}, {result['duplicate_count']:,} possible "
-            f"duplicates, {result['error_count']:,} with errors."
+        counts = {
+            "lines": _number(result["lines"]),
+            "created": _number(result["created"]),
+            "duplicates": _number(result["duplicate_count"]),
+            "errors": _number(result["error_count"]),
+        }
+        summary = (
+            ngettext(
+                "%(lines)s line: %(created)s would be created, %(duplicates)s possible duplicates, %(errors)s with errors.",
+                "%(lines)s lines: %(created)s would be created, %(duplicates)s possible duplicates, %(errors)s with errors.",
+                result["lines"],
+            )
+            if result["trial"]
+            else ngettext(
+                "%(lines)s line: %(created)s created, %(duplicates)s possible duplicates, %(errors)s with errors.",
+                "%(lines)s lines: %(created)s created, %(duplicates)s possible duplicates, %(errors)s with errors.",
+                result["lines"],
+            )
         )
+        self.stdout.write(summary % counts)
         for item in result["errors"][:20]:
-            self.stdout.write(f"  line {item['line']}: {' '.join(item['messages'])}")
+            line = {"line": item["line"], "messages": " ".join(item["messages"])}
+            self.stdout.write("  " + _("line %(line)s: %(messages)s") % line)
         for item in result["duplicates"][:20]:
             reasons = "; ".join(f"{c['title']} ({', '.join(c['reasons'])})" for c in item["candidates"])
-            self.stdout.write(f"  line {item['line']}: looks like {reasons}")
+            self.stdout.write(
+                "  " + _("line %(line)s: looks like %(records)s") % {"line": item["line"], "records": reasons}
+            )
         if job.result_file:
-            from django.conf import settings
-
-            self.stdout.write(f"Lines with problems: {settings.EXPORT_DIR / job.result_file}")
+            path = settings.EXPORT_DIR / job.result_file
+            self.stdout.write(_("Lines with problems: %(path)s") % {"path": path})
         if result["trial"]:
-            self.stdout.write("Nothing was saved. Run again with --commit to import.")
+            self.stdout.write(_("Nothing was saved. Run again with --commit to import."))
+
+
+def _number(value: int) -> str:
+    """A count in the active language's digit grouping (1.250 in Turkish, 1,250 in English)."""
+    from django.utils.formats import number_format
+
+    return number_format(value, force_grouping=True)
