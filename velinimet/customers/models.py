@@ -111,7 +111,8 @@ class Company(CustomerRecord):
 class Person(CustomerRecord):
     """A person: a customer, a contact at a company, or both."""
 
-    audit_exclude = ("last_name_key",)  # derived from the names, like search_key
+    # derived from the names, like search_key: not changes anyone made
+    audit_exclude = ("sort_key_tr", "sort_key_az", "last_name_key_tr", "last_name_key_az")
 
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
