@@ -11,7 +11,7 @@ from django.utils import translation
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.models import AuditEntry, Job
 from velinimet.customers import services
-from velinimet.customers.models import Consent, Employment, Person, Phone
+from velinimet.customers.models import Consent, DuplicatePair, Employment, Person, Phone
 from velinimet.customers.services.finder import duplicates_find_start
 from velinimet.customers.services.merge import merge_undo, records_merge
 
@@ -145,9 +145,9 @@ def test_duplicate_finder_job_lists_pairs_with_reasons(cast: Any, django_capture
         job = duplicates_find_start(actor=cast.rep_ist, kind="person")
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.error
-    pairs = job.result["pairs"]
-    assert len(pairs) == 2  # rep_baku's record is invisible to rep_ist
-    assert {tuple(p["reasons"]) for p in pairs} == {("same phone",), ("same name in the same city",)}
+    pairs = DuplicatePair.objects.filter(job=job).order_by("rank")
+    assert job.result["count"] == len(pairs) == 2  # rep_baku's record is invisible to rep_ist
+    assert [(p.codes, p.score) for p in pairs] == [(["phone"], 50), (["name_city"], 15)]  # strongest first
     client = Client()
     client.force_login(cast.rep_ist)
     html = client.get("/customers/duplicates/?kind=person").content.decode()
