@@ -446,6 +446,7 @@ class DuplicatePair(models.Model):
         verbose_name = _("duplicate pair")
         verbose_name_plural = _("duplicate pairs")
         constraints = [models.UniqueConstraint(fields=["job", "rank"], name="duplicate_pair_rank")]
+        indexes = [models.Index(fields=["job", "reasons", "rank"], name="duplicate_pair_reasons")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.a} ~ {self.b} ({self.score})"

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from velinimet.core.models import Job
 from velinimet.customers.models import Company, DuplicatePair, NotDuplicate, Person
 from velinimet.customers.selectors.records import visible_records
+from velinimet.customers.services.finder import rank_limit
 from velinimet.customers.services.matching import RULE_BY_CODE, rules_for
 
 if TYPE_CHECKING:
@@ -26,6 +27,10 @@ class PairRow:
     pair: DuplicatePair
     a: Any
     b: Any
+
+    @property
+    def records(self) -> tuple[Any, Any]:
+        return (self.a, self.b)
 
     @property
     def reasons(self) -> list[str]:
@@ -59,20 +64,27 @@ def duplicate_pairs_page(
     """A page of ``job``'s pairs, strongest first, those marked "not a duplicate" since left out.
 
     Keyset on ``DuplicatePair.rank`` (the (job, rank) unique index): each page is one range scan of
-    ``limit`` rows, page 2,000 of 400,000 costs what page 1 costs. A pair whose record was deleted, merged
+    ``limit`` rows, page 2,000 of 400,000 costs what page 1 costs; a minimum score narrows the range. A pair whose record was deleted, merged
     or is no longer visible is skipped (the page can be shorter than ``limit``; ``next_after`` still moves).
     """
     kind = job.params.get("kind", "person")
     qs = DuplicatePair.objects.filter(job=job).exclude(
         Exists(NotDuplicate.objects.filter(kind=kind, low=OuterRef("a"), high=OuterRef("b")))
     )
-    if reason:
-        qs = qs.filter(reasons__contains=f",{reason},")
     if min_score is not None:
-        qs = qs.filter(score__gte=min_score)
+        qs = qs.filter(rank__lt=rank_limit(min_score))
     if after is not None:
         qs = qs.filter(rank__gt=after)
-    pairs = list(qs.order_by("rank")[: limit + 1])
+    if reason:
+        # One index range per combination of reasons that holds ``reason`` (the run lists them): a rare
+        # reason (3 pairs of 400,000) costs what a common one does, never a scan of every pair.
+        sets = [s for s in job.result.get("reason_sets", []) if f",{reason}," in s]
+        pairs = sorted(
+            (p for reasons in sets for p in qs.filter(reasons=reasons).order_by("rank")[: limit + 1]),
+            key=lambda p: p.rank,
+        )[: limit + 1]
+    else:
+        pairs = list(qs.order_by("rank")[: limit + 1])
     more = len(pairs) > limit
     pairs = pairs[:limit]
     model = Person if kind == "person" else Company

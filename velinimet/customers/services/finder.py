@@ -43,6 +43,12 @@ def rank(pair_score: int, sequence: int) -> int:
     return (MAX_SCORE - pair_score) << RANK_BITS | sequence
 
 
+def rank_limit(min_score: int) -> int:
+    """The ranks of the pairs scoring ``min_score`` or more are below this: a minimum score is a range of
+    the (job, rank) index, not a scan of every pair for its score."""
+    return (MAX_SCORE - max(0, min(MAX_SCORE, min_score)) + 1) << RANK_BITS
+
+
 def duplicates_find_start(*, actor: User, kind: str) -> Job:
     if kind not in ("person", "company"):
         raise ValueError(kind)
@@ -69,7 +75,7 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
     DuplicatePair.objects.filter(job=job).delete()  # a job run again after a crash starts over
     progress.update(message=_("People checked") if kind == "person" else _("Companies checked"), force=True)
     order = [rule.code for rule in rules_for(kind)]
-    count, by_reason, sequence, batch = 0, dict.fromkeys(order, 0), 0, []
+    count, by_reason, sequence, batch, masks = 0, dict.fromkeys(order, 0), 0, [], set()
     for done, pk in enumerate(visible.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000), 1):
         partners: dict[int, set[str]] = defaultdict(set)
         for code, ids in groups_of.pop(pk, ()):
@@ -83,6 +89,8 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
             ordered = [code for code in order if code in codes]
             for code in ordered:
                 by_reason[code] += 1
+            reasons = f",{','.join(ordered)},"
+            masks.add(reasons)
             batch.append(
                 DuplicatePair(
                     job=job,
@@ -91,7 +99,7 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
                     a=pk,
                     b=other,
                     score=pair_score,
-                    reasons=f",{','.join(ordered)},",
+                    reasons=reasons,
                 )
             )
         count += len(partners)
@@ -103,7 +111,9 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
     earlier = Job.objects.filter(kind=KIND, started_by_id=job.started_by_id, params__kind=kind).exclude(pk=job.pk)
     DuplicatePair.objects.filter(job__in=earlier.values("pk")).delete()
     progress.update(done=total, message=_("Done"), force=True)
-    return {"kind": kind, "count": count, "scanned": total, "by_reason": by_reason}
+    # ``reason_sets``: the combinations of reasons this run found (a handful), which a filter by reason
+    # reads one (job, reasons, rank) index range each (``selectors.duplicates``)
+    return {"kind": kind, "count": count, "scanned": total, "by_reason": by_reason, "reason_sets": sorted(masks)}
 
 
 # --- "not a duplicate" -------------------------------------------------------------------------
