@@ -8,7 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -91,15 +91,15 @@ def duplicates_find(request: Request) -> Response:
 def duplicates_list(request: Request) -> Response:
     """The pairs of your newest finished duplicate-finder run, strongest first, keyset-paged: pass the
     answer's ``next_after`` as ``after`` (``null``: the last page). Pairs marked "not a duplicate" are left
-    out. 404 until a run has finished."""
+    out. Until a run has finished: ``job`` null and no results."""
     ser = PairListSerializer(data=request.query_params)
     ser.is_valid(raise_exception=True)
     data = ser.validated_data
     kind = data["kind"]
     _require(request, kind, Action.READ)
     job = latest_finder_job(request_user(request), kind)
-    if job is None:
-        raise NotFound("No duplicate search has finished yet: POST /api/v1/duplicates/find/ first.")
+    if job is None:  # no run has finished yet: POST /api/v1/duplicates/find/
+        return Response({"job": None, "finished_at": None, "count": 0, "next_after": None, "results": []})
     page = duplicate_pairs_page(
         request_user(request),
         job,

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from velinimet.core import audit
 from velinimet.core.jobs import JobProgress, job_start
 from velinimet.core.models import Job
-from velinimet.core.visibility import Action, can
-from velinimet.customers.exceptions import DomainError, NotAllowed
+from velinimet.core.visibility import Action
+from velinimet.customers.exceptions import DomainError
 from velinimet.customers.models import Company, DuplicatePair, NotDuplicate, Person
 from velinimet.customers.selectors.records import visible_records
 from velinimet.customers.services.matching import MAX_SCORE, rules_for, score
@@ -118,7 +118,8 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
 
 # --- "not a duplicate" -------------------------------------------------------------------------
 def _pair_records(actor: User, kind: str, a: int, b: int) -> tuple[Any, Any]:
-    """The two records of a pair, for a user who may change both (as a merge needs): 404 if one is hidden."""
+    """The two records of a pair, for a user who may change both (as a merge needs): 404 if one is hidden
+    from ``actor``, 403 if one is only readable."""
     from velinimet.customers.selectors import get_company_for_user, get_person_for_user
 
     if kind not in ("person", "company"):
@@ -126,10 +127,7 @@ def _pair_records(actor: User, kind: str, a: int, b: int) -> tuple[Any, Any]:
     if a == b:
         raise DomainError(_("Choose two different records."), code="pair_same")
     getter = get_person_for_user if kind == "person" else get_company_for_user
-    first, second = getter(actor, a), getter(actor, b)
-    if not (can(actor, first, Action.UPDATE) and can(actor, second, Action.UPDATE)):
-        raise NotAllowed(_("You may only mark records you may change."))
-    return first, second
+    return getter(actor, a, action=Action.UPDATE), getter(actor, b, action=Action.UPDATE)
 
 
 @transaction.atomic
