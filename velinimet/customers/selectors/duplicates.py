@@ -104,7 +104,7 @@ def reason_weights(kind: str) -> list[tuple[str, int]]:
     return [(str(rule.label), rule.weight) for rule in sorted(rules_for(kind), key=lambda rule: -rule.weight)]
 
 
-def merged_survivor(user: User, model: type[Person] | type[Company], pk: int) -> Any:
+def merged_survivor(user: User, model: Any, pk: int) -> Any:
     """The live record that ``pk`` was merged into (following merges of merges), if ``user`` may see it;
     None when ``pk`` was not merged or the survivor is hidden from ``user``."""
     from velinimet.core.visibility import restrict
