@@ -220,3 +220,23 @@ def test_duplicates_api_pages_filters_and_marks(
     undone = client.post("/api/v1/duplicates/not-duplicate/undo/", pair, format="json")
     assert undone.json() == {"undone": True}
     assert [r["score"] for r in client.get("/api/v1/duplicates/?kind=person").json()["results"]] == [90, 65, 15]
+
+
+def test_companies_pair_by_tax_number_and_link_to_their_pages(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    one = services.company_create(actor=cast.rep_ist, name="Anadolu Gıda", vkn="1234567890", force=True)
+    two = services.company_create(actor=cast.rep_ist, name="Anadolu Gida AŞ", vkn="1234567890", force=True)
+    job = run_finder(cast.rep_ist, django_capture_on_commit_callbacks, kind="company")
+    assert [(p.a, p.b, p.score, p.codes) for p in DuplicatePair.objects.filter(job=job)] == [
+        (one.pk, two.pk, 90, ["vkn"])
+    ]
+    client = Client()
+    client.force_login(cast.rep_ist)
+    html = client.get("/customers/duplicates/?kind=company").content.decode()
+    assert f'href="/customers/companies/{one.pk}/"' in html and f'href="/customers/companies/{two.pk}/"' in html
+    duplicate_dismiss(actor=cast.rep_ist, kind="company", a=one.pk, b=two.pk)
+    assert (
+        f'href="/customers/companies/{one.pk}/"'
+        not in client.get("/customers/duplicates/?kind=company").content.decode()
+    )
