@@ -430,9 +430,14 @@ class DuplicatePair(models.Model):
     """A pair the duplicate finder proposed in one run (``job``), scored, kept to page through.
 
     ``a`` < ``b`` are the two record ids; ``reasons`` the codes of the ``matching.RULES`` the pair matches
-    by, between commas (",phone,name_city,": a filter by reason is a LIKE); ``rank`` orders the run's pairs
-    strongest first, then by ids (``finder.rank``), in one indexed column, so that the results page by
-    keyset: page 2,000 of 400,000 pairs costs what page 1 costs."""
+    by, between commas (",phone,name_city,"); ``rank`` orders the run's pairs strongest first, then by
+    ids (``rank_of``), in one indexed column, so that the results page by keyset: page 2,000 of 400,000
+    pairs costs what page 1 costs."""
+
+    #: Scores run from 1 to MAX_SCORE (``matching.score``).
+    MAX_SCORE = 100
+    #: rank = (MAX_SCORE - score) << RANK_BITS | sequence: 2**40 pairs per run is far beyond any database.
+    RANK_BITS = 40
 
     job = models.ForeignKey("core.Job", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=CustomField.RecordType.choices)
@@ -454,6 +459,18 @@ class DuplicatePair(models.Model):
     @property
     def codes(self) -> list[str]:
         return [code for code in self.reasons.split(",") if code]
+
+    @classmethod
+    def rank_of(cls, score: int, sequence: int) -> int:
+        """The sort key of a pair: ascending rank is descending score, then the order the pairs were found
+        in (by the lower id, then the higher one)."""
+        return (cls.MAX_SCORE - score) << cls.RANK_BITS | sequence
+
+    @classmethod
+    def rank_limit(cls, min_score: int) -> int:
+        """The ranks of the pairs scoring ``min_score`` or more are below this: a minimum score is a range
+        of the (job, rank) index, not a scan of every pair for its score."""
+        return (cls.MAX_SCORE - max(0, min(cls.MAX_SCORE, min_score)) + 1) << cls.RANK_BITS
 
 
 class NotDuplicate(models.Model):

@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from velinimet.accounts.http import request_user
 from velinimet.core.rest import ErrorSerializer
 from velinimet.core.visibility import Action, Level, level_for
-from velinimet.customers.selectors.duplicates import PAGE, duplicate_pairs_page, latest_finder_job, reason_choices
+from velinimet.customers.selectors.duplicates import PAGE, duplicate_pairs_page, latest_finder_job
 from velinimet.customers.services.finder import duplicate_dismiss, duplicate_undismiss, duplicates_find_start
+from velinimet.customers.services.matching import reason_choices
 
 RT = {"person": "customers.person", "company": "customers.company"}
 

@@ -10,8 +10,6 @@ from django.db.models import Exists, OuterRef
 from velinimet.core.models import Job
 from velinimet.customers.models import Company, DuplicatePair, NotDuplicate, Person
 from velinimet.customers.selectors.records import visible_records
-from velinimet.customers.services.finder import rank_limit
-from velinimet.customers.services.matching import RULE_BY_CODE, rules_for
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
@@ -22,7 +20,7 @@ PAGE = 50
 
 @dataclass(frozen=True)
 class PairRow:
-    """One pair as the results show it: both records, the score and the reasons (codes and labels)."""
+    """One pair as the results show it: the stored pair (score, reason codes) and both records."""
 
     pair: DuplicatePair
     a: Any
@@ -31,10 +29,6 @@ class PairRow:
     @property
     def records(self) -> tuple[Any, Any]:
         return (self.a, self.b)
-
-    @property
-    def reasons(self) -> list[str]:
-        return [str(RULE_BY_CODE[code].label) for code in self.pair.codes if code in RULE_BY_CODE]
 
 
 @dataclass(frozen=True)
@@ -72,7 +66,7 @@ def duplicate_pairs_page(
         Exists(NotDuplicate.objects.filter(kind=kind, low=OuterRef("a"), high=OuterRef("b")))
     )
     if min_score is not None:
-        qs = qs.filter(rank__lt=rank_limit(min_score))
+        qs = qs.filter(rank__lt=DuplicatePair.rank_limit(min_score))
     if after is not None:
         qs = qs.filter(rank__gt=after)
     if reason:
@@ -92,16 +86,6 @@ def duplicate_pairs_page(
     records = {r.pk: r for r in visible_records(model, user).filter(pk__in=ids)}
     rows = [PairRow(p, records[p.a], records[p.b]) for p in pairs if p.a in records and p.b in records]
     return PairPage(rows, pairs[-1].rank if more and pairs else None)
-
-
-def reason_choices(kind: str) -> list[tuple[str, str]]:
-    """The reasons a pair of ``kind`` can have, for the filter: (code, label) in rule order."""
-    return [(rule.code, str(rule.label)) for rule in rules_for(kind)]
-
-
-def reason_weights(kind: str) -> list[tuple[str, int]]:
-    """(label, weight) of the reasons of ``kind``, strongest first: how the score is made."""
-    return [(str(rule.label), rule.weight) for rule in sorted(rules_for(kind), key=lambda rule: -rule.weight)]
 
 
 def merged_survivor(user: User, model: Any, pk: int) -> Any:

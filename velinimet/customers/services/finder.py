@@ -26,27 +26,13 @@ from velinimet.core.visibility import Action
 from velinimet.customers.exceptions import DomainError
 from velinimet.customers.models import Company, DuplicatePair, NotDuplicate, Person
 from velinimet.customers.selectors.records import visible_records
-from velinimet.customers.services.matching import MAX_SCORE, rules_for, score
+from velinimet.customers.services.matching import rules_for, score
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
 
 KIND = "customers.find_duplicates"
 BATCH = 5000  # pairs per INSERT batch
-#: ``rank`` = (MAX_SCORE - score) << RANK_BITS | sequence: strongest first, then in the order the pairs
-#: were found (by the lower id, then the higher one). 2**40 pairs per run is far beyond any database.
-RANK_BITS = 40
-
-
-def rank(pair_score: int, sequence: int) -> int:
-    """The sort key of a pair: ascending rank is descending score, then the finding order."""
-    return (MAX_SCORE - pair_score) << RANK_BITS | sequence
-
-
-def rank_limit(min_score: int) -> int:
-    """The ranks of the pairs scoring ``min_score`` or more are below this: a minimum score is a range of
-    the (job, rank) index, not a scan of every pair for its score."""
-    return (MAX_SCORE - max(0, min(MAX_SCORE, min_score)) + 1) << RANK_BITS
 
 
 def duplicates_find_start(*, actor: User, kind: str) -> Job:
@@ -95,7 +81,7 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
                 DuplicatePair(
                     job=job,
                     kind=kind,
-                    rank=rank(pair_score, sequence),
+                    rank=DuplicatePair.rank_of(pair_score, sequence),
                     a=pk,
                     b=other,
                     score=pair_score,

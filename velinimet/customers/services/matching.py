@@ -41,7 +41,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.text import fold
-from velinimet.customers.models import Address, Company, Email, Employment, Person, Phone
+from velinimet.customers.models import Address, Company, DuplicatePair, Email, Employment, Person, Phone
 
 if TYPE_CHECKING:
     from velinimet.customers.services.validation import Contacts
@@ -270,7 +270,7 @@ WEIGHTS: dict[str, int] = {
     "name_company": 25,
     "name_city": 15,
 }
-MAX_SCORE = 100
+MAX_SCORE = DuplicatePair.MAX_SCORE  # the stored pairs' rank encodes the score in this range
 
 BOTH, PERSON, COMPANY = frozenset({"person", "company"}), frozenset({"person"}), frozenset({"company"})
 
@@ -318,6 +318,16 @@ def rules_for(kind: str) -> tuple[Rule, ...]:
 
 
 RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+
+def reason_choices(kind: str) -> list[tuple[str, str]]:
+    """The reasons a pair of ``kind`` can have, for the finder's filter: (code, label) in rule order."""
+    return [(rule.code, str(rule.label)) for rule in rules_for(kind)]
+
+
+def reason_weights(kind: str) -> list[tuple[str, int]]:
+    """(label, weight) of the reasons of ``kind``, strongest first: how the score is made."""
+    return [(str(rule.label), rule.weight) for rule in sorted(rules_for(kind), key=lambda rule: -rule.weight)]
 
 
 def score(codes: Iterable[str]) -> int:

@@ -31,13 +31,9 @@ def _int_param(request: AuthedRequest, name: str) -> int | None:
 def duplicates_view(request: AuthedRequest) -> HttpResponse:
     """Start the duplicate finder; show the newest finished result of this user, strongest pairs first,
     filtered by reason and minimum score, a keyset page at a time."""
-    from velinimet.customers.selectors.duplicates import (
-        duplicate_pairs_page,
-        latest_finder_job,
-        reason_choices,
-        reason_weights,
-    )
+    from velinimet.customers.selectors.duplicates import duplicate_pairs_page, latest_finder_job
     from velinimet.customers.services.finder import duplicates_find_start
+    from velinimet.customers.services.matching import reason_choices, reason_weights
 
     kind = request.GET.get("kind") or "person"
     if kind not in KINDS:
@@ -55,6 +51,8 @@ def duplicates_view(request: AuthedRequest) -> HttpResponse:
     after = _int_param(request, "after")
     job = latest_finder_job(request.user, kind)
     page = duplicate_pairs_page(request.user, job, reason=reason, min_score=min_score, after=after) if job else None
+    labels = dict(reasons)
+    rows = [(row, [labels.get(code, code) for code in row.pair.codes]) for row in page.rows] if page else []
     undo = request.session.get("last_not_duplicate")
     return render(
         request,
@@ -63,6 +61,7 @@ def duplicates_view(request: AuthedRequest) -> HttpResponse:
             "kind": kind,
             "job": job,
             "page": page,
+            "rows": rows,
             "reasons": reasons,
             "weights": reason_weights(kind),
             "reason": reason,
