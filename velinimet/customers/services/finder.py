@@ -16,7 +16,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from velinimet.core import audit
@@ -59,6 +59,7 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
         progress.update()  # a cancel is honoured between rules too
     dismissed = {(low, high) for low, high in NotDuplicate.objects.filter(kind=kind).values_list("low", "high")}
     DuplicatePair.objects.filter(job=job).delete()  # a job run again after a crash starts over
+    job_id = DuplicatePair._meta.get_field("job").get_db_prep_save(job.pk, connection)
     progress.update(message=_("People checked") if kind == "person" else _("Companies checked"), force=True)
     order = [rule.code for rule in rules_for(kind)]
     count, by_reason, sequence, batch, masks = 0, dict.fromkeys(order, 0), 0, [], set()
@@ -71,35 +72,36 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
         for other in sorted(partners):
             codes = partners[other]
             sequence += 1
-            pair_score = score(codes)
             ordered = [code for code in order if code in codes]
             for code in ordered:
                 by_reason[code] += 1
             reasons = f",{','.join(ordered)},"
             masks.add(reasons)
-            batch.append(
-                DuplicatePair(
-                    job=job,
-                    kind=kind,
-                    rank=DuplicatePair.rank_of(pair_score, sequence),
-                    a=pk,
-                    b=other,
-                    score=pair_score,
-                    reasons=reasons,
-                )
-            )
+            pair_score = score(codes)
+            batch.append((job_id, kind, DuplicatePair.rank_of(pair_score, sequence), pk, other, pair_score, reasons))
         count += len(partners)
         if len(batch) >= BATCH:
-            DuplicatePair.objects.bulk_create(batch)
+            _insert(batch)
             batch = []
         progress.update(done=done)
-    DuplicatePair.objects.bulk_create(batch)
+    _insert(batch)
     earlier = Job.objects.filter(kind=KIND, started_by_id=job.started_by_id, params__kind=kind).exclude(pk=job.pk)
     DuplicatePair.objects.filter(job__in=earlier.values("pk")).delete()
     progress.update(done=total, message=_("Done"), force=True)
     # ``reason_sets``: the combinations of reasons this run found (a handful), which a filter by reason
     # reads one (job, reasons, rank) index range each (``selectors.duplicates``)
     return {"kind": kind, "count": count, "scanned": total, "by_reason": by_reason, "reason_sets": sorted(masks)}
+
+
+def _insert(rows: list[tuple[Any, ...]]) -> None:
+    """Store pairs with one prepared INSERT run over the rows. ``bulk_create`` spent 45 µs a pair building
+    model instances and SQL: 18 of the 25 s the job took at 100,000 people (403,703 pairs, SQLite)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(DuplicatePair._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("job_id", "kind", "rank", "a", "b", "score", "reasons"))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)  # noqa: S608
 
 
 # --- "not a duplicate" -------------------------------------------------------------------------
