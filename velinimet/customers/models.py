@@ -439,7 +439,8 @@ class DuplicatePair(models.Model):
     #: rank = (MAX_SCORE - score) << RANK_BITS | sequence: 2**40 pairs per run is far beyond any database.
     RANK_BITS = 40
 
-    job = models.ForeignKey("core.Job", on_delete=models.CASCADE, related_name="+")
+    # no index of its own: the (job, rank) unique index serves every lookup by job, and the cascade
+    job = models.ForeignKey("core.Job", on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=10, choices=CustomField.RecordType.choices)
     rank = models.PositiveBigIntegerField()
     a = models.PositiveBigIntegerField()
