@@ -46,11 +46,27 @@ def duplicates_find_start(*, actor: User, kind: str) -> Job:
 def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
     user = get_user_model().objects.get(pk=job.started_by_id or 0)
     kind = job.params.get("kind", "person")
-    model = Person if kind == "person" else Company
-    visible = visible_records(model, user)
+    visible = visible_records(Person if kind == "person" else Company, user)
     total = visible.count()
     progress.update(done=0, total=total, message=_("Collecting shared keys"), force=True)
-    # record id -> the groups (rule code, sorted member ids) it belongs to; one GROUP BY per rule.
+    groups_of = _groups_by_record(kind, visible, progress)
+    DuplicatePair.objects.filter(job=job).delete()  # a job run again after a crash starts over
+    progress.update(message=_("People checked") if kind == "person" else _("Companies checked"), force=True)
+    result = _store_pairs(job, kind, visible, groups_of, progress)
+    earlier = Job.objects.filter(kind=KIND, started_by_id=job.started_by_id, params__kind=kind).exclude(pk=job.pk)
+    DuplicatePair.objects.filter(job__in=earlier.values("pk")).delete()
+    if connection.vendor == "postgresql":
+        # The planner's statistics still say the table is empty, so the first results page would sort
+        # all 400,000 pairs (790 ms) instead of reading 51 from the (job, rank) index (0.4 ms);
+        # autovacuum would analyze only a minute later. ANALYZE samples the table: 0.6 s.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(DuplicatePair._meta.db_table)}")
+    progress.update(done=total, message=_("Done"), force=True)
+    return {"kind": kind, "scanned": total, **result}
+
+
+def _groups_by_record(kind: str, visible: Any, progress: JobProgress) -> dict[int, list[tuple[str, list[int]]]]:
+    """Record id -> the groups (rule code, sorted member ids) it belongs to: one GROUP BY per rule."""
     groups_of: dict[int, list[tuple[str, list[int]]]] = defaultdict(list)
     for rule in rules_for(kind):
         for ids in rule.pair(kind, visible.values("pk")):
@@ -58,11 +74,17 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
             for pk in ids:
                 groups_of[pk].append(group)
         progress.update()  # a cancel is honoured between rules too
-    dismissed = {(low, high) for low, high in NotDuplicate.objects.filter(kind=kind).values_list("low", "high")}
-    DuplicatePair.objects.filter(job=job).delete()  # a job run again after a crash starts over
-    progress.update(message=_("People checked") if kind == "person" else _("Companies checked"), force=True)
+    return groups_of
+
+
+def _store_pairs(
+    job: Job, kind: str, visible: Any, groups_of: dict[int, list[tuple[str, list[int]]]], progress: JobProgress
+) -> dict[str, Any]:
+    """Walk the visible records in id order; pair each with the later records it shares a group with,
+    score and store the pairs (not those marked "not a duplicate"); progress is the records walked."""
+    dismissed = set(NotDuplicate.objects.filter(kind=kind).values_list("low", "high"))
     order = [rule.code for rule in rules_for(kind)]
-    count, by_reason, sequence, batch, masks = 0, dict.fromkeys(order, 0), 0, [], set()
+    count, by_reason, sequence, batch, reason_sets = 0, dict.fromkeys(order, 0), 0, [], set()
     for done, pk in enumerate(visible.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000), 1):
         partners: dict[int, set[str]] = defaultdict(set)
         for code, ids in groups_of.pop(pk, ()):
@@ -70,44 +92,23 @@ def duplicates_find_run(job: Job, progress: JobProgress) -> dict[str, Any]:
                 if other > pk and (pk, other) not in dismissed:
                     partners[other].add(code)  # two shared phones are one reason
         for other in sorted(partners):
-            codes = partners[other]
-            sequence += 1
-            ordered = [code for code in order if code in codes]
+            ordered = [code for code in order if code in partners[other]]
             for code in ordered:
                 by_reason[code] += 1
-            reasons = f",{','.join(ordered)},"
-            masks.add(reasons)
-            pair_score = score(codes)
+            reasons, pair_score, sequence = f",{','.join(ordered)},", score(ordered), sequence + 1
+            reason_sets.add(reasons)
             rank = DuplicatePair.rank_of(pair_score, sequence)
-            batch.append(
-                {
-                    "job_id": job.pk,
-                    "kind": kind,
-                    "rank": rank,
-                    "a": pk,
-                    "b": other,
-                    "score": pair_score,
-                    "reasons": reasons,
-                }
-            )
+            row = {"job_id": job.pk, "kind": kind, "rank": rank, "a": pk, "b": other, "score": pair_score}
+            batch.append({**row, "reasons": reasons})
         count += len(partners)
         if len(batch) >= BATCH:
             _insert(batch)
             batch = []
         progress.update(done=done)
     _insert(batch)
-    earlier = Job.objects.filter(kind=KIND, started_by_id=job.started_by_id, params__kind=kind).exclude(pk=job.pk)
-    DuplicatePair.objects.filter(job__in=earlier.values("pk")).delete()
-    if connection.vendor == "postgresql":
-        # The planner's statistics still say the table is empty, so the first results page would sort
-        # all 400,000 pairs (790 ms) instead of reading 51 from the (job, rank) index (a few ms);
-        # autovacuum would analyze only a minute later. ANALYZE samples the table: 0.2 s here.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(DuplicatePair._meta.db_table)}")
-    progress.update(done=total, message=_("Done"), force=True)
-    # ``reason_sets``: the combinations of reasons this run found (a handful), which a filter by reason
-    # reads one (job, reasons, rank) index range each (``selectors.duplicates``)
-    return {"kind": kind, "count": count, "scanned": total, "by_reason": by_reason, "reason_sets": sorted(masks)}
+    # ``reason_sets``: the combinations of reasons this run found (a handful); a filter by reason reads
+    # one (job, reasons, rank) index range for each that holds it (``selectors.duplicates``)
+    return {"count": count, "by_reason": by_reason, "reason_sets": sorted(reason_sets)}
 
 
 def _insert(rows: list[dict[str, Any]]) -> None:
@@ -115,8 +116,9 @@ def _insert(rows: list[dict[str, Any]]) -> None:
     ``executemany`` on SQLite). ``bulk_create`` spent two thirds of the job building model instances and
     SQL (45 µs a pair), psycopg's ``executemany`` a round trip a row: at 100,000 people (403,703 pairs) the
     job took 25–37 s (SQLite) and 42 s (PostgreSQL) with them."""
-    with transaction.atomic():  # one commit per batch, not one per row
-        insert_rows(DuplicatePair, rows)
+    if rows:
+        with transaction.atomic():  # one commit per batch, not one per row
+            insert_rows(DuplicatePair, rows)
 
 
 # --- "not a duplicate" -------------------------------------------------------------------------
