@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from velinimet.core import audit, limits
@@ -40,13 +41,13 @@ def joined_text(field: str, survivor: Any, other: Any) -> str:
         for record in (survivor, other)
         if getattr(record, field).strip()
     ]
-    if len(parts) < 2:
+    if len(parts) < 2 or getattr(survivor, field).strip() == getattr(other, field).strip():  # one text: as it is
         return next((getattr(r, field) for r in (survivor, other) if getattr(r, field).strip()), "")
     text = "\n\n".join(parts)
     if len(text) > limits.NOTES:
         raise DomainError(
             _("Both notes together are longer than %(limit)s characters: keep one, or shorten them first.")
-            % {"limit": f"{limits.NOTES:,}"},
+            % {"limit": number_format(limits.NOTES, force_grouping=True)},
             code="merge_notes_too_long",
             errors={field: [_("too long to keep both")]},
         )
