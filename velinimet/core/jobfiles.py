@@ -126,6 +126,6 @@ def job_page_context(user: AccessSubject, job: Job) -> dict[str, Any]:
         "may_cancel": may_cancel(user, job),
         "cancel_note": kind.cancel_note if kind is not None and job.state == Job.State.CANCELLED else "",
         "result_url": kind.result_url(job)
-        if kind is not None and kind.result_url is not None and job.state == Job.State.SUCCEEDED
+        if kind is not None and kind.result_url and job.state == Job.State.SUCCEEDED and may_see_result(user, job)
         else "",
     }

@@ -126,7 +126,7 @@ registry.register("core.job_kinds", JobKind("customers.bulk", _("Bulk action on 
 def _duplicates_url(job: Any) -> str:
     from django.urls import reverse
 
-    return f"{reverse('customers:duplicates')}?kind={job.params.get('kind', 'person')}"
+    return f"{reverse('customers:duplicates')}?kind={job.params.get('kind', 'person')}&job={job.pk}"
 
 
 registry.register(

@@ -37,6 +37,24 @@ class PairPage:
     next_after: int | None  # the ``after`` of the next page, None on the last
 
 
+def finder_job(user: User, kind: str, job_id: str = "") -> Job | None:
+    """The finished duplicate-finder run ``job_id`` if ``user`` may see its result (its starter or an
+    administrator, ``core.jobfiles.may_see_result``), else ``user``'s newest run for ``kind``."""
+    import uuid
+
+    from velinimet.core.jobfiles import may_see_result
+
+    try:
+        wanted = uuid.UUID(job_id) if job_id else None
+    except ValueError:
+        wanted = None
+    if wanted is not None:
+        job = Job.objects.filter(pk=wanted, kind=FINDER, state=Job.State.SUCCEEDED, params__kind=kind).first()
+        if job is not None and may_see_result(user, job):
+            return job
+    return latest_finder_job(user, kind)
+
+
 def latest_finder_job(user: User, kind: str) -> Job | None:
     """The newest finished duplicate-finder run of ``user`` for ``kind``."""
     return (

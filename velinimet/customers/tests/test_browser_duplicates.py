@@ -40,7 +40,7 @@ def run_finder(page: Page) -> None:
     expect(page.locator("#job-progress progress")).to_have_attribute("max", str(total))  # counted in records
     expect(page.locator("#job-progress progress")).to_have_attribute("value", str(total))
     page.locator("#job-results").click()
-    expect(page).to_have_url(re.compile(r"/customers/duplicates/\?kind=person$"))
+    expect(page).to_have_url(re.compile(r"/customers/duplicates/\?kind=person&job=[0-9a-f-]{36}$"))
 
 
 def test_duplicate_finder_strongest_first_and_not_a_duplicate_stays_gone(cast: Any, page: Page, login: Any) -> None:

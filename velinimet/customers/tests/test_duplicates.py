@@ -109,7 +109,20 @@ def test_progress_is_counted_in_records_and_the_job_page_links_to_the_results(
     client = Client()
     client.force_login(cast.rep_ist)
     html = client.get(f"/jobs/{job.pk}/").content.decode()
-    assert 'href="/customers/duplicates/?kind=person"' in html
+    assert f'href="/customers/duplicates/?kind=person&amp;job={job.pk}"' in html
+    later = run_finder(cast.rep_ist, django_capture_on_commit_callbacks)
+    assert later.pk != job.pk  # the link of a run shows that run; an unknown or foreign one, the user's latest
+    assert (
+        f'name="job" value="{later.pk}"'
+        in client.get(f"/customers/duplicates/?kind=person&job={later.pk}").content.decode()
+    )
+    assert f'value="{later.pk}"' in client.get("/customers/duplicates/?kind=person&job=nonsense").content.decode()
+    outsider = Client()
+    outsider.force_login(cast.rep_baku)
+    assert (
+        f'value="{later.pk}"' not in outsider.get(f"/customers/duplicates/?kind=person&job={later.pk}").content.decode()
+    )
+    assert "job-results" not in outsider.get(f"/jobs/{later.pk}/").content.decode()
 
 
 def test_results_page_links_each_name_and_pages_on(

@@ -31,7 +31,7 @@ def _int_param(request: AuthedRequest, name: str) -> int | None:
 def duplicates_view(request: AuthedRequest) -> HttpResponse:
     """Start the duplicate finder; show the newest finished result of this user, strongest pairs first,
     filtered by reason and minimum score, a keyset page at a time."""
-    from velinimet.customers.selectors.duplicates import duplicate_pairs_page, latest_finder_job
+    from velinimet.customers.selectors.duplicates import duplicate_pairs_page, finder_job
     from velinimet.customers.services.finder import duplicates_find_start
     from velinimet.customers.services.matching import reason_choices, reason_weights
 
@@ -49,7 +49,7 @@ def duplicates_view(request: AuthedRequest) -> HttpResponse:
         reason = ""
     min_score = _int_param(request, "min_score")
     after = _int_param(request, "after")
-    job = latest_finder_job(request.user, kind)
+    job = finder_job(request.user, kind, request.GET.get("job", ""))
     page = duplicate_pairs_page(request.user, job, reason=reason, min_score=min_score, after=after) if job else None
     labels = dict(reasons)
     rows = [(row, [labels.get(code, code) for code in row.pair.codes]) for row in page.rows] if page else []
