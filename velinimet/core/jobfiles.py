@@ -125,4 +125,7 @@ def job_page_context(user: AccessSubject, job: Job) -> dict[str, Any]:
         "file_status": job_file_status(user, job),
         "may_cancel": may_cancel(user, job),
         "cancel_note": kind.cancel_note if kind is not None and job.state == Job.State.CANCELLED else "",
+        "result_url": kind.result_url(job)
+        if kind is not None and kind.result_url and job.state == Job.State.SUCCEEDED and may_see_result(user, job)
+        else "",
     }

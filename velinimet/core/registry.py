@@ -193,6 +193,8 @@ class JobKind:
     handler: Callable[[Job, JobProgress], dict[str, Any] | None]
     download_permission: tuple[str, str] | Callable[[Job], tuple[str, str]] | None = None
     cancel_note: str | Promise = ""
+    #: Where a finished job's results are shown (the duplicate finder's pairs): the job page links to it.
+    result_url: Callable[[Job], str] | None = None
 
     def permission_for(self, job: Job) -> tuple[str, str] | None:
         """The (record type, action) that downloading ``job``'s file needs, or None: not downloadable."""

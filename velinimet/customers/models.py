@@ -450,6 +450,9 @@ class Merge(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     survivor_before = models.JSONField(default=dict)
+    # The survivor's values right after the merge: an undo keeps what was edited since (null: merged before
+    # this was kept, so an undo cannot tell and refuses when the survivor changed since, see merge_undo).
+    survivor_after = models.JSONField(null=True, blank=True)
     moved = models.JSONField(default=dict)  # {"customers.phone": [ids], ...}
     undone_at = models.DateTimeField(null=True, blank=True)
 
@@ -460,3 +463,74 @@ class Merge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.merged_id} → {self.survivor_id}"
+
+
+class DuplicatePair(models.Model):
+    """A pair the duplicate finder proposed in one run (``job``), scored, kept to page through.
+
+    ``a`` < ``b`` are the two record ids; ``reasons`` the codes of the ``matching.RULES`` the pair matches
+    by, between commas (",phone,name_city,"); ``rank`` orders the run's pairs strongest first, then by
+    ids (``rank_of``), in one indexed column, so that the results page by keyset: page 2,000 of 400,000
+    pairs costs what page 1 costs."""
+
+    #: Scores run from 1 to MAX_SCORE (``matching.score``).
+    MAX_SCORE = 100
+    #: rank = (MAX_SCORE - score) << RANK_BITS | sequence: 2**40 pairs per run is far beyond any database.
+    RANK_BITS = 40
+
+    # no index of its own: the (job, rank) unique index serves every lookup by job, and the cascade
+    job = models.ForeignKey("core.Job", on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=10, choices=CustomField.RecordType.choices)
+    rank = models.PositiveBigIntegerField()
+    a = models.PositiveBigIntegerField()
+    b = models.PositiveBigIntegerField()
+    score = models.PositiveSmallIntegerField()
+    reasons = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("duplicate pair")
+        verbose_name_plural = _("duplicate pairs")
+        constraints = [models.UniqueConstraint(fields=["job", "rank"], name="duplicate_pair_rank")]
+        indexes = [models.Index(fields=["job", "reasons", "rank"], name="duplicate_pair_reasons")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.a} ~ {self.b} ({self.score})"
+
+    @property
+    def codes(self) -> list[str]:
+        return [code for code in self.reasons.split(",") if code]
+
+    @classmethod
+    def rank_of(cls, score: int, sequence: int) -> int:
+        """The sort key of a pair: ascending rank is descending score, then the order the pairs were found
+        in (by the lower id, then the higher one)."""
+        return (cls.MAX_SCORE - score) << cls.RANK_BITS | sequence
+
+    @classmethod
+    def rank_limit(cls, min_score: int) -> int:
+        """The ranks of the pairs scoring ``min_score`` or more are below this: a minimum score is a range
+        of the (job, rank) index, not a scan of every pair for its score."""
+        return (cls.MAX_SCORE - max(0, min(cls.MAX_SCORE, min_score)) + 1) << cls.RANK_BITS
+
+
+class NotDuplicate(models.Model):
+    """Two records a user marked "not a duplicate": the finder never proposes the pair again (until undone).
+
+    ``low`` < ``high`` are the record ids, so a pair is stored once whichever way round it was marked."""
+
+    kind = models.CharField(max_length=10, choices=CustomField.RecordType.choices)
+    low = models.PositiveBigIntegerField()
+    high = models.PositiveBigIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("not a duplicate")
+        verbose_name_plural = _("not duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "low", "high"], name="not_duplicate_once"),
+            models.CheckConstraint(condition=models.Q(low__lt=models.F("high")), name="not_duplicate_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.low} ≠ {self.high}"

@@ -130,7 +130,18 @@ def _bulk(job: Any, progress: Any) -> Any:
 
 
 registry.register("core.job_kinds", JobKind("customers.bulk", _("Bulk action on customers"), _bulk))
-registry.register("core.job_kinds", JobKind("customers.find_duplicates", _("Duplicate finder"), _find_duplicates))
+
+
+def _duplicates_url(job: Any) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('customers:duplicates')}?kind={job.params.get('kind', 'person')}&job={job.pk}"
+
+
+registry.register(
+    "core.job_kinds",
+    JobKind("customers.find_duplicates", _("Duplicate finder"), _find_duplicates, result_url=_duplicates_url),
+)
 registry.register(
     "core.job_kinds",
     JobKind(
@@ -151,6 +162,8 @@ for kind in ("person", "company"):
         AuditAction(f"customers.{kind}.merged_in", _("%(number)s merged into this record")),
         AuditAction(f"customers.{kind}.merged_into", _("merged into %(number)s")),
         AuditAction(f"customers.{kind}.merge_undone", _("merge undone")),
+        AuditAction(f"customers.{kind}.not_duplicate", _("marked as not a duplicate of %(number)s")),
+        AuditAction(f"customers.{kind}.not_duplicate_undone", _("no longer marked as not a duplicate of %(number)s")),
     ):
         registry.register("core.audit_actions", action)
 registry.register("core.audit_actions", AuditAction("customers.person.kvkk_exported", _("KVKK data export")))

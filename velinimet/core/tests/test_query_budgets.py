@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from velinimet.core.tests.module_db import module_data
 from velinimet.core.tests.url_matrix import all_rows, call
-from velinimet.core.tests.url_world import World, build_world
+from velinimet.core.tests.url_world import World, build_world, run_finder
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,9 @@ def grow(world: World, n: int = 12) -> None:
         role_create(actor=admin, name=f"Ek rol {i}")
         token_create(actor=admin, user=admin, name=f"ek {i}")
         custom_field_create(actor=admin, record_type="person", label=f"Ek alan {i}", key=f"ek{i}")
+        for name in (f"İkiz ek{i}", f"Ikiz ek{i}"):  # more pairs for the duplicate finder's results
+            services.person_create(actor=admin, first_name=name, phones=[PhoneIn(f"+90555{i:07d}")], **mine)
+    run_finder(admin)
 
 
 def count_queries(world: World, name: str) -> int:

@@ -69,6 +69,16 @@ class World:
         return self.own[user.pk]
 
 
+def run_finder(user: User) -> None:
+    """Run the duplicate finder for ``user`` here and now (its results page then has pairs to list)."""
+    from velinimet.core.jobs import job_run
+
+    job = Job.objects.create(
+        kind="customers.find_duplicates", title="finder", started_by=user, params={"kind": "person"}
+    )
+    job_run(str(job.pk))
+
+
 def build_world() -> World:
     """One user per default role, spread over a team tree, each owning one of everything a row needs."""
     from django.test import Client
@@ -162,6 +172,9 @@ def build_world() -> World:
             phone=phone,
         )
     field_ = custom_field_create(actor=admin, record_type="person", label="Segment", key="segment")
+    for name in ("İkiz", "Ikiz"):  # a pair for the duplicate finder's results
+        services.person_create(actor=admin, first_name=name, phones=[PhoneIn("+905559990000")], force=True)
+    run_finder(admin)
     role = role_create(actor=admin, name="Boş rol")
     empty_team = Team.objects.create(name="Boş ekip")
     return World(

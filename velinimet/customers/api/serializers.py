@@ -171,9 +171,10 @@ class DuplicateErrorSerializer(ErrorSerializer):
 class MergeSerializer(serializers.Serializer):
     other = serializers.IntegerField(help_text="id of the record that is merged into this one")
     choices = serializers.DictField(
-        child=serializers.ChoiceField(choices=["survivor", "other"]),
+        child=serializers.ChoiceField(choices=["survivor", "other", "both"]),
         required=False,
-        help_text='{"first_name": "other"} keeps the other record\'s value',
+        help_text='{"first_name": "other"} keeps the other record\'s value; {"notes": "both"} keeps both notes, '
+        "joined, each under a line naming the record it came from",
     )
 
 

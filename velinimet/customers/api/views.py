@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from velinimet.accounts.http import request_user
+from velinimet.core.exceptions import DomainError
 from velinimet.core.filters import API_PARAMS, SelectorFilterBackend
 from velinimet.core.idempotency import idempotent
 from velinimet.core.models import Job
@@ -139,6 +140,27 @@ class _RecordViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         return lister(request_user(self.request), params, request=self.request, allowed=allowed).prefetch_related(
             *related
         )
+
+    def _model(self) -> Any:
+        return Person if self.kind == "person" else Company
+
+    def get_object(self) -> Any:
+        """A record merged into another one is a 404 that names the survivor (``RecordMerged``), when the
+        user may see both; otherwise the plain 404 of the one visibility helper."""
+        from django.http import Http404
+
+        from velinimet.customers.exceptions import RecordMerged
+        from velinimet.customers.selectors.duplicates import merged_survivor
+
+        try:
+            return super().get_object()
+        except Http404:
+            pk = str(self.kwargs.get("pk", ""))
+            survivor = merged_survivor(request_user(self.request), self._model(), int(pk)) if pk.isdigit() else None
+            if survivor is None:
+                raise
+            page = reverse(f"customers:{self.kind}_detail", args=[survivor.pk])
+            raise RecordMerged(survivor.pk, page, reverse(f"{self.kind}-detail", args=[survivor.pk])) from None
 
     def _write_kwargs(self, ser: Any) -> dict[str, Any]:
         kwargs = ser.service_kwargs()
@@ -310,16 +332,31 @@ def call_lookup(request: Request) -> Response:
 __all__ = ["Email"]
 
 
-@extend_schema(request=None, responses={200: serializers.DictField(), 404: ErrorSerializer}, summary="Undo a merge")
-@api_view(["POST"])
+@extend_schema(
+    request=None,
+    responses={200: serializers.DictField(), 400: ErrorSerializer, 404: ErrorSerializer},
+    summary="Undo a merge (GET: what the undo would keep)",
+)
+@api_view(["GET", "POST"])
 def merge_undo_api(request: Request, pk: int) -> Response:
-    """Undo merge ``pk``: the merged record comes back and its rows return to it."""
+    """POST: undo merge ``pk``: the merged record comes back and its rows return to it; the survivor's
+    fields edited since the merge keep their values (listed in ``kept``). GET: the same answer's ``kept``
+    before doing it, with ``refused`` (the reason, or null) and nothing changed."""
     from velinimet.customers.selectors import get_merge_for_user
-    from velinimet.customers.services.merge import merge_undo
+    from velinimet.customers.services.merge import merge_later_edits, merge_undo, merge_undo_check
 
-    merge = get_merge_for_user(request_user(request), pk)
-    survivor = merge_undo(actor=request_user(request), merge=merge)
-    return Response({"survivor": survivor.pk, "restored": merge.merged_id})
+    user = request_user(request)
+    merge = get_merge_for_user(user, pk)
+    survivor = (get_person_for_user if merge.kind == "person" else get_company_for_user)(user, merge.survivor_id)
+    kept = [{"field": e.field, "now": e.now, "before_merge": e.before} for e in merge_later_edits(merge, survivor)]
+    if request.method == "GET":
+        try:
+            merge_undo_check(merge, survivor)
+        except DomainError as exc:
+            return Response({"kept": kept, "refused": {"message": exc.message, "code": exc.code}})
+        return Response({"kept": kept, "refused": None})
+    survivor = merge_undo(actor=user, merge=merge)
+    return Response({"survivor": survivor.pk, "restored": merge.merged_id, "kept": kept})
 
 
 def _accepted(job: Job) -> Response:

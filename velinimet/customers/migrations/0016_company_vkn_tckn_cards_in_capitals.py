@@ -28,7 +28,7 @@ def capitalise_cards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0012_sort_keys")]
+    dependencies = [("customers", "0014_duplicate_pairs")]
 
     operations = [
         migrations.AlterField(

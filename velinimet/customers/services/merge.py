@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from velinimet.core import audit
+from velinimet.core import audit, limits
 from velinimet.core.registry import registry
 from velinimet.core.visibility import Action, can, can_create
 from velinimet.customers.exceptions import DomainError, NotAllowed
@@ -27,6 +28,30 @@ if TYPE_CHECKING:
 #: Scalar fields the user chooses between on the merge screen.
 PERSON_CHOICES = (*PERSON_FIELDS, "owner", "team")
 COMPANY_CHOICES = (*COMPANY_FIELDS, "owner", "team")
+#: Fields whose two values can both be kept, joined (the choice ``"both"``), each marked with its record.
+JOINABLE = ("notes",)
+BOTH = "both"
+
+
+def joined_text(field: str, survivor: Any, other: Any) -> str:
+    """Both records' ``field`` (notes), each under a line naming the record it came from; one side's alone
+    when the other has none. Refused when together they are longer than a note may be."""
+    parts = [
+        f"[{record.customer_number} · {record}]\n{getattr(record, field).strip()}"
+        for record in (survivor, other)
+        if getattr(record, field).strip()
+    ]
+    if len(parts) < 2 or getattr(survivor, field).strip() == getattr(other, field).strip():  # one text: as it is
+        return next((getattr(r, field) for r in (survivor, other) if getattr(r, field).strip()), "")
+    text = "\n\n".join(parts)
+    if len(text) > limits.NOTES:
+        raise DomainError(
+            _("Both notes together are longer than %(limit)s characters: keep one, or shorten them first.")
+            % {"limit": number_format(limits.NOTES, force_grouping=True)},
+            code="merge_notes_too_long",
+            errors={field: [_("too long to keep both")]},
+        )
+    return text
 
 
 @dataclass(frozen=True)
@@ -67,6 +92,7 @@ def merge_preview(survivor: Person | Company, other: Person | Company) -> list[d
                     "label": getattr(survivor._meta.get_field(field), "verbose_name", field),
                     "survivor": a,
                     "other": b,
+                    "joinable": field in JOINABLE,
                 }
             )
     return rows
@@ -91,7 +117,9 @@ def records_merge(*, actor: User, survivor: Any, other: Any, choices: dict[str, 
     unknown = [
         f
         for f, side in (choices or {}).items()
-        if f not in allowed and not f.startswith("custom.") or side not in ("survivor", "other")
+        if f not in allowed
+        and not f.startswith("custom.")
+        or side not in ("survivor", "other", *((BOTH,) if f in JOINABLE else ()))
     ]
     if unknown:
         raise DomainError(_("Unknown merge choice: %(fields)s") % {"fields": ", ".join(unknown)}, code="merge_choice")
@@ -102,7 +130,10 @@ def records_merge(*, actor: User, survivor: Any, other: Any, choices: dict[str, 
         rt = "customers.person" if kind == "person" else "customers.company"
         if not can(actor, survivor, Action.ASSIGN) or not can_create(actor, rt, owner_id=owner_id, team_id=team_id):
             raise NotAllowed(_("You may not give this record to that owner or team: keep the survivor's."))
+    joined = {field: joined_text(field, survivor, other) for field, side in (choices or {}).items() if side == BOTH}
     before = audit.snapshot(survivor)
+    for field, text in joined.items():
+        setattr(survivor, field, text)
     for field, side in (choices or {}).items():
         if side == "other" and not field.startswith("custom."):
             setattr(survivor, f"{field}_id" if field in ("owner", "team", "parent") else field, _value(other, field))
@@ -124,7 +155,13 @@ def records_merge(*, actor: User, survivor: Any, other: Any, choices: dict[str, 
     other.merged_into_id = survivor.pk
     other.save(update_fields=["deleted_at", "merged_into"])
     merge = Merge.objects.create(
-        kind=kind, survivor_id=survivor.pk, merged_id=other.pk, actor=actor, survivor_before=before, moved=moved
+        kind=kind,
+        survivor_id=survivor.pk,
+        merged_id=other.pk,
+        actor=actor,
+        survivor_before=before,
+        survivor_after=audit.snapshot(survivor),  # what an undo compares with, to keep later edits
+        moved=moved,
     )
     merged_in, merged_into = f"customers.{kind}.merged_in", f"customers.{kind}.merged_into"
     audit.audit_update(
@@ -167,16 +204,77 @@ def _move_rows(kind: str, from_id: int, to_id: int) -> dict[str, list[int]]:
     return moved
 
 
-@transaction.atomic
-def merge_undo(*, actor: User, merge: Merge) -> Person | Company:
-    """Put both records back as they were before the merge (changes made since to the moved rows stay)."""
+@dataclass(frozen=True)
+class LaterEdit:
+    """A field of the survivor changed after the merge: an undo keeps its value (``now``) and does not put
+    back the value from before the merge (``before``)."""
+
+    field: str
+    label: str
+    now: Any
+    before: Any
+
+
+def _undo_fields(kind: str) -> tuple[str, ...]:
+    return (*(PERSON_CHOICES if kind == "person" else COMPANY_CHOICES), "custom")
+
+
+def _label(model: Any, field: str) -> str:
+    if field.startswith("custom."):
+        return field[7:]
+    return str(getattr(model._meta.get_field(field), "verbose_name", field))
+
+
+def merge_later_edits(merge: Merge, survivor: Any) -> list[LaterEdit]:
+    """The survivor's fields (a custom field counts alone) edited since the merge, which an undo keeps.
+
+    A merge from before the survivor's state was kept with it (``survivor_after`` null) cannot tell an
+    edit from the merge itself: then any change to the record after the merge in the audit log refuses
+    the undo (``merge_undo``)."""
+    after = merge.survivor_after
+    if after is None:
+        return []
+    now = audit.snapshot(survivor)
+    edits = []
+    for field in _undo_fields(merge.kind):
+        if field == "custom":
+            was, current, before = (
+                after.get("custom") or {},
+                now.get("custom") or {},
+                merge.survivor_before.get("custom") or {},
+            )
+            for key in sorted(set(was) | set(current)):
+                if was.get(key) != current.get(key):
+                    edits.append(LaterEdit(f"custom.{key}", key, current.get(key), before.get(key)))
+        elif field in after and after.get(field) != now.get(field):
+            edits.append(
+                LaterEdit(field, _label(type(survivor), field), now.get(field), merge.survivor_before.get(field))
+            )
+    return edits
+
+
+def _edited_before_tracking(merge: Merge, survivor: Any) -> bool:
+    """For a merge without ``survivor_after``: was the survivor changed after the merge (audit log)?"""
+    from django.contrib.contenttypes.models import ContentType
+
+    from velinimet.core.models import AuditEntry
+
+    return (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(survivor)),
+            object_id=str(survivor.pk),
+            at__gt=merge.at,
+        )
+        .exclude(code=f"customers.{merge.kind}.merged_in")
+        .exists()
+    )
+
+
+def merge_undo_check(merge: Merge, survivor: Any) -> None:
+    """Raise the reason an undo of ``merge`` is refused, if one is: already undone, the survivor's contacts
+    rewritten since, or (for a merge made before edits could be told apart) the survivor changed since."""
     if merge.undone_at is not None:
         raise DomainError(_("This merge was already undone."), code="merge_undone")
-    model: Any = Person if merge.kind == "person" else Company
-    survivor: Any = model.objects.select_for_update().get(pk=merge.survivor_id)
-    other: Any = model.objects.select_for_update().get(pk=merge.merged_id)
-    if not can(actor, survivor, Action.UPDATE):
-        raise NotAllowed(_("You may not change this record."))
     for key, ids in merge.moved.items():
         # Saving the survivor's contacts writes them anew: the moved rows are gone, and an undo would
         # silently give the merged record nothing back.
@@ -190,6 +288,29 @@ def merge_undo(*, actor: User, merge: Merge) -> Person | Company:
                 ),
                 code="merge_changed",
             )
+    if merge.survivor_after is None and _edited_before_tracking(merge, survivor):
+        raise DomainError(
+            _(
+                "The record was changed after the merge, and this merge is too old to tell those changes "
+                "apart: an undo would revert them. Restore the other record from the trash instead."
+            ),
+            code="merge_changed_untracked",
+        )
+
+
+@transaction.atomic
+def merge_undo(*, actor: User, merge: Merge) -> Person | Company:
+    """Put both records back as they were before the merge, except what was edited since: the survivor's
+    fields changed after the merge keep their new values (``merge_later_edits``, which the confirmation
+    lists), and changes made since to the moved rows stay."""
+    model: Any = Person if merge.kind == "person" else Company
+    survivor: Any = model.objects.select_for_update().get(pk=merge.survivor_id)
+    other: Any = model.objects.select_for_update().get(pk=merge.merged_id)
+    if not can(actor, survivor, Action.UPDATE):
+        raise NotAllowed(_("You may not change this record."))
+    merge = Merge.objects.select_for_update().get(pk=merge.pk)
+    merge_undo_check(merge, survivor)
+    kept = {edit.field for edit in merge_later_edits(merge, survivor)}
     for key, ids in sorted(merge.moved.items(), key=lambda item: item[0].startswith("primary:")):  # flags last
         if key == "tags":
             survivor.tags.remove(*ids)
@@ -199,12 +320,20 @@ def merge_undo(*, actor: User, merge: Merge) -> Person | Company:
             label, field = key.split(":")
             apps.get_model(label)._default_manager.filter(pk__in=ids).update(**{f"{field}_id": other.pk})
     before = audit.snapshot(survivor)
-    for field in (*(PERSON_CHOICES if merge.kind == "person" else COMPANY_CHOICES), "custom"):
-        if field in merge.survivor_before:
-            value = merge.survivor_before[field]
-            if field == "birth_date" and value:
-                value = datetime.date.fromisoformat(value)
-            setattr(survivor, f"{field}_id" if field in ("owner", "team", "parent") else field, value)
+    for field in _undo_fields(merge.kind):
+        if field not in merge.survivor_before or field in kept:
+            continue
+        value = merge.survivor_before[field]
+        if field == "custom":  # the custom fields edited since keep their values, the others go back
+            value = dict(value or {})
+            for key in (k[7:] for k in kept if k.startswith("custom.")):
+                if key in survivor.custom:
+                    value[key] = survivor.custom[key]
+                else:
+                    value.pop(key, None)
+        elif field == "birth_date" and value:
+            value = datetime.date.fromisoformat(value)
+        setattr(survivor, f"{field}_id" if field in ("owner", "team", "parent") else field, value)
     record_keys_refresh(survivor)
     survivor.version += 1
     survivor.save()

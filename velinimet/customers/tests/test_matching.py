@@ -15,10 +15,11 @@ from velinimet.customers import services
 from velinimet.customers.exceptions import DuplicateFound
 from velinimet.customers.fakedata import _vkn
 from velinimet.customers.models import Company, Person
+from velinimet.customers.selectors.duplicates import duplicate_pairs_page
 from velinimet.customers.services.finder import duplicates_find_start
 from velinimet.customers.services.import_columns import line_arguments
 from velinimet.customers.services.importer import import_start
-from velinimet.customers.services.matching import RULES, Strength, rules_for
+from velinimet.customers.services.matching import RULES, Strength, reason_choices, rules_for
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +155,13 @@ def test_the_three_callers_give_the_same_reasons_for_the_same_data(cast: Any, co
         job = duplicates_find_start(actor=actor, kind=kind)
         job.refresh_from_db()
         assert job.state == Job.State.SUCCEEDED, job.error
-        assert job.result["pairs"] == [{"a": original.pk, "b": other.pk, "reasons": [str(rule.label)]}]
+        (row,) = duplicate_pairs_page(actor, job).rows
+        labels = dict(reason_choices(kind))
+        assert (row.a.pk, row.b.pk, [labels[code] for code in row.pair.codes]) == (
+            original.pk,
+            other.pk,
+            [str(rule.label)],
+        )
 
 
 def test_a_company_with_a_short_name_is_found_by_its_twin(cast: Any) -> None:

@@ -11,7 +11,7 @@ from django.utils import translation
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.core.models import AuditEntry, Job
 from velinimet.customers import services
-from velinimet.customers.models import Consent, Employment, Person, Phone
+from velinimet.customers.models import Consent, DuplicatePair, Employment, Person, Phone
 from velinimet.customers.services.finder import duplicates_find_start
 from velinimet.customers.services.merge import merge_undo, records_merge
 
@@ -145,9 +145,9 @@ def test_duplicate_finder_job_lists_pairs_with_reasons(cast: Any, django_capture
         job = duplicates_find_start(actor=cast.rep_ist, kind="person")
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.error
-    pairs = job.result["pairs"]
-    assert len(pairs) == 2  # rep_baku's record is invisible to rep_ist
-    assert {tuple(p["reasons"]) for p in pairs} == {("same phone",), ("same name in the same city",)}
+    pairs = DuplicatePair.objects.filter(job=job).order_by("rank")
+    assert job.result["count"] == len(pairs) == 2  # rep_baku's record is invisible to rep_ist
+    assert [(p.codes, p.score) for p in pairs] == [(["phone"], 50), (["name_city"], 15)]  # strongest first
     client = Client()
     client.force_login(cast.rep_ist)
     html = client.get("/customers/duplicates/?kind=person").content.decode()
@@ -250,3 +250,130 @@ def test_undo_after_the_survivors_contacts_were_saved_is_refused_not_silent(
     assert exc.value.code == "merge_changed"
     b.refresh_from_db()
     assert b.deleted_at is not None and a.phones.count() == 2  # nothing half-undone
+
+
+# --- undo keeps the edits made after the merge ------------------------------------------------
+def test_undo_keeps_the_edits_made_to_the_survivor_after_the_merge(cast: Any, pair: tuple[Person, Person]) -> None:
+    a, b = pair
+    merge = records_merge(actor=cast.rep_ist, survivor=a, other=b, choices={"first_name": "other", "tckn": "other"})
+    a.refresh_from_db()
+    services.person_update(actor=cast.rep_ist, person=a, title="Genel Müdür", custom={})
+    a.refresh_from_db()
+    merge.refresh_from_db()
+    from velinimet.customers.services.merge import merge_later_edits
+
+    assert [(e.field, e.now, e.before) for e in merge_later_edits(merge, a)] == [("title", "Genel Müdür", "Müdür")]
+    merge_undo(actor=cast.rep_ist, merge=merge)
+    a.refresh_from_db()
+    assert a.title == "Genel Müdür"  # the later edit stays
+    assert (a.first_name, a.tckn) == ("Şükrü", "")  # what the merge changed goes back
+
+
+def test_undo_says_before_confirming_which_later_edits_it_keeps(
+    cast: Any, api: Any, pair: tuple[Person, Person]
+) -> None:
+    a, b = pair
+    merge = records_merge(actor=cast.rep_ist, survivor=a, other=b)
+    a.refresh_from_db()
+    services.person_update(actor=cast.rep_ist, person=a, title="Genel Müdür")
+    client = Client()
+    client.force_login(cast.rep_ist)
+    detail = client.get(f"/customers/people/{a.pk}/").content.decode()
+    assert f'href="/customers/merges/{merge.pk}/undo/"' in detail  # a link to the confirmation, not a POST
+    page = client.get(f"/customers/merges/{merge.pk}/undo/").content.decode()
+    assert 'id="later-edits"' in page and "Genel Müdür" in page and "Müdür" in page
+    preview = api(cast.rep_ist).get(f"/api/v1/merges/{merge.pk}/undo/").json()
+    assert preview == {"kept": [{"field": "title", "now": "Genel Müdür", "before_merge": "Müdür"}], "refused": None}
+    assert Person.objects.get(pk=b.pk).deleted_at is not None  # GET changed nothing
+    done = api(cast.rep_ist).post(f"/api/v1/merges/{merge.pk}/undo/").json()
+    assert done["kept"] == preview["kept"] and Person.objects.get(pk=a.pk).title == "Genel Müdür"
+
+
+def test_undo_of_a_merge_older_than_the_tracking_refuses_when_the_survivor_changed_since(
+    cast: Any, pair: tuple[Person, Person]
+) -> None:
+    a, b = pair
+    merge = records_merge(actor=cast.rep_ist, survivor=a, other=b)
+    type(merge).objects.filter(pk=merge.pk).update(survivor_after=None)  # as merges made before 0014
+    merge.refresh_from_db()
+    a.refresh_from_db()
+    services.person_update(actor=cast.rep_ist, person=a, title="Genel Müdür")
+    with pytest.raises(DomainError) as refused:
+        merge_undo(actor=cast.rep_ist, merge=merge)
+    assert refused.value.code == "merge_changed_untracked"
+    assert Person.objects.get(pk=a.pk).title == "Genel Müdür"
+
+
+# --- a merged record's old address points to the survivor -------------------------------------
+def test_a_merged_records_page_redirects_and_its_api_names_the_survivor(
+    cast: Any, api: Any, pair: tuple[Person, Person]
+) -> None:
+    a, b = pair
+    merge = records_merge(actor=cast.rep_ist, survivor=a, other=b)
+    client = Client()
+    client.force_login(cast.rep_ist)
+    page = client.get(f"/customers/people/{b.pk}/")
+    assert page.status_code == 302 and page["Location"] == f"/customers/people/{a.pk}/"
+    answer = api(cast.rep_ist).get(f"/api/v1/people/{b.pk}/")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "merged" and answer.json()["survivor"] == a.pk
+    assert answer.json()["survivor_url"] == f"/customers/people/{a.pk}/"
+    assert answer.json()["survivor_api_url"] == f"/api/v1/people/{a.pk}/"
+    outsider = Client()
+    outsider.force_login(cast.rep_baku)  # may see neither: a plain 404, no survivor named
+    assert outsider.get(f"/customers/people/{b.pk}/").status_code == 404
+    hidden = api(cast.rep_baku).get(f"/api/v1/people/{b.pk}/")
+    assert hidden.status_code == 404 and "survivor" not in hidden.json()
+    merge_undo(actor=cast.rep_ist, merge=merge)
+    assert client.get(f"/customers/people/{b.pk}/").status_code == 200
+
+
+def test_a_company_merged_twice_points_to_the_last_survivor(cast: Any) -> None:
+    one, two, three = (services.company_create(actor=cast.rep_ist, name=f"Firma {i}", force=True) for i in "ABC")
+    records_merge(actor=cast.rep_ist, survivor=two, other=one)
+    records_merge(actor=cast.rep_ist, survivor=three, other=two)
+    client = Client()
+    client.force_login(cast.rep_ist)
+    assert client.get(f"/customers/companies/{one.pk}/")["Location"] == f"/customers/companies/{three.pk}/"
+
+
+# --- keep both notes --------------------------------------------------------------------------
+def test_merge_can_keep_both_notes_marked_with_where_each_came_from(
+    cast: Any, api: Any, pair: tuple[Person, Person]
+) -> None:
+    a, b = pair
+    services.person_update(actor=cast.rep_ist, person=a, notes="Sever: kahve")
+    services.person_update(actor=cast.rep_ist, person=b, notes="Çay içer")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    client = Client()
+    client.force_login(cast.rep_ist)
+    form = client.get(f"/customers/merge/person/{a.pk}/{b.pk}/").content.decode()
+    assert 'name="choice:notes" value="both" checked' in form
+    client.post(f"/customers/merge/person/{a.pk}/{b.pk}/", {"survivor": a.pk, "choice:notes": "both"})
+    a.refresh_from_db()
+    assert a.notes == f"[{a.customer_number} · {a}]\nSever: kahve\n\n[{b.customer_number} · Sukru Ozturk]\nÇay içer"
+
+
+def test_merge_api_keeps_both_notes_and_refuses_both_elsewhere(
+    cast: Any, api: Any, pair: tuple[Person, Person]
+) -> None:
+    a, b = pair
+    services.person_update(actor=cast.rep_ist, person=a, notes="A")
+    services.person_update(actor=cast.rep_ist, person=b, notes="B")
+    client = api(cast.rep_ist)
+    wrong = client.post(f"/api/v1/people/{a.pk}/merge/", {"other": b.pk, "choices": {"title": "both"}}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["code"] == "merge_choice"
+    done = client.post(f"/api/v1/people/{a.pk}/merge/", {"other": b.pk, "choices": {"notes": "both"}}, format="json")
+    assert done.status_code == 200, done.json()
+    assert done.json()["record"]["notes"].endswith("\nA\n\n[" + b.customer_number + " · Sukru Ozturk]\nB")
+
+
+def test_keeping_both_notes_too_long_is_refused_with_a_message(cast: Any, pair: tuple[Person, Person]) -> None:
+    a, b = pair
+    services.person_update(actor=cast.rep_ist, person=a, notes="a" * 6000)
+    services.person_update(actor=cast.rep_ist, person=b, notes="b" * 6000)
+    with pytest.raises(DomainError) as refused:
+        records_merge(actor=cast.rep_ist, survivor=a, other=b, choices={"notes": "both"})
+    assert refused.value.code == "merge_notes_too_long"
+    assert Person.objects.get(pk=b.pk).deleted_at is None

@@ -127,7 +127,11 @@ ROWS: dict[str, Row] = {
     ),
     "customers:duplicates": page(((PERSON, "read"),), post=Op(needs=((PERSON, "read"), (JOB, "create")))),
     "customers:merge": page(((PERSON, "update"),), post=Op(needs=((PERSON, "update"),)), kwargs=merge_pair),
-    "customers:merge_undo": post_only(Op(needs=((PERSON, "update"),)), kwargs=lambda w, u: {"pk": w.of(u).merge.pk}),
+    "customers:merge_undo": page(
+        ((PERSON, "update"),), post=Op(needs=((PERSON, "update"),)), kwargs=lambda w, u: {"pk": w.of(u).merge.pk}
+    ),
+    "customers:not_duplicate": post_only(Op(needs=((PERSON, "update"),), data=merge_pair)),
+    "customers:not_duplicate_undo": post_only(Op(needs=((PERSON, "update"),), data=merge_pair)),
     "customers:import": page(((PERSON, "create"),), post=Op(needs=((PERSON, "create"),), data=csv_upload)),
     "customers:import_detail": page(((JOB, "read"),), kwargs=job),
     "customers:import_confirm": post_only(Op(needs=((JOB, "read"), (PERSON, "create"))), kwargs=job),
@@ -203,7 +207,16 @@ ROWS: dict[str, Row] = {
             "DELETE": Op(needs=((FIELD, "delete"),)),
         },
     ),
-    "merge-undo": Row(kwargs=lambda w, u: {"pk": w.of(u).merge.pk}, methods={"POST": Op(needs=((PERSON, "update"),))}),
+    "merge-undo": Row(
+        kwargs=lambda w, u: {"pk": w.of(u).merge.pk},
+        methods={"GET": Op(needs=((PERSON, "update"),)), "POST": Op(needs=((PERSON, "update"),))},
+    ),
+    "duplicates-list": Row(methods={"GET": Op(needs=((PERSON, "read"),), data=lambda w, u: {"kind": "person"})}),
+    "duplicates-find": Row(
+        methods={"POST": Op(needs=((PERSON, "read"), (JOB, "create")), data=lambda w, u: {"kind": "person"})}
+    ),
+    "not-duplicate-create": Row(methods={"POST": Op(needs=((PERSON, "update"),), data=merge_pair)}),
+    "not-duplicate-undo": Row(methods={"POST": Op(needs=((PERSON, "update"),), data=merge_pair)}),
     "import-create": Row(methods={"POST": Op(needs=((PERSON, "create"),), data=csv_upload, multipart=True)}),
     "import-run": Row(kwargs=job, methods={"POST": Op(needs=((JOB, "read"), (PERSON, "create")))}),
     "call-lookup": Row(methods={"GET": Op(needs=((PERSON, "read"),), data=lambda w, u: {"number": w.of(u).phone})}),

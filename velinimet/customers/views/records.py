@@ -350,9 +350,30 @@ def record_delete(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
 
 
 # --- the 360° page --------------------------------------------------------------------------
+def _detail_or_survivor(request: AuthedRequest, kind: str, pk: int) -> Any:
+    """The record for its 360° page; for a record merged into another one the user may see, a redirect
+    (302, not 301: an undo brings the old page back) to the survivor's page, saying why."""
+    from velinimet.customers.selectors.duplicates import merged_survivor
+
+    try:
+        return KINDS[kind]["get"](request.user, pk)
+    except Http404:
+        survivor = merged_survivor(request.user, KINDS[kind]["model"], pk)
+        if survivor is None:
+            raise
+        messages.info(
+            request,
+            _("That record was merged into %(survivor)s (%(number)s): this is the record that stayed.")
+            % {"survivor": survivor, "number": survivor.customer_number},
+        )
+        return redirect(f"customers:{kind}_detail", pk=survivor.pk)
+
+
 @login_required
 def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, pk)
+    person = _detail_or_survivor(request, "person", pk)
+    if isinstance(person, HttpResponse):
+        return person
     return render(
         request,
         "customers/person_detail.html",
@@ -374,7 +395,9 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def company_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    company = get_company_for_user(request.user, pk)
+    company = _detail_or_survivor(request, "company", pk)
+    if isinstance(company, HttpResponse):
+        return company
     return render(
         request,
         "customers/company_detail.html",
