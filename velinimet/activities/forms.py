@@ -1,34 +1,108 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, Direction, Kind
+from velinimet.customers.forms import owner_field
+
+from . import kinds
+from .models import Activity, Direction, Kind, Priority, Status
+
+if TYPE_CHECKING:
+    from velinimet.accounts.models import User
+
+RECORD_TYPE = "activities.activity"
+DATETIME = {"type": "datetime-local"}
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+OUTCOME_CHOICES = [
+    ("", "—"),
+    (_("Call"), [(o.value, o.label) for o in kinds.CALL_OUTCOMES]),
+    (_("Other kinds"), [(o.value, o.label) for o in kinds.GENERAL_OUTCOMES]),
+]
+
+
+def _detail_field(field: kinds.DetailField) -> forms.Field:
+    """The form field of one of a kind's own fields; ``data-kinds`` lets app.js show it for those kinds only."""
+    shown_for = " ".join(kind for kind, names in kinds.KIND_FIELDS.items() if field.name in names)
+    attrs = {"data-kinds": shown_for}
+    if field.choices is not None:
+        return forms.ChoiceField(
+            label=field.label,
+            choices=[("", "—"), *field.choices.choices],
+            required=False,
+            widget=forms.Select(attrs=attrs),
+        )
+    if field.url:
+        attrs["type"] = "url"
+    if field.name == "number":
+        attrs["type"] = "tel"
+    return forms.CharField(
+        label=field.label, max_length=field.max_length, required=False, widget=forms.TextInput(attrs=attrs)
+    )
 
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.CALL)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(Status.DONE, _("Done: log what happened")), (Status.OPEN, _("Open: plan it (a task, a call to make)")),
+                 (Status.CANCELLED, _("Cancelled"))],
+        initial=Status.DONE,
+    )  # fmt: skip
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     occurred_at = forms.DateTimeField(
-        label=_("Date"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Date (due date when open)"), widget=forms.DateTimeInput(attrs=DATETIME, format=DATETIME_FORMAT)
+    )
+    ends_at = forms.DateTimeField(
+        label=_("End"), required=False, widget=forms.DateTimeInput(attrs=DATETIME, format=DATETIME_FORMAT)
     )
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), required=False, min_value=0, max_value=10080)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    owner = owner_field(_("Assigned to"), assign_to=RECORD_TYPE)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES, required=False)
     body = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    @classmethod
-    def for_activity(cls, activity: Activity) -> ActivityForm:
-        from django.utils import timezone
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        from velinimet.customers.selectors.pickers import users_for_owner
 
-        return cls(
-            initial={
-                "kind": activity.kind,
-                "direction": activity.direction,
-                "subject": activity.subject,
-                "occurred_at": timezone.localtime(activity.occurred_at),
-                "duration_minutes": activity.duration_minutes,
-                "body": activity.body,
-                "version": activity.version,
-            }
-        )
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users_for_owner(user, RECORD_TYPE)  # type: ignore[attr-defined]
+        self.fields["owner"].help_text = _("Empty: you.")
+        for field in kinds.DETAIL_FIELDS.values():
+            self.fields[f"details.{field.name}"] = _detail_field(field)
+
+    @classmethod
+    def for_activity(cls, activity: Activity, *, user: User) -> ActivityForm:
+        initial = {
+            "kind": activity.kind,
+            "status": activity.status,
+            "direction": activity.direction,
+            "subject": activity.subject,
+            "occurred_at": timezone.localtime(activity.occurred_at),
+            "duration_minutes": activity.duration_minutes,
+            "priority": activity.priority,
+            "owner": activity.owner_id,
+            "outcome": activity.outcome,
+            "body": activity.body,
+            "version": activity.version,
+        }
+        initial.update({f"details.{name}": value for name, value in (activity.details or {}).items()})
+        return cls(initial=initial, user=user)
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned values as the service takes them: the kind's fields gathered into ``details``; an
+        empty end or assignee left out (the service keeps the duration, and the actor owns a new one)."""
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        details = {key.split(".", 1)[1]: data.pop(key) for key in list(data) if key.startswith("details.")}
+        data["details"] = {k: v for k, v in details.items() if k in kinds.fields_of(data.get("kind") or "")}
+        for key in ("ends_at", "owner"):
+            if data.get(key) in (None, ""):
+                data.pop(key, None)
+        return data

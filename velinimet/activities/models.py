@@ -3,6 +3,8 @@ with a customer, newest first on the 360° page."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,6 +30,20 @@ class Direction(models.TextChoices):
     OUTGOING = "out", _("Outgoing")
 
 
+class Status(models.TextChoices):
+    """What happened (``done``) or is still to do (``open``: a task, a planned call or visit)."""
+
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+
+
 class Activity(models.Model):
     """One conversation or piece of work with a person and/or a company."""
 
@@ -35,8 +51,14 @@ class Activity(models.Model):
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, blank=True, default="")
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("details"), blank=True)
-    occurred_at = models.DateTimeField(_("date"))
+    occurred_at = models.DateTimeField(_("date"))  # when it happened, or is due while it is open
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DONE)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    outcome = models.CharField(_("outcome"), max_length=20, blank=True, default="")
+    # the kind's own fields (``activities.kinds``): a call's number, a parcel's tracking number, …
+    details = models.JSONField(_("kind details"), default=dict, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     person = models.ForeignKey(
         "customers.Person",
         verbose_name=_("person"),
@@ -72,6 +94,10 @@ class Activity(models.Model):
             models.Index(fields=["person", "-occurred_at", "-id"], name="activity_person_timeline"),
             models.Index(fields=["company", "-occurred_at", "-id"], name="activity_company_timeline"),
             models.Index(fields=["owner", "-occurred_at"], name="activity_owner_recent"),
+            # what is still to do, soonest first: the "Upcoming" list of a customer and of a user's day
+            models.Index(fields=["person", "occurred_at"], name="activity_person_open", condition=Q(status="open")),
+            models.Index(fields=["company", "occurred_at"], name="activity_company_open", condition=Q(status="open")),
+            models.Index(fields=["owner", "occurred_at"], name="activity_owner_open", condition=Q(status="open")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -81,3 +107,13 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.duration_minutes is None:
+            return None
+        return self.occurred_at + datetime.timedelta(minutes=self.duration_minutes)

@@ -16,14 +16,16 @@ from velinimet.core.selectors import keyset
 from velinimet.core.visibility import Action, get_for_user, restrict, restriction_key
 
 from .filters import ActivityFilter
-from .models import Activity
+from .models import Activity, Status
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
 
 
 PAGE = 20
+UPCOMING = 50
 ORDER = ("-occurred_at", "-id")
+HISTORY = (Status.DONE, Status.CANCELLED)
 
 
 def activity_list(
@@ -39,18 +41,46 @@ def get_activity_for_user(user: User, pk: Any, *, action: str = Action.READ) -> 
     return get_for_user(Activity.objects.select_related("owner", "person", "company"), user, pk, action=action)
 
 
-def timeline(user: User, kind: str, record_id: int, after: str | None = None, size: int = PAGE) -> dict[str, Any]:
-    """One page of a person's or company's activities, newest first, that ``user`` may see.
+def timeline(
+    user: User,
+    kind: str,
+    record_id: int,
+    after: str | None = None,
+    size: int = PAGE,
+    filters: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One page of a person's or company's history (what was done or cancelled), newest first, that
+    ``user`` may see, narrowed by ``filters`` (``activities.filters``: kind, direction, owner, dates).
 
     ``record_id`` is a customer the caller has fetched for ``user`` (``get_person_for_user``), so its own
     rule is not repeated (``parents_checked``); an activity whose other customer is hidden is left out.
     Walked by keyset on (occurred_at, id) along the ``activity_<kind>_timeline`` index: the 500th page of a
     customer with 10,000 activities costs what the first costs."""
+    qs = _customer_activities(user, kind, record_id, filters).filter(status__in=HISTORY)
+    items, cursor = keyset(qs, ORDER, after, size)
+    return {"items": items, "cursor": cursor}
+
+
+def _customer_activities(
+    user: User, kind: str, record_id: int, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Activity]:
     related = ("owner", "person") if kind == "company" else ("owner",)
     qs = restrict(Activity.objects.select_related(*related), user, parents_checked=(kind,))
     qs = qs.filter(**{f"{kind}_id": record_id})
-    items, cursor = keyset(qs, ORDER, after, size)
-    return {"items": items, "cursor": cursor}
+    return run_filters(ActivityFilter, qs, filters, allowed=TIMELINE_PARAMS)
+
+
+#: what the timeline page reads itself besides its filters (the keyset cursor; ``after`` is a date filter)
+TIMELINE_PARAMS = frozenset({"cursor"})
+
+
+def upcoming(
+    user: User, kind: str, record_id: int, filters: Mapping[str, Any] | None = None, size: int = UPCOMING
+) -> list[Activity]:
+    """A customer's open tasks and planned activities that ``user`` may see, soonest (and overdue) first,
+    along the ``activity_<kind>_open`` partial index; ``record_id`` as for ``timeline()``."""
+    qs = _customer_activities(user, kind, record_id, filters).filter(status=Status.OPEN)
+    return list(qs.order_by("occurred_at", "id")[:size])
 
 
 def editable_ids(user: User, ids: list[int]) -> set[int]:
@@ -63,12 +93,13 @@ def editable_ids(user: User, ids: list[int]) -> set[int]:
 def last_activity(user: User, kind: str, record_id: int) -> Activity | None:
     """The newest visible activity that has happened: a task planned for next week is not the last.
     ``record_id`` is a customer the caller has fetched for ``user``, as for ``timeline()``."""
-    qs = Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now()).select_related("owner")
+    qs = Activity.objects.filter(**{f"{kind}_id": record_id}, status=Status.DONE, occurred_at__lte=Now())
+    qs = qs.select_related("owner")
     return restrict(qs, user, parents_checked=(kind,)).order_by(*ORDER).first()
 
 
 def _last_activity_query(user: User, kind: str, record_id: int) -> QuerySet[Activity]:
-    qs = Activity.objects.filter(**{f"{kind}_id": record_id}, occurred_at__lte=Now())
+    qs = Activity.objects.filter(**{f"{kind}_id": record_id}, status=Status.DONE, occurred_at__lte=Now())
     qs = restrict(qs, user, parents_checked=(kind,))
     return qs.order_by(
         *ORDER

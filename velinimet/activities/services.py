@@ -15,14 +15,18 @@ from velinimet.core.exceptions import DomainError, Errors, NotAllowed, check_ver
 from velinimet.core.visibility import Action, Level, can, can_create, level_for
 from velinimet.customers.models import Company, Person
 
-from .models import Activity, Direction, Kind
+from . import kinds
+from .models import Activity, Direction, Kind, Priority, Status
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
 
 
 RECORD_TYPE = "activities.activity"
-FIELDS = ("kind", "direction", "subject", "body", "occurred_at", "duration_minutes")
+FIELDS = (
+    "kind", "direction", "subject", "body", "occurred_at", "duration_minutes", "ends_at",
+    "status", "priority", "outcome", "details",
+)  # fmt: skip
 EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 LATEST = datetime.datetime(2200, 1, 1, tzinfo=datetime.UTC)
 MAX_MINUTES = 7 * 24 * 60
@@ -76,7 +80,66 @@ def _clean(values: dict[str, Any], errors: Errors, *, creating: bool) -> dict[st
             if not 0 <= minutes <= MAX_MINUTES:
                 errors.add("duration_minutes", _("Enter whole minutes between 0 and 10080 (a week)."))
         clean["duration_minutes"] = minutes
+    if values.get("ends_at") not in (None, ""):
+        _clean_end(values["ends_at"], clean, errors)
+    if "status" in values or creating:
+        status = values.get("status") or (Status.OPEN if clean.get("kind") == Kind.TASK else Status.DONE)
+        if status not in Status.values:
+            errors.add("status", _("Choose one of: %(choices)s") % {"choices": ", ".join(Status.values)})
+        clean["status"] = status
+    if "priority" in values:
+        priority = values["priority"] or Priority.NORMAL
+        if priority not in Priority.values:
+            errors.add("priority", _("Choose one of: %(choices)s") % {"choices": ", ".join(Priority.values)})
+        clean["priority"] = priority
     return clean
+
+
+def _clean_end(end: Any, clean: dict[str, Any], errors: Errors) -> None:
+    """``ends_at`` is another way to give the duration: stored as minutes from the start, never before it."""
+    start = clean.get("occurred_at")
+    if not isinstance(end, datetime.datetime):
+        errors.add("ends_at", _("Enter a date and time."))
+        return
+    if not isinstance(start, datetime.datetime):
+        if "occurred_at" not in clean:
+            errors.add("ends_at", _("Give the start too when you change the end."))
+        return
+    if timezone.is_naive(end):
+        end = timezone.make_aware(end)
+    minutes = (end - start).total_seconds() / 60
+    if minutes < 0:
+        errors.add("ends_at", _("The end is before the start."))
+    elif minutes > MAX_MINUTES:
+        errors.add("ends_at", _("An activity lasts a week at most; log a longer one as several."))
+    elif clean.get("duration_minutes") not in (None, round(minutes)):
+        errors.add("ends_at", _("Give the end or the duration, not two that disagree."))
+    else:
+        clean["duration_minutes"] = round(minutes)
+
+
+def _clean_kind_fields(values: dict[str, Any], clean: dict[str, Any], current: Activity | None, errors: Errors) -> None:
+    """The kind's own fields and its outcome (``activities.kinds``), checked against the kind it will have."""
+    kind = clean.get("kind") or (current.kind if current else Kind.NOTE)
+    status = clean.get("status") or (current.status if current else Status.DONE)
+    if status == Status.OPEN and kind not in kinds.PLANNABLE:
+        errors.add("status", _("A note records what happened; plan a task, a call or a visit instead."))
+    if "details" in values or (current is not None and "kind" in clean and clean["kind"] != current.kind):
+        given = values.get("details", current.details if current else {})
+        if "details" not in values and current is not None:  # a new kind keeps only the fields it has
+            given = {k: v for k, v in (given or {}).items() if k in kinds.fields_of(kind)}
+        details, problems = kinds.clean_details(kind, given)
+        for field, message in problems.items():
+            errors.add(field, message)
+        clean["details"] = details
+    if "outcome" in values or (current is not None and "kind" in clean and current.outcome):
+        outcome = values.get("outcome", current.outcome if current else "") or ""
+        allowed = [o.value for o in kinds.outcomes_of(kind)]
+        if outcome and outcome not in allowed:
+            if "outcome" in values:
+                errors.add("outcome", _("Choose one of: %(choices)s") % {"choices": ", ".join(allowed)})
+            outcome = ""
+        clean["outcome"] = outcome
 
 
 def _customer_readable(actor: User, record: Person | Company | None) -> None:
@@ -98,6 +161,7 @@ def activity_log(
     if person is None and company is None:
         errors.add("person", _("Choose the person or the company this activity was with."))
     values = _clean(fields, errors, creating=True)
+    _clean_kind_fields(fields, values, None, errors)
     errors.check()
     _customer_readable(actor, person)
     _customer_readable(actor, company)
@@ -111,30 +175,72 @@ def activity_log(
     if level_for(actor, RECORD_TYPE, Action.CREATE) == Level.NONE:
         raise NotAllowed(_("Your role may not log activities."))
     if not can_create(actor, RECORD_TYPE, owner_id=owner.pk, team_id=team.pk if team else None):
-        raise NotAllowed(_("You may not log activities for that user."))
+        message = _("You may not give activities to %(name)s.") % {"name": owner}
+        raise DomainError(message, code="owner_not_assignable", errors={"owner": [message]})
     check_owner(owner, RECORD_TYPE)
+    if values["status"] == Status.DONE:
+        values["completed_at"] = timezone.now()
     activity = Activity.objects.create(person=person, company=company, owner=owner, team=team, **values)
     audit.audit_create(actor=actor, instance=activity)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, actor: User, activity: Activity, version: int | None = None, **fields: Any) -> Activity:
-    """Change an activity (the subject, the details, the date…); refused if someone saved it meanwhile."""
+def activity_update(
+    *, actor: User, activity: Activity, version: int | None = None, owner: Any = None, **fields: Any
+) -> Activity:
+    """Change an activity (the subject, the details, the date, its status…); ``owner`` hands it to another
+    user (the assignee of a task). Refused if someone saved it meanwhile."""
     if not can(actor, activity, Action.UPDATE):
         raise NotAllowed(_("You may not change this activity."))
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     check_version(locked, version)
     errors = Errors()
+    if "ends_at" in fields and "occurred_at" not in fields and fields["ends_at"] not in (None, ""):
+        fields = {**fields, "occurred_at": locked.occurred_at}
     values = _clean(fields, errors, creating=False)
+    _clean_kind_fields(fields, values, locked, errors)
     errors.check()
     before = audit.snapshot(locked)
+    if owner is not None and owner.pk != locked.owner_id:
+        _assign(actor, locked, owner)
+    if values.get("status", locked.status) != locked.status:
+        values["completed_at"] = timezone.now() if values["status"] == Status.DONE else None
     for key, value in values.items():
         setattr(locked, key, value)
     locked.version += 1
     locked.save()
     audit.audit_update(actor=actor, instance=locked, before=before)
     return locked
+
+
+def _assign(actor: User, activity: Activity, owner: Any) -> None:
+    """Give ``activity`` to ``owner`` (and their team): a user ``actor`` may assign activities to."""
+    if not can(actor, activity, Action.ASSIGN):
+        raise NotAllowed(_("You may not assign this activity."))
+    team = getattr(owner, "team", None)
+    if not can_create(actor, RECORD_TYPE, owner_id=owner.pk, team_id=team.pk if team else None):
+        raise DomainError(
+            _("You may not give activities to %(name)s.") % {"name": owner},
+            code="owner_not_assignable",
+            errors={"owner": [_("You may not give activities to %(name)s.") % {"name": owner}]},
+        )
+    check_owner(owner, RECORD_TYPE)
+    activity.owner, activity.team = owner, team
+
+
+@transaction.atomic
+def activity_complete(
+    *, actor: User, activity: Activity, version: int | None = None, outcome: str = "", at: Any = None
+) -> Activity:
+    """Mark a task or a planned call or visit done: it moves from "Upcoming" to the history, dated now
+    (or ``at``) — the one click that turns a planned call into a logged one."""
+    if activity.status != Status.OPEN:
+        raise DomainError(_("This activity is not open: it is already done or cancelled."), code="not_open")
+    fields: dict[str, Any] = {"status": Status.DONE, "occurred_at": at or timezone.now()}
+    if outcome:
+        fields["outcome"] = outcome
+    return activity_update(actor=actor, activity=activity, version=version, **fields)
 
 
 @transaction.atomic

@@ -8,5 +8,6 @@ urlpatterns = [
     path("<str:kind>/<int:pk>/", views.timeline_page, name="timeline"),
     path("<str:kind>/<int:pk>/new/", views.activity_log_view, name="log"),
     path("<int:pk>/edit/", views.activity_edit_view, name="edit"),
+    path("<int:pk>/done/", views.activity_complete_view, name="complete"),
     path("<int:pk>/delete/", views.activity_delete_view, name="delete"),
 ]

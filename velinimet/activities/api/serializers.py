@@ -2,28 +2,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from velinimet.activities.models import Activity, Direction, Kind
+from velinimet.activities import kinds
+from velinimet.activities.models import Activity, Direction, Kind, Priority, Status
 
 
 class ActivitySerializer(serializers.ModelSerializer):
     person = serializers.IntegerField(source="person_id", required=False, allow_null=True)
     company = serializers.IntegerField(source="company_id", required=False, allow_null=True)
-    owner = serializers.IntegerField(source="owner_id", read_only=True)
+    owner = serializers.IntegerField(
+        source="owner_id", required=False, help_text="the user it belongs to (a task's assignee); default: you"
+    )
     owner_name = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False, allow_blank=True)
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = serializers.DateTimeField(required=False, help_text="when it happened; its due time while open")
+    ends_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="another way to give the duration: not before occurred_at"
+    )
+    status = serializers.ChoiceField(
+        choices=Status.choices, required=False, help_text="open (a task, a planned call), done or cancelled"
+    )
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    outcome = serializers.ChoiceField(choices=kinds.Outcome.choices, required=False, allow_blank=True)
+    details = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="the kind's own fields: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.KIND_FIELDS.items()),
+    )
+    overdue = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False, help_text="the version you read; a stale one is refused")
 
     class Meta:
         model = Activity
         fields = [
-            "id", "kind", "direction", "subject", "body", "occurred_at", "duration_minutes",
+            "id", "kind", "status", "direction", "subject", "body", "occurred_at", "ends_at", "duration_minutes",
+            "priority", "outcome", "details", "overdue", "completed_at",
             "person", "company", "owner", "owner_name", "version", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["id", "created_at", "updated_at"]
+        read_only_fields = ["id", "completed_at", "created_at", "updated_at"]
 
     def get_owner_name(self, activity: Activity) -> str:
         return str(activity.owner)
+
+    def get_overdue(self, activity: Activity) -> bool:
+        from django.utils import timezone
+
+        return activity.is_open and activity.occurred_at < timezone.now()
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        data["ends_at"] = serializers.DateTimeField().to_representation(instance.ends_at) if instance.ends_at else None
+        return data
+
+
+class CompleteSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=kinds.Outcome.choices, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, help_text="the version you read; a stale one is refused")

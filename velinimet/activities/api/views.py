@@ -7,12 +7,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from velinimet.accounts.http import request_user
 from velinimet.activities import services
-from velinimet.activities.api.serializers import ActivitySerializer
+from velinimet.activities.api.serializers import ActivitySerializer, CompleteSerializer
 from velinimet.activities.filters import ActivityFilter
 from velinimet.activities.models import Activity
 from velinimet.activities.selectors import ORDER, activity_list
@@ -37,6 +38,7 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     record_type = services.RECORD_TYPE
     filter_backends = [SelectorFilterBackend]
     filterset_class = ActivityFilter
+    object_actions = {"complete": "update"}  # noqa: RUF012 - read only
 
     def get_queryset(self) -> Any:
         """The list runs ``activities.filters`` (an unknown parameter is a 400); a record's URL ignores them."""
@@ -51,6 +53,19 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
             raise serializers.ValidationError({field: [_("No such customer.")]})
         return record
 
+    def _owner(self, data: dict[str, Any]) -> None:
+        """``owner`` (an id) as the user: one the actor may give activities to, else a field error."""
+        if "owner_id" not in data:
+            return
+        from velinimet.customers.selectors.pickers import users_for_owner
+
+        owner = (
+            users_for_owner(request_user(self.request), services.RECORD_TYPE).filter(pk=data.pop("owner_id")).first()
+        )
+        if owner is None:
+            raise serializers.ValidationError({"owner": [_("No user you may give activities to has this id.")]})
+        data["owner"] = owner
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -58,6 +73,7 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         data.pop("version", None)
         person = self._customer(Person, data.pop("person_id", None), "person")
         company = self._customer(Company, data.pop("company_id", None), "company")
+        self._owner(data)
         activity = services.activity_log(actor=request_user(request), person=person, company=company, **data)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
@@ -71,8 +87,27 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
                 raise serializers.ValidationError(
                     {key[:-3]: [_("An activity stays with its customer: delete it and log it again there.")]}
                 )
+        self._owner(data)
         activity = services.activity_update(actor=request_user(request), activity=activity, **data)
         return Response(self.get_serializer(activity).data)
+
+    @extend_schema(
+        request=CompleteSerializer,
+        responses={200: ActivitySerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: Any = None) -> Response:
+        """Mark an open task or planned activity done, dated now (it moves from upcoming to the history)."""
+        activity = self.get_object()
+        ser = CompleteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        done = services.activity_complete(
+            actor=request_user(request),
+            activity=activity,
+            version=ser.validated_data.get("version"),
+            outcome=ser.validated_data.get("outcome", ""),
+        )
+        return Response(self.get_serializer(done).data)
 
     def perform_destroy(self, instance: Activity) -> None:
         services.activity_delete(actor=request_user(self.request), activity=instance)

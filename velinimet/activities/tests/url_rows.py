@@ -16,6 +16,15 @@ def activity(world: World, user: User) -> dict[str, Any]:
     return {"pk": world.of(user).activity.pk}
 
 
+def open_activity(world: World, user: User) -> dict[str, Any]:
+    """A planned call of the user's world, opened again for each request (completing it closes it)."""
+    from velinimet.activities.models import Status
+
+    record = world.of(user).activity
+    type(record).objects.filter(pk=record.pk).update(status=Status.OPEN)
+    return {"pk": record.pk}
+
+
 def activity_form(world: World, user: User) -> dict[str, Any]:
     return {"kind": "call", "subject": "Arama", "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
 
@@ -39,6 +48,7 @@ ROWS: dict[str, Row] = {
     "activities:edit": page(
         ((ACTIVITY, "update"),), post=Op(needs=((ACTIVITY, "update"),), data=activity_form), kwargs=activity
     ),
+    "activities:complete": post_only(Op(needs=((ACTIVITY, "update"),)), kwargs=open_activity),
     "activities:delete": post_only(Op(needs=((ACTIVITY, "delete"),)), kwargs=activity),
     # --- API: activities --------------------------------------------------------------------
     "activity-list": Row(
@@ -56,4 +66,5 @@ ROWS: dict[str, Row] = {
             "DELETE": Op(needs=((ACTIVITY, "delete"),)),
         },
     ),
+    "activity-complete": Row(kwargs=open_activity, methods={"POST": Op(needs=((ACTIVITY, "update"),))}),
 }
