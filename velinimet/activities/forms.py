@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from velinimet.core.visibility import Action, Level, level_for
 from velinimet.customers.forms import owner_field
 
 from . import kinds
@@ -52,6 +53,8 @@ class ActivityForm(forms.Form):
         choices=[(Status.DONE, _("Done: log what happened")), (Status.OPEN, _("Open: plan it (a task, a call to make)")),
                  (Status.CANCELLED, _("Cancelled"))],
         initial=Status.DONE,
+        required=False,
+        help_text=_("A task is open unless you say otherwise."),
     )  # fmt: skip
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -62,7 +65,7 @@ class ActivityForm(forms.Form):
         label=_("End"), required=False, widget=forms.DateTimeInput(attrs=DATETIME, format=DATETIME_FORMAT)
     )
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), required=False, min_value=0, max_value=10080)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, required=False)
     owner = owner_field(_("Assigned to"), assign_to=RECORD_TYPE)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES, required=False)
     body = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -72,8 +75,11 @@ class ActivityForm(forms.Form):
         from velinimet.customers.selectors.pickers import users_for_owner
 
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_for_owner(user, RECORD_TYPE)  # type: ignore[attr-defined]
-        self.fields["owner"].help_text = _("Empty: you.")
+        if level_for(user, RECORD_TYPE, Action.ASSIGN) == Level.NONE:
+            del self.fields["owner"]  # their own activities only: no one to give them to
+        else:
+            self.fields["owner"].queryset = users_for_owner(user, RECORD_TYPE)  # type: ignore[attr-defined]
+            self.fields["owner"].help_text = _("Empty: you.")
         for field in kinds.DETAIL_FIELDS.values():
             self.fields[f"details.{field.name}"] = _detail_field(field)
 
@@ -102,7 +108,7 @@ class ActivityForm(forms.Form):
         data.pop("version", None)
         details = {key.split(".", 1)[1]: data.pop(key) for key in list(data) if key.startswith("details.")}
         data["details"] = {k: v for k, v in details.items() if k in kinds.fields_of(data.get("kind") or "")}
-        for key in ("ends_at", "owner"):
+        for key in ("ends_at", "owner", "status", "priority"):
             if data.get(key) in (None, ""):
                 data.pop(key, None)
         return data

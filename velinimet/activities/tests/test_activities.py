@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from velinimet.activities import services
 from velinimet.activities.models import Activity
-from velinimet.activities.selectors import timeline
+from velinimet.activities.selectors import timeline, upcoming
 from velinimet.activities.tests.factories import ActivityFactory
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.customers import services as customers
@@ -218,8 +218,11 @@ def test_seeded_activities_are_valid_rows_on_the_timeline(cast: Any, ahmet: Pers
     assert seed_activities(30, random.Random(1), person_ids=[ahmet.pk]) == 30
     rows = list(Activity.objects.all())
     assert all(a.kind in Kind.values and a.direction in Direction.values and a.subject for a in rows)
-    assert all(a.occurred_at <= timezone.now() and a.owner_id for a in rows)
-    assert len(timeline(cast.admin, "person", ahmet.pk, size=50)["items"]) == 30
+    done = [a for a in rows if a.status == "done"]
+    assert all(a.occurred_at <= timezone.now() and a.completed_at and a.owner_id for a in done)
+    assert all(a.kind != "note" for a in rows if a.status == "open")  # a note is never planned
+    history = timeline(cast.admin, "person", ahmet.pk, size=50)["items"]
+    assert len(history) == len(done) and len(history) + len(upcoming(cast.admin, "person", ahmet.pk)) == 30
 
 
 def test_an_activity_with_a_person_shows_on_their_companys_timeline(cast: Any) -> None:
