@@ -59,6 +59,10 @@ class Activity(models.Model):
     # the kind's own fields (``activities.kinds``): a call's number, a parcel's tracking number, …
     details = models.JSONField(_("kind details"), default=dict, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # the ringing call this activity logs (from the screen-pop, or logged by itself when nobody did)
+    incoming_call = models.OneToOneField(
+        "customers.IncomingCall", null=True, blank=True, on_delete=models.SET_NULL, related_name="activity"
+    )
     person = models.ForeignKey(
         "customers.Person",
         verbose_name=_("person"),

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from velinimet.core.demo import DemoLoader
 from velinimet.core.erasure import ERASED
 from velinimet.core.registry import RecordType, registry
-from velinimet.core.visibility import Level, uniform
+from velinimet.core.visibility import Level, level_for, uniform
 from velinimet.customers.models import Person
-from velinimet.customers.sections import CardFacts, Section
+from velinimet.customers.sections import CallAction, CardFacts, Section
 from velinimet.customers.seed import Seeder
 from velinimet.customers.services.kvkk import CustomerChild, jsonable
 
@@ -68,6 +68,10 @@ def _erase(person: Any) -> None:
     person.activities.update(subject=ERASED, body="")
 
 
+def _may_log(user: User) -> bool:
+    return level_for(user, "activities.activity", "create") > Level.NONE
+
+
 def _card_facts(user: User, record: Any) -> dict[str, Any]:
     kind = "person" if isinstance(record, Person) else "company"
     return {"last_activity": last_activity_fact(user, kind, record.pk)}
@@ -89,6 +93,10 @@ registry.register(
     ),
 )
 registry.register("customers.card_facts", CardFacts("activities.last_activity", _card_facts))
+registry.register(
+    "customers.call_actions",
+    CallAction("activities.log_call", "activities/_log_call_button.html", _may_log, order=10),
+)
 registry.register("core.demo_loaders", DemoLoader("activities", 30, load_demo_activities))
 registry.register(
     "customers.seeders",

@@ -13,7 +13,7 @@ from velinimet.accounts.services import check_owner
 from velinimet.core import audit, limits
 from velinimet.core.exceptions import DomainError, Errors, NotAllowed, check_version
 from velinimet.core.visibility import Action, Level, can, can_create, level_for
-from velinimet.customers.models import Company, Person
+from velinimet.customers.models import Company, IncomingCall, Person
 
 from . import kinds
 from .models import Activity, Direction, Kind, Priority, Status
@@ -154,9 +154,11 @@ def activity_log(
     person: Person | None = None,
     company: Company | None = None,
     owner: Any = None,
+    incoming_call: IncomingCall | None = None,
     **fields: Any,
 ) -> Activity:
-    """Log an activity with ``person`` and/or ``company`` (either the user may read)."""
+    """Log an activity with ``person`` and/or ``company`` (either the user may read); ``incoming_call`` is
+    the actor's own ringing call it logs (the screen-pop's "Log this call"), logged once."""
     errors = Errors()
     if person is None and company is None:
         errors.add("person", _("Choose the person or the company this activity was with."))
@@ -180,7 +182,11 @@ def activity_log(
     check_owner(owner, RECORD_TYPE)
     if values["status"] == Status.DONE:
         values["completed_at"] = timezone.now()
-    activity = Activity.objects.create(person=person, company=company, owner=owner, team=team, **values)
+    if incoming_call is not None:
+        _check_call(actor, incoming_call)
+    activity = Activity.objects.create(
+        person=person, company=company, owner=owner, team=team, incoming_call=incoming_call, **values
+    )
     audit.audit_create(actor=actor, instance=activity)
     return activity
 
@@ -212,6 +218,75 @@ def activity_update(
     locked.save()
     audit.audit_update(actor=actor, instance=locked, before=before)
     return locked
+
+
+def _check_call(actor: User, call: IncomingCall) -> None:
+    if call.user_id != actor.pk:
+        raise NotAllowed(_("This call rang for someone else."))
+    if Activity.objects.filter(incoming_call=call).exists():
+        message = _("This call is logged already.")
+        raise DomainError(message, code="call_logged", errors={"incoming_call": [message]})
+    IncomingCall.objects.filter(pk=call.pk, seen_at__isnull=True).update(seen_at=timezone.now())
+
+
+#: a ringing call nobody logs within this time is logged by itself (``calls_log_unlogged``)
+CALL_LOG_AFTER = datetime.timedelta(minutes=10)
+#: …as long as it rang within this time (older ones were missed while the worker was down: left alone)
+CALL_LOG_WINDOW = datetime.timedelta(days=1)
+
+
+def calls_log_unlogged(now: datetime.datetime | None = None) -> int:
+    """Log every recognised call that rang more than 10 minutes ago at a user's extension and that nobody
+    logged: a call activity with the number, owned by the user whose extension rang, dated when it rang.
+    A call activity that user logged by hand with that customer around that time counts as logged."""
+    from django.db.models import Exists, OuterRef, Q
+
+    now = now or timezone.now()
+    near = Activity.objects.filter(
+        Q(person_id=OuterRef("person_id")) | Q(company_id=OuterRef("company_id")),
+        owner_id=OuterRef("user_id"),
+        kind=Kind.CALL,
+        occurred_at__gte=OuterRef("created_at") - CALL_LOG_AFTER,
+        occurred_at__lte=OuterRef("created_at") + CALL_LOG_WINDOW,
+        created_at__gte=OuterRef("created_at"),
+    )
+    calls = (
+        IncomingCall.objects.filter(
+            Q(person__isnull=False) | Q(company__isnull=False),
+            user__isnull=False,
+            user__is_active=True,
+            created_at__lte=now - CALL_LOG_AFTER,
+            created_at__gte=now - CALL_LOG_WINDOW,
+            activity__isnull=True,
+        )
+        .exclude(Exists(near))
+        .select_related("user", "person", "company")
+        .order_by("created_at")
+    )
+    logged = 0
+    from django.utils import translation
+
+    for call in calls:
+        user = call.user
+        assert user is not None  # filtered: calls that rang at a user's extension
+        with translation.override(user.language or None):
+            subject = _("Incoming call from %(number)s") % {"number": call.number}
+        try:
+            activity_log(
+                actor=user,
+                person=call.person,
+                company=call.company,
+                incoming_call=call,
+                kind=Kind.CALL,
+                direction=Direction.INCOMING,
+                subject=subject,
+                occurred_at=call.created_at,
+                details={"number": call.number},
+            )
+        except DomainError:  # the user may no longer see the caller, or log activities: nothing to log
+            continue
+        logged += 1
+    return logged
 
 
 def _assign(actor: User, activity: Activity, owner: Any) -> None:

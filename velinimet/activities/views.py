@@ -132,18 +132,37 @@ def timeline_page(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     return render(request, "activities/timeline.html", {"section_context": context, "record": record})
 
 
+def _ringing_call(request: AuthedRequest, kind: str, record: Any) -> Any:
+    """The user's own reported call with this customer named by ``?call=`` (the screen-pop), or None."""
+    from velinimet.customers.models import IncomingCall
+
+    pk = request.GET.get("call", "")
+    if not pk.isdigit():
+        return None
+    return IncomingCall.objects.filter(pk=int(pk), user=request.user, **{f"{kind}_id": record.pk}).first()
+
+
 @login_required
 def activity_log_view(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     record = _customer(request.user, kind, pk)
     if level_for(request.user, services.RECORD_TYPE, Action.CREATE) == Level.NONE:
         raise PermissionDenied  # the timeline shows no form to this user; the page is refused too
-    initial = {"occurred_at": timezone.localtime(), "kind": request.GET.get("kind") or Kind.CALL}
+    initial: dict[str, Any] = {"occurred_at": timezone.localtime(), "kind": request.GET.get("kind") or Kind.CALL}
     if request.GET.get("status") in Status.values:
         initial["status"] = request.GET["status"]
+    call = _ringing_call(request, kind, record)
+    if call is not None:  # the screen-pop's "Log this call": the number and the time it rang
+        initial.update(
+            kind=Kind.CALL,
+            direction="in",
+            occurred_at=timezone.localtime(call.created_at),
+            subject=_("Call from %(number)s") % {"number": call.number},
+            **{"details.number": call.number},
+        )
     form = ActivityForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_log(actor=request.user, **{kind: record}, **form.service_fields())
+            services.activity_log(actor=request.user, **{kind: record}, incoming_call=call, **form.service_fields())
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

@@ -94,3 +94,25 @@ def test_plan_a_call_with_its_number_then_complete_it(cast: Any, page: Page, log
     expect(history).to_have_count(1)
     expect(history.first).to_contain_text("Kataloq göndərildi")
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_log_a_ringing_call_from_the_screen_pop_in_two_clicks(cast: Any, page: Page, login: Any) -> None:
+    from velinimet.customers.services.calls import call_incoming
+
+    person = services.person_create(
+        actor=cast.rep_ist, first_name="Rəşad", last_name="Quliyev", phones=[services.PhoneIn("+994 55 321 00 11")]
+    )
+    cast.rep_ist.extension = "201"
+    cast.rep_ist.save(update_fields=["extension"])
+    login("rep_ist")
+    call_incoming(actor=cast.admin, number="055 321 00 11", extension="201")
+    page.locator("#screen-pop a[href*='?call=']").click(timeout=3000)  # 1: "Log this call"
+    form = page.locator("main form.panel")
+    expect(form.locator("input[name='details.number']")).to_have_value("055 321 00 11")
+    expect(form.locator("select[name=direction]")).to_have_value("in")
+    form.locator("button[type=submit]").click()  # 2: save
+    expect(page).to_have_url(page.base_url + f"/customers/people/{person.pk}/#timeline")  # type: ignore[attr-defined]
+    logged = Activity.objects.get()
+    assert logged.kind == "call" and logged.incoming_call is not None and logged.person == person
+    expect(page.locator("main #timeline li.activity").first).to_contain_text("055 321 00 11")
+    expect(page.locator("#screen-pop")).to_be_empty()  # a logged call no longer pops up
