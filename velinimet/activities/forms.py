@@ -68,13 +68,34 @@ class ActivityForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, required=False)
     owner = owner_field(_("Assigned to"), assign_to=RECORD_TYPE)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES, required=False)
+    participants: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Colleagues taking part"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    people: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Their people taking part"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
     body = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, record: Any = None, **kwargs: Any) -> None:
+        from velinimet.accounts.selectors import active_users
         from velinimet.customers.selectors.pickers import users_for_owner
 
         super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = (  # type: ignore[attr-defined]
+            active_users(user).exclude(pk=user.pk).order_by("first_name", "last_name", "username")
+        )
+        people = _people_of(user, record)
+        if people is None:
+            del self.fields["people"]
+        else:
+            self.fields["people"].queryset = people  # type: ignore[attr-defined]
         if level_for(user, RECORD_TYPE, Action.ASSIGN) == Level.NONE:
             del self.fields["owner"]  # their own activities only: no one to give them to
         else:
@@ -84,7 +105,7 @@ class ActivityForm(forms.Form):
             self.fields[f"details.{field.name}"] = _detail_field(field)
 
     @classmethod
-    def for_activity(cls, activity: Activity, *, user: User) -> ActivityForm:
+    def for_activity(cls, activity: Activity, *, user: User, record: Any = None) -> ActivityForm:
         initial = {
             "kind": activity.kind,
             "status": activity.status,
@@ -97,9 +118,11 @@ class ActivityForm(forms.Form):
             "outcome": activity.outcome,
             "body": activity.body,
             "version": activity.version,
+            "participants": list(activity.participants.values_list("pk", flat=True)),
+            "people": list(activity.people.values_list("pk", flat=True)),
         }
         initial.update({f"details.{name}": value for name, value in (activity.details or {}).items()})
-        return cls(initial=initial, user=user)
+        return cls(initial=initial, user=user, record=record)
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned values as the service takes them: the kind's fields gathered into ``details``; an
@@ -112,3 +135,23 @@ class ActivityForm(forms.Form):
             if data.get(key) in (None, ""):
                 data.pop(key, None)
         return data
+
+
+def _people_of(user: User, record: Any) -> Any:
+    """The customer's people a user may pick as taking part: a company's people, or a person's colleagues
+    at their primary company (the person themself included); None when there is no company."""
+    from velinimet.customers.models import Company, Employment
+    from velinimet.customers.selectors.records import visible_people
+
+    if record is None:
+        return None
+    company_id: int | None
+    if isinstance(record, Company):
+        company_id = record.pk
+    else:
+        company_id = (
+            Employment.objects.filter(person=record, is_primary=True).values_list("company_id", flat=True).first()
+        )
+        if company_id is None:
+            return None
+    return visible_people(user).filter(employments__company_id=company_id).order_by("last_name", "first_name")

@@ -85,6 +85,17 @@ class Activity(models.Model):
     team = models.ForeignKey(
         "accounts.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # who took part besides the owner: colleagues, and the customer's people (a company visit's attendees)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("participants"), blank=True, related_name="activities_joined"
+    )
+    people = models.ManyToManyField(
+        "customers.Person",
+        verbose_name=_("people taking part"),
+        blank=True,
+        through="ActivityPerson",
+        related_name="activities_joined",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -121,3 +132,17 @@ class Activity(models.Model):
         if self.duration_minutes is None:
             return None
         return self.occurred_at + datetime.timedelta(minutes=self.duration_minutes)
+
+
+class ActivityPerson(models.Model):
+    """A person of the customer who took part in an activity; follows a merge to the survivor like any
+    customer child (``activities.registrations``), so it has no uniqueness to collide on then."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("customers.Person", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["person"], name="activity_person_joined")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.activity_id}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.demo import DemoLoader
@@ -50,22 +51,33 @@ def _section_context(user: User, record: Any) -> dict[str, Any]:
 
 
 def _export(person: Any) -> list[dict[str, Any]]:
+    from .models import Activity
+
+    rows = Activity.objects.filter(Q(person=person) | Q(people=person)).distinct().select_related("owner")
     return [
         {
             "kind": a.kind,
+            "status": a.status,
             "direction": a.direction,
             "subject": a.subject,
             "details": a.body,
+            "kind_details": a.details,
+            "outcome": a.outcome,
             "at": jsonable(a.occurred_at),
             "by": str(a.owner),
+            "took_part": a.person_id != person.pk,
         }
-        for a in person.activities.select_related("owner").order_by("-occurred_at")
+        for a in rows.order_by("-occurred_at")
     ]
 
 
 def _erase(person: Any) -> None:
-    # What was said stays counted (reports), but not what it said or whom it was with.
-    person.activities.update(subject=ERASED, body="")
+    # What was said stays counted (reports), but not what it said, the number or address it held, or whom
+    # it was with; activities the person only took part in lose that link.
+    from .models import ActivityPerson
+
+    person.activities.update(subject=ERASED, body="", details={})
+    ActivityPerson.objects.filter(person=person).delete()
 
 
 def _may_log(user: User) -> bool:

@@ -6,7 +6,8 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -68,6 +69,16 @@ def _customer_activities(
     qs = restrict(Activity.objects.select_related(*related), user, parents_checked=(kind,))
     qs = qs.filter(**{f"{kind}_id": record_id})
     return run_filters(ActivityFilter, qs, filters, allowed=TIMELINE_PARAMS)
+
+
+def taking_part(user: User) -> tuple[Prefetch, Prefetch]:
+    """Who took part, as ``user`` may see them: colleagues they see, the customer's people they may read."""
+    from velinimet.customers.selectors.records import visible_people
+
+    return (
+        Prefetch("participants", queryset=restrict(get_user_model().objects.all(), user)),
+        Prefetch("people", queryset=visible_people(user)),
+    )
 
 
 #: what the timeline page reads itself besides its filters (the keyset cursor; ``after`` is a date filter)

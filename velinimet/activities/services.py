@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -155,6 +156,8 @@ def activity_log(
     company: Company | None = None,
     owner: Any = None,
     incoming_call: IncomingCall | None = None,
+    participants: Iterable[Any] | None = None,
+    people: Iterable[Person] | None = None,
     **fields: Any,
 ) -> Activity:
     """Log an activity with ``person`` and/or ``company`` (either the user may read); ``incoming_call`` is
@@ -164,6 +167,7 @@ def activity_log(
         errors.add("person", _("Choose the person or the company this activity was with."))
     values = _clean(fields, errors, creating=True)
     _clean_kind_fields(fields, values, None, errors)
+    taking_part = _clean_participants(actor, participants, people, errors)
     errors.check()
     _customer_readable(actor, person)
     _customer_readable(actor, company)
@@ -187,13 +191,54 @@ def activity_log(
     activity = Activity.objects.create(
         person=person, company=company, owner=owner, team=team, incoming_call=incoming_call, **values
     )
+    _set_participants(activity, taking_part)
     audit.audit_create(actor=actor, instance=activity)
     return activity
 
 
+def _clean_participants(
+    actor: User, participants: Iterable[Any] | None, people: Iterable[Person] | None, errors: Errors
+) -> dict[str, list[Any]]:
+    """The colleagues and the customer's people taking part: users ``actor`` sees, people ``actor`` may
+    read (a hidden or trashed one is refused by name, never linked silently)."""
+    from velinimet.accounts.selectors import active_users
+    from velinimet.customers.selectors.records import visible_people
+
+    out: dict[str, list[Any]] = {}
+    if participants is not None:
+        users = list(participants)
+        known = set(active_users(actor).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+        unknown = [str(u) for u in users if u.pk not in known]
+        if unknown:
+            errors.add("participants", _("Not users you can choose: %(names)s") % {"names": ", ".join(unknown)})
+        out["participants"] = users
+    if people is not None:
+        persons = list(people)
+        known = set(visible_people(actor).filter(pk__in=[p.pk for p in persons]).values_list("pk", flat=True))
+        unknown = [str(p.pk) for p in persons if p.pk not in known]
+        if unknown:
+            errors.add("people", _("No person you may see has the id %(ids)s.") % {"ids": ", ".join(unknown)})
+        out["people"] = list({p.pk: p for p in persons}.values())
+    return out
+
+
+def _set_participants(activity: Activity, taking_part: dict[str, list[Any]]) -> None:
+    if "participants" in taking_part:
+        activity.participants.set(taking_part["participants"])
+    if "people" in taking_part:
+        activity.people.set(taking_part["people"])
+
+
 @transaction.atomic
 def activity_update(
-    *, actor: User, activity: Activity, version: int | None = None, owner: Any = None, **fields: Any
+    *,
+    actor: User,
+    activity: Activity,
+    version: int | None = None,
+    owner: Any = None,
+    participants: Iterable[Any] | None = None,
+    people: Iterable[Person] | None = None,
+    **fields: Any,
 ) -> Activity:
     """Change an activity (the subject, the details, the date, its status…); ``owner`` hands it to another
     user (the assignee of a task). Refused if someone saved it meanwhile."""
@@ -206,6 +251,7 @@ def activity_update(
         fields = {**fields, "occurred_at": locked.occurred_at}
     values = _clean(fields, errors, creating=False)
     _clean_kind_fields(fields, values, locked, errors)
+    taking_part = _clean_participants(actor, participants, people, errors)
     errors.check()
     before = audit.snapshot(locked)
     if owner is not None and owner.pk != locked.owner_id:
@@ -216,6 +262,7 @@ def activity_update(
         setattr(locked, key, value)
     locked.version += 1
     locked.save()
+    _set_participants(locked, taking_part)
     audit.audit_update(actor=actor, instance=locked, before=before)
     return locked
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from . import kinds, services
 from .filters import TIMELINE_FILTERS, ActivityFilter
 from .forms import ActivityForm
 from .models import Kind, Status
-from .selectors import TIMELINE_PARAMS, editable_ids, get_activity_for_user, timeline, upcoming
+from .selectors import TIMELINE_PARAMS, editable_ids, get_activity_for_user, taking_part, timeline, upcoming
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
@@ -71,8 +72,8 @@ def timeline_context(
             + urlencode({**filters, "cursor": page["cursor"]})
         )
     may_log = level_for(user, services.RECORD_TYPE, Action.CREATE) > Level.NONE
-    form = ActivityForm(initial={"occurred_at": timezone.localtime()}, user=user) if may_log else None
     shown = [*soon, *page["items"]]
+    prefetch_related_objects(shown, *taking_part(user))  # who took part: two queries for both lists
     editable = editable_ids(user, [a.pk for a in shown])  # "open" (the edit page) only where the user may change it
     now = timezone.now()
     for activity in shown:
@@ -91,7 +92,7 @@ def timeline_context(
         "kind": kind,
         "record": record,
         "may_log": may_log,
-        "form": form,
+        "log_url": reverse("activities:log", args=[kind, record.pk]),
         "filter_form": filter_form,
         "filtered": bool(filters),
         "timeline_url": reverse("activities:timeline", args=[kind, record.pk]),
@@ -159,7 +160,7 @@ def activity_log_view(request: AuthedRequest, kind: str, pk: int) -> HttpRespons
             subject=_("Call from %(number)s") % {"number": call.number},
             **{"details.number": call.number},
         )
-    form = ActivityForm(request.POST or None, initial=initial, user=request.user)
+    form = ActivityForm(request.POST or None, initial=initial, user=request.user, record=record)
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_log(actor=request.user, **{kind: record}, incoming_call=call, **form.service_fields())
@@ -168,7 +169,10 @@ def activity_log_view(request: AuthedRequest, kind: str, pk: int) -> HttpRespons
         else:
             messages.success(request, _("Activity saved."))
             return redirect(_customer_url(kind, pk))
-    return render(request, "activities/activity_form.html", {"form": form, "record": record, "kind": kind})
+    context = {"form": form, "record": record, "kind": kind, "log_url": request.get_full_path()}
+    if request.htmx and request.method == "GET":  # the timeline's "Log or plan an activity", opened in place
+        return render(request, "activities/_log_form.html", context)
+    return render(request, "activities/activity_form.html", context)
 
 
 @login_required
@@ -176,7 +180,7 @@ def activity_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, action=Action.UPDATE)
     kind, record = _customer_of(activity)
     if request.method == "POST":
-        form = ActivityForm(request.POST, user=request.user)
+        form = ActivityForm(request.POST, user=request.user, record=record)
         if form.is_valid():
             try:
                 services.activity_update(
@@ -188,7 +192,7 @@ def activity_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Activity saved."))
                 return redirect(_customer_url(kind, record.pk))
     else:
-        form = ActivityForm.for_activity(activity, user=request.user)
+        form = ActivityForm.for_activity(activity, user=request.user, record=record)
     context = {
         "form": form,
         "record": record,

@@ -10,6 +10,15 @@ from velinimet.activities import kinds
 from velinimet.activities.models import Activity, Direction, Kind, Priority, Status
 
 
+class IdsField(serializers.ListField):
+    """A many-to-many field as a list of ids, in and out."""
+
+    child = serializers.IntegerField()
+
+    def to_representation(self, data: Any) -> list[int]:
+        return [item.pk for item in data.all()] if hasattr(data, "all") else list(data)
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     person = serializers.IntegerField(source="person_id", required=False, allow_null=True)
     company = serializers.IntegerField(source="company_id", required=False, allow_null=True)
@@ -33,6 +42,8 @@ class ActivitySerializer(serializers.ModelSerializer):
         required=False,
         help_text="the kind's own fields: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.KIND_FIELDS.items()),
     )
+    participants = IdsField(required=False, help_text="ids of the colleagues taking part")
+    people = IdsField(required=False, help_text="ids of the customer's people taking part")
     overdue = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False, help_text="the version you read; a stale one is refused")
 
@@ -40,7 +51,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         model = Activity
         fields = [
             "id", "kind", "status", "direction", "subject", "body", "occurred_at", "ends_at", "duration_minutes",
-            "priority", "outcome", "details", "overdue", "completed_at",
+            "priority", "outcome", "details", "participants", "people", "overdue", "completed_at",
             "person", "company", "owner", "owner_name", "version", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "completed_at", "created_at", "updated_at"]

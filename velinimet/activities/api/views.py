@@ -16,7 +16,7 @@ from velinimet.activities import services
 from velinimet.activities.api.serializers import ActivitySerializer, CompleteSerializer
 from velinimet.activities.filters import ActivityFilter
 from velinimet.activities.models import Activity
-from velinimet.activities.selectors import ORDER, activity_list
+from velinimet.activities.selectors import ORDER, activity_list, taking_part
 from velinimet.core.filters import SelectorFilterBackend
 from velinimet.core.rest import CursorPagination, ErrorSerializer, VisibleViewSetMixin
 from velinimet.customers.models import Company, Person
@@ -43,7 +43,9 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> Any:
         """The list runs ``activities.filters`` (an unknown parameter is a 400); a record's URL ignores them."""
         params = self.request.query_params if getattr(self, "action", None) == "list" else None
-        return activity_list(request_user(self.request), params)
+        return activity_list(request_user(self.request), params).prefetch_related(
+            *taking_part(request_user(self.request))
+        )
 
     def _customer(self, model: type[Person] | type[Company], pk: Any, field: str) -> Any:
         if pk is None:
@@ -66,6 +68,21 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
             raise serializers.ValidationError({"owner": [_("No user you may give activities to has this id.")]})
         data["owner"] = owner
 
+    def _taking_part(self, data: dict[str, Any]) -> None:
+        """``participants`` and ``people`` (ids) as records; an id that is no one is named by the service."""
+        from django.contrib.auth import get_user_model
+
+        for field, model in (("participants", get_user_model()), ("people", Person)):
+            if field in data:
+                ids = data[field]
+                found = {r.pk: r for r in model.objects.filter(pk__in=ids)}
+                missing = [str(i) for i in ids if i not in found]
+                if missing:
+                    raise serializers.ValidationError(
+                        {field: [_("Unknown ids: %(ids)s") % {"ids": ", ".join(missing)}]}
+                    )
+                data[field] = [found[i] for i in ids]
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -74,6 +91,7 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         person = self._customer(Person, data.pop("person_id", None), "person")
         company = self._customer(Company, data.pop("company_id", None), "company")
         self._owner(data)
+        self._taking_part(data)
         activity = services.activity_log(actor=request_user(request), person=person, company=company, **data)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
@@ -88,6 +106,7 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
                     {key[:-3]: [_("An activity stays with its customer: delete it and log it again there.")]}
                 )
         self._owner(data)
+        self._taking_part(data)
         activity = services.activity_update(actor=request_user(request), activity=activity, **data)
         return Response(self.get_serializer(activity).data)
 
