@@ -16,6 +16,7 @@ from velinimet.customers.models import Person
 from velinimet.customers.sections import CallAction, CardFacts, Section
 from velinimet.customers.seed import Seeder
 from velinimet.customers.services.kvkk import CustomerChild, jsonable
+from velinimet.customers.services.merge import Mover
 
 from .demo import load_demo_activities
 from .seed import seed_activities
@@ -105,6 +106,8 @@ registry.register(
     ),
 )
 registry.register("customers.card_facts", CardFacts("activities.last_activity", _card_facts))
+# the people who took part follow a merge too (the activities themselves follow as a customer child)
+registry.register("customers.merge_movers", Mover("activities.ActivityPerson", "person", ("person",)))
 registry.register(
     "customers.call_actions",
     CallAction("activities.log_call", "activities/_log_call_button.html", _may_log, order=10),

@@ -308,3 +308,60 @@ def test_api_plans_assigns_completes_and_filters(cast: Any, api: Any, leyla: Per
     again = rep.post(f"/api/v1/activities/{body['id']}/complete/", {}, format="json")
     assert again.status_code == 400 and again.json()["code"] == "not_open"
     assert api(cast.reader).post(f"/api/v1/activities/{body['id']}/complete/", {}, format="json").status_code == 403
+
+
+def test_people_and_colleagues_taking_part(cast: Any, api: Any, leyla: Person) -> None:
+    from velinimet.customers.services.kvkk import person_data_export, person_erase
+    from velinimet.customers.services.merge import merge_undo, records_merge
+    from velinimet.customers.services.relations import employment_set
+
+    firm = customers.company_create(actor=cast.rep_ist, name="Xəzər Logistika MMC")
+    employment_set(actor=cast.rep_ist, person=leyla, company=firm, is_primary=True)
+    aysel = PersonFactory(actor=cast.rep_ist, first_name="Aysel", last_name="Kərimova")
+    employment_set(actor=cast.rep_ist, person=aysel, company=firm, is_primary=True)
+    hidden = PersonFactory(actor=cast.rep_baku, first_name="Gizli", last_name="Kişi")
+
+    errors = _errors(
+        lambda: services.activity_log(
+            actor=cast.rep_ist, company=firm, kind="visit", subject="Toplantı", people=[aysel, hidden]
+        )
+    )
+    assert set(errors) == {"people"} and str(hidden.pk) in errors["people"][0]
+    visit = services.activity_log(
+        actor=cast.rep_ist,
+        company=firm,
+        kind="visit",
+        subject="Toplantı",
+        participants=[cast.reader],
+        people=[aysel, leyla, aysel],
+    )
+    assert set(visit.people.all()) == {aysel, leyla} and list(visit.participants.all()) == [cast.reader]
+
+    client = Client()
+    client.force_login(cast.rep_ist)
+    form = client.get(f"/activities/company/{firm.pk}/new/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Aysel" in form and "Gizli" not in form and "<html" not in form  # the in-place form: their people
+    page = client.get(f"/customers/companies/{firm.pk}/").content.decode()
+    assert f'href="/customers/people/{aysel.pk}/"' in page
+
+    twin = PersonFactory(actor=cast.rep_ist, first_name="Aysel", last_name="Kərimova")
+    merge = records_merge(actor=cast.rep_ist, survivor=twin, other=aysel)
+    assert set(visit.people.all()) == {twin, leyla}  # taking part follows the merge
+    merge_undo(actor=cast.rep_ist, merge=merge)
+    assert set(visit.people.all()) == {aysel, leyla}
+
+    exported = person_data_export(actor=cast.admin, person=aysel)
+    assert any(row["subject"] == "Toplantı" and row["took_part"] for row in exported["activities"])
+    person_erase(actor=cast.admin, person=aysel, reason="KVKK talebi")
+    assert set(visit.people.all()) == {leyla}
+
+    body = api(cast.rep_ist).get(f"/api/v1/activities/{visit.pk}/").json()
+    assert body["people"] == [leyla.pk] and body["participants"] == [cast.reader.pk]
+    changed = api(cast.rep_ist).patch(
+        f"/api/v1/activities/{visit.pk}/", {"participants": [], "people": [999999]}, format="json"
+    )
+    assert changed.status_code == 400 and set(changed.json()["errors"]) == {"people"}
+    cleared = api(cast.rep_ist).patch(f"/api/v1/activities/{visit.pk}/", {"participants": []}, format="json")
+    assert (
+        cleared.status_code == 200 and cleared.json()["participants"] == [] and cleared.json()["people"] == [leyla.pk]
+    )
