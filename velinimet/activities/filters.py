@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.filters import DateInput, IdFilter, StrictFilterSet
 
-from .models import Activity, Direction, Kind, Status
+from .kinds import filter_kind_choices
+from .models import Activity, Direction, Status
 
 
 class ActivityFilter(StrictFilterSet):
     person = IdFilter(field_name="person_id", label=_("Only this person's timeline"))
     company = IdFilter(field_name="company_id", label=_("Only this company's timeline"))
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
+    kind = django_filters.ChoiceFilter(choices=filter_kind_choices, label=_("Kind"), empty_label=_("Any kind"))
     direction = django_filters.ChoiceFilter(
         choices=[c for c in Direction.choices if c[0]], label=_("Direction"), empty_label=_("Either direction")
     )

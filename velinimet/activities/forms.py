@@ -28,7 +28,7 @@ OUTCOME_CHOICES = [
 
 def _detail_field(field: kinds.DetailField) -> forms.Field:
     """The form field of one of a kind's own fields; ``data-kinds`` lets app.js show it for those kinds only."""
-    shown_for = " ".join(kind for kind, names in kinds.KIND_FIELDS.items() if field.name in names)
+    shown_for = " ".join(kinds.kinds_showing(field.name))
     attrs = {"data-kinds": shown_for}
     if field.choices is not None:
         return forms.ChoiceField(
@@ -47,7 +47,7 @@ def _detail_field(field: kinds.DetailField) -> forms.Field:
 
 
 class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.CALL)
+    kind = forms.ChoiceField(label=_("Kind"), choices=kinds.kind_choices, initial=Kind.CALL)
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[(Status.DONE, _("Done: log what happened")), (Status.OPEN, _("Open: plan it (a task, a call to make)")),
@@ -155,3 +155,31 @@ def _people_of(user: User, record: Any) -> Any:
         if company_id is None:
             return None
     return visible_people(user).filter(employments__company_id=company_id).order_by("last_name", "first_name")
+
+
+class IconSelect(forms.RadioSelect):
+    """The icon choice: each option shows its icon from the shipped set."""
+
+    option_template_name = "activities/_icon_option.html"
+
+
+class ActivityKindForm(forms.Form):
+    name_tr = forms.CharField(label=_("Name in Turkish"), max_length=60, required=False)
+    name_az = forms.CharField(label=_("Name in Azerbaijani"), max_length=60, required=False)
+    name_en = forms.CharField(label=_("Name in English"), max_length=60, required=False)
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=40,
+        required=False,
+        help_text=_("Used in the API; made from the name when empty. It never changes."),
+    )
+    icon = forms.ChoiceField(label=_("Icon"), choices=[(i, i) for i in kinds.ICONS], initial="star", widget=IconSelect)
+    shows = forms.MultipleChoiceField(
+        label=_("Fields it shows"),
+        choices=[(f.name, f.label) for f in kinds.DETAIL_FIELDS.values()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    plannable = forms.BooleanField(label=_("Can be planned (a due date, then done)"), required=False, initial=True)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    order = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=10000, initial=100)

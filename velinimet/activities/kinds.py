@@ -7,8 +7,9 @@ side and a place, a parcel what was sent, the carrier and the tracking number, a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -17,6 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Kind
+
+if TYPE_CHECKING:
+    from .models import ActivityKind
 
 
 class Outcome(models.TextChoices):
@@ -116,12 +120,85 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     Kind.SERVICE: ("address", "result"),
 }
 
-#: kinds that can be planned and then completed into a logged one (a task is always planned first)
+#: built-in kinds that can be planned and then completed into a logged one (a task is always planned first)
 PLANNABLE = frozenset(Kind.values) - {Kind.NOTE}
+
+#: the shipped icons (``core/static/velinimet/icons.svg``, one ``<symbol id="…">`` each)
+ICONS = (
+    "phone", "visit", "mail", "sms", "parcel", "share", "service", "event", "task", "note",
+    "star", "flag", "gift", "megaphone", "video", "users", "coffee", "cart",
+)  # fmt: skip
+BUILT_IN_ICONS = {
+    Kind.CALL: "phone", Kind.VISIT: "visit", Kind.EMAIL: "mail", Kind.SMS: "sms", Kind.POST: "parcel",
+    Kind.SOCIAL: "share", Kind.SERVICE: "service", Kind.EVENT: "event", Kind.TASK: "task", Kind.NOTE: "note",
+}  # fmt: skip
+
+# --- an administrator's own kinds -------------------------------------------------------------
+# Read on every timeline row for its name and icon: kept per process for a few seconds (a kind is
+# added once in a while; a write here drops the copy at once, another process sees it within TTL).
+_TTL = 10.0
+_cache: dict[str, Any] = {"at": -_TTL, "kinds": {}}
+
+
+def forget_custom_kinds() -> None:
+    _cache["at"] = -_TTL
+
+
+def custom_kinds() -> dict[str, ActivityKind]:
+    """Every kind an administrator added, in use or not, by key (an old activity keeps its kind's name)."""
+    from .models import ActivityKind
+
+    now = time.monotonic()
+    if now - _cache["at"] > _TTL:
+        _cache["kinds"] = {k.key: k for k in ActivityKind.objects.all()}
+        _cache["at"] = now
+    return _cache["kinds"]
+
+
+def is_built_in(kind: str) -> bool:
+    return kind in Kind.values
+
+
+def kind_label(kind: str) -> str:
+    if is_built_in(kind):
+        return str(Kind(kind).label)
+    custom = custom_kinds().get(kind)
+    return custom.name if custom is not None else kind
+
+
+def kind_icon(kind: str) -> str:
+    if is_built_in(kind):
+        return BUILT_IN_ICONS[Kind(kind)]
+    custom = custom_kinds().get(kind)
+    return custom.icon if custom is not None and custom.icon in ICONS else "star"
+
+
+def kind_choices(*, unused: bool = False) -> list[tuple[str, str]]:
+    """What a new activity may be: the built-in kinds, then the administrator's kinds in use (``unused``:
+    those taken out of use too, which old activities still have: the filters offer them)."""
+    own = [(k.key, k.name) for k in custom_kinds().values() if k.active or unused]
+    return [*((value, str(label)) for value, label in Kind.choices), *own]
+
+
+def usable(kind: str) -> bool:
+    """``kind`` may be given to an activity now: built in, or an administrator's kind in use (read fresh)."""
+    from .models import ActivityKind
+
+    return is_built_in(kind) or ActivityKind.objects.filter(key=kind, active=True).exists()
+
+
+def plannable(kind: str) -> bool:
+    if is_built_in(kind):
+        return kind in PLANNABLE
+    custom = custom_kinds().get(kind)
+    return custom is None or custom.plannable
 
 
 def fields_of(kind: str) -> tuple[str, ...]:
-    return KIND_FIELDS.get(kind, ())
+    if is_built_in(kind):
+        return KIND_FIELDS.get(kind, ())
+    custom = custom_kinds().get(kind)
+    return tuple(f for f in (custom.shows if custom else []) if f in DETAIL_FIELDS)
 
 
 def outcomes_of(kind: str) -> tuple[Outcome, ...]:
@@ -142,7 +219,7 @@ def clean_details(kind: str, details: Any) -> tuple[dict[str, str], dict[str, st
         if name not in allowed:
             known = ", ".join(allowed) or _("none")
             errors[f"details.{name}"] = _("A %(kind)s has no field “%(name)s” (its fields: %(known)s).") % {
-                "kind": Kind(kind).label if kind in Kind.values else kind,
+                "kind": kind_label(kind),
                 "name": name,
                 "known": known,
             }
@@ -155,3 +232,13 @@ def clean_details(kind: str, details: Any) -> tuple[dict[str, str], dict[str, st
         if text:
             out[name] = text
     return out, errors
+
+
+def filter_kind_choices() -> list[tuple[str, str]]:
+    return kind_choices(unused=True)
+
+
+def kinds_showing(field: str) -> list[str]:
+    """The kinds (built in, then an administrator's in use) whose form shows ``field``."""
+    own = [k.key for k in custom_kinds().values() if k.active and field in k.shows]
+    return [*(kind for kind, names in KIND_FIELDS.items() if field in names), *own]

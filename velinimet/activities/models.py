@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +48,8 @@ class Priority(models.TextChoices):
 class Activity(models.Model):
     """One conversation or piece of work with a person and/or a company."""
 
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    # a built-in ``Kind`` or the key of an administrator's own ``ActivityKind``
+    kind = models.CharField(_("kind"), max_length=40, default=Kind.NOTE)
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, blank=True, default="")
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("details"), blank=True)
@@ -85,6 +87,12 @@ class Activity(models.Model):
     team = models.ForeignKey(
         "accounts.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # the deal, order or case it was about: a record type another module registers (``activities.related_types``)
+    related_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    related_id = models.PositiveBigIntegerField(null=True, blank=True)
+    related = GenericForeignKey("related_type", "related_id")
     # who took part besides the owner: colleagues, and the customer's people (a company visit's attendees)
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("participants"), blank=True, related_name="activities_joined"
@@ -113,15 +121,26 @@ class Activity(models.Model):
             models.Index(fields=["person", "occurred_at"], name="activity_person_open", condition=Q(status="open")),
             models.Index(fields=["company", "occurred_at"], name="activity_company_open", condition=Q(status="open")),
             models.Index(fields=["owner", "occurred_at"], name="activity_owner_open", condition=Q(status="open")),
+            models.Index(fields=["related_type", "related_id"], name="activity_related"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | Q(company__isnull=False), name="activity_has_customer"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(related_type__isnull=True, related_id__isnull=True)
+                | Q(related_type__isnull=False, related_id__isnull=False),
+                name="activity_related_whole",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.subject
+
+    def get_kind_display(self) -> str:
+        from .kinds import kind_label
+
+        return kind_label(self.kind)
 
     @property
     def is_open(self) -> bool:
@@ -146,3 +165,35 @@ class ActivityPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.activity_id}"
+
+
+class ActivityKind(models.Model):
+    """A kind of activity an administrator added (a "Demo", a "Tasting"): its name in each language, an
+    icon from the shipped set, and which of the optional fields (``kinds.DETAIL_FIELDS``) it shows."""
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name_tr = models.CharField(_("name (Turkish)"), max_length=60, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+    name_az = models.CharField(_("name (Azerbaijani)"), max_length=60, blank=True)
+    icon = models.CharField(_("icon"), max_length=20, default="star")
+    shows = models.JSONField(_("fields it shows"), default=list, blank=True)
+    plannable = models.BooleanField(_("can be planned"), default=True)
+    active = models.BooleanField(_("in use"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("activity kind")
+        verbose_name_plural = _("activity kinds")
+        ordering = ["order", "key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language, else in any language it has, else the key."""
+        from django.utils.translation import get_language
+
+        language = (get_language() or "tr")[:2]
+        own = getattr(self, f"name_{language}", "") if language in ("tr", "en", "az") else ""
+        return own or self.name_tr or self.name_en or self.name_az or self.key

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.demo import DemoLoader
 from velinimet.core.erasure import ERASED
-from velinimet.core.registry import RecordType, registry
+from velinimet.core.registry import RecordType, SettingsLink, registry
 from velinimet.core.visibility import Level, level_for, uniform
 from velinimet.customers.models import Person
 from velinimet.customers.sections import CallAction, CardFacts, Section
@@ -19,6 +19,7 @@ from velinimet.customers.services.kvkk import CustomerChild, jsonable
 from velinimet.customers.services.merge import Mover
 
 from .demo import load_demo_activities
+from .related import RELATED_TYPES  # noqa: F401  (declares the store other modules fill)
 from .seed import seed_activities
 from .selectors import last_activity_fact
 
@@ -42,6 +43,21 @@ RECORD_TYPE = RecordType(
         "read_only": {"read": Level.TEAM_TREE},
     },
     order=40,
+)
+
+
+KIND_RECORD_TYPE = RecordType(
+    key="activities.activitykind",
+    label=_("Activity kinds"),
+    model="activities.ActivityKind",
+    owner_field=None,
+    team_field=None,
+    actions=("read", "create", "update", "delete"),
+    defaults={
+        "administrator": uniform(Level.ALL, ("read", "create", "update", "delete")),
+        **{slug: {"read": Level.ALL} for slug in RECORD_TYPE.defaults if slug != "administrator"},
+    },
+    order=45,
 )
 
 
@@ -103,6 +119,17 @@ registry.register(
         context=_section_context,
         order=10,
         record_type="activities.activity",
+    ),
+)
+registry.register("core.record_types", KIND_RECORD_TYPE)
+registry.register(
+    "core.settings_links",
+    SettingsLink(
+        _("Activity kinds"),
+        "activities:kinds",
+        _("Kinds of activity of your own, with their names, icon and fields."),
+        "activities.activitykind",
+        55,
     ),
 )
 registry.register("customers.card_facts", CardFacts("activities.last_activity", _card_facts))

@@ -18,6 +18,7 @@ from velinimet.customers.models import Company, IncomingCall, Person
 
 from . import kinds
 from .models import Activity, Direction, Kind, Priority, Status
+from .related import related_check
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
@@ -39,9 +40,10 @@ def _clean(values: dict[str, Any], errors: Errors, *, creating: bool) -> dict[st
         raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     clean: dict[str, Any] = {}
     if "kind" in values or creating:
-        kind = values.get("kind") or Kind.NOTE
-        if kind not in Kind.values:
-            errors.add("kind", _("Choose one of: %(choices)s") % {"choices": ", ".join(Kind.values)})
+        kind = str(values.get("kind") or Kind.NOTE)
+        if not kinds.usable(kind):
+            choices = ", ".join(value for value, _label in kinds.kind_choices())
+            errors.add("kind", _("Choose one of: %(choices)s") % {"choices": choices})
         clean["kind"] = kind
     if "direction" in values:
         direction = values["direction"] or ""
@@ -123,7 +125,7 @@ def _clean_kind_fields(values: dict[str, Any], clean: dict[str, Any], current: A
     """The kind's own fields and its outcome (``activities.kinds``), checked against the kind it will have."""
     kind = clean.get("kind") or (current.kind if current else Kind.NOTE)
     status = clean.get("status") or (current.status if current else Status.DONE)
-    if status == Status.OPEN and kind not in kinds.PLANNABLE:
+    if status == Status.OPEN and not kinds.plannable(kind):
         errors.add("status", _("A note records what happened; plan a task, a call or a visit instead."))
     if "details" in values or (current is not None and "kind" in clean and clean["kind"] != current.kind):
         given = values.get("details", current.details if current else {})
@@ -158,6 +160,7 @@ def activity_log(
     incoming_call: IncomingCall | None = None,
     participants: Iterable[Any] | None = None,
     people: Iterable[Person] | None = None,
+    related: Any = None,
     **fields: Any,
 ) -> Activity:
     """Log an activity with ``person`` and/or ``company`` (either the user may read); ``incoming_call`` is
@@ -188,6 +191,8 @@ def activity_log(
         values["completed_at"] = timezone.now()
     if incoming_call is not None:
         _check_call(actor, incoming_call)
+    if related is not None:
+        values["related_type"], values["related_id"] = related_check(actor, related)
     activity = Activity.objects.create(
         person=person, company=company, owner=owner, team=team, incoming_call=incoming_call, **values
     )

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import kind_views, views
 
 app_name = "activities"
 
 urlpatterns = [
+    path("kinds/", kind_views.kind_list, name="kinds"),
+    path("kinds/<int:pk>/", kind_views.kind_edit, name="kind_edit"),
     path("<str:kind>/<int:pk>/", views.timeline_page, name="timeline"),
     path("<str:kind>/<int:pk>/new/", views.activity_log_view, name="log"),
     path("<int:pk>/edit/", views.activity_edit_view, name="edit"),

@@ -30,6 +30,7 @@ from . import kinds, services
 from .filters import TIMELINE_FILTERS, ActivityFilter
 from .forms import ActivityForm
 from .models import Kind, Status
+from .related import related_shown
 from .selectors import TIMELINE_PARAMS, editable_ids, get_activity_for_user, taking_part, timeline, upcoming
 
 if TYPE_CHECKING:
@@ -73,13 +74,14 @@ def timeline_context(
         )
     may_log = level_for(user, services.RECORD_TYPE, Action.CREATE) > Level.NONE
     shown = [*soon, *page["items"]]
-    prefetch_related_objects(shown, *taking_part(user))  # who took part: two queries for both lists
+    prefetch_related_objects(shown, *taking_part(user), "related")  # who took part: two queries for both lists
     editable = editable_ids(user, [a.pk for a in shown])  # "open" (the edit page) only where the user may change it
     now = timezone.now()
     for activity in shown:
         activity.editable = activity.pk in editable
         activity.overdue = activity.is_open and activity.occurred_at < now
         activity.detail_rows = _detail_rows(activity)
+        activity.related_link = related_shown(user, activity)
     if kind == "company":  # a person named on the company's timeline only if the user may see them
         people = {a.person_id for a in shown if a.person_id}
         visible = set(restrict(Person.objects.filter(pk__in=people), user).values_list("pk", flat=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from velinimet.activities import kinds
@@ -26,7 +27,11 @@ class ActivitySerializer(serializers.ModelSerializer):
         source="owner_id", required=False, help_text="the user it belongs to (a task's assignee); default: you"
     )
     owner_name = serializers.SerializerMethodField()
-    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    kind = serializers.CharField(
+        max_length=40,
+        required=False,
+        help_text="a built-in kind (" + ", ".join(Kind.values) + ") or the key of one an administrator added",
+    )
     direction = serializers.ChoiceField(choices=Direction.choices, required=False, allow_blank=True)
     occurred_at = serializers.DateTimeField(required=False, help_text="when it happened; its due time while open")
     ends_at = serializers.DateTimeField(
@@ -44,6 +49,11 @@ class ActivitySerializer(serializers.ModelSerializer):
     )
     participants = IdsField(required=False, help_text="ids of the colleagues taking part")
     people = IdsField(required=False, help_text="ids of the customer's people taking part")
+    related_type = serializers.CharField(
+        required=False,
+        help_text="what it was about: a record type another module registered (e.g. sales.deal), with related_id",
+    )
+    related_id = serializers.IntegerField(required=False)
     overdue = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False, help_text="the version you read; a stale one is refused")
 
@@ -51,10 +61,17 @@ class ActivitySerializer(serializers.ModelSerializer):
         model = Activity
         fields = [
             "id", "kind", "status", "direction", "subject", "body", "occurred_at", "ends_at", "duration_minutes",
-            "priority", "outcome", "details", "participants", "people", "overdue", "completed_at",
+            "priority", "outcome", "details", "participants", "people", "related_type", "related_id", "overdue", "completed_at",
             "person", "company", "owner", "owner_name", "version", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "completed_at", "created_at", "updated_at"]
+
+    def validate_kind(self, value: str) -> str:
+        """Checked here too, so that a bad kind is reported with the other field errors."""
+        if not kinds.usable(value):
+            choices = ", ".join(key for key, _label in kinds.kind_choices())
+            raise serializers.ValidationError(_("Choose one of: %(choices)s") % {"choices": choices})
+        return value
 
     def get_owner_name(self, activity: Activity) -> str:
         return str(activity.owner)
@@ -67,9 +84,49 @@ class ActivitySerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Any) -> Any:
         data = super().to_representation(instance)
         data["ends_at"] = serializers.DateTimeField().to_representation(instance.ends_at) if instance.ends_at else None
+        data["related_type"] = _record_type_of(instance.related_type)
         return data
 
 
 class CompleteSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=kinds.Outcome.choices, required=False, allow_blank=True)
     version = serializers.IntegerField(required=False, help_text="the version you read; a stale one is refused")
+
+
+def _record_type_of(content_type: Any) -> str | None:
+    from velinimet.core.registry import record_type_for_model
+
+    if content_type is None:
+        return None
+    rt = record_type_for_model(content_type.model_class())
+    return rt.key if rt else None
+
+
+class ActivityKindSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="in your language, else in any it has")
+    key = serializers.CharField(required=False, max_length=40, help_text="made from the name when empty; never changes")
+    icon = serializers.ChoiceField(choices=[(i, i) for i in kinds.ICONS], required=False)
+    shows = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(kinds.DETAIL_FIELDS)),
+        required=False,
+        help_text="the optional fields its form shows",
+    )
+
+    class Meta:
+        from velinimet.activities.models import ActivityKind
+
+        model = ActivityKind
+        fields = [
+            "id",
+            "key",
+            "name",
+            "name_tr",
+            "name_en",
+            "name_az",
+            "icon",
+            "shows",
+            "plannable",
+            "active",
+            "order",
+        ]
+        read_only_fields = ["id"]

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from velinimet.accounts.http import request_user
 from velinimet.activities import services
-from velinimet.activities.api.serializers import ActivitySerializer, CompleteSerializer
+from velinimet.activities.api.serializers import ActivityKindSerializer, ActivitySerializer, CompleteSerializer
 from velinimet.activities.filters import ActivityFilter
 from velinimet.activities.models import Activity
 from velinimet.activities.selectors import ORDER, activity_list, taking_part
@@ -92,6 +92,12 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         company = self._customer(Company, data.pop("company_id", None), "company")
         self._owner(data)
         self._taking_part(data)
+        if "related_type" in data or "related_id" in data:
+            from velinimet.activities.related import related_find
+
+            data["related"] = related_find(
+                request_user(request), data.pop("related_type", ""), data.pop("related_id", None)
+            )
         activity = services.activity_log(actor=request_user(request), person=person, company=company, **data)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
@@ -107,6 +113,10 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
                 )
         self._owner(data)
         self._taking_part(data)
+        if "related_type" in data or "related_id" in data:
+            raise serializers.ValidationError(
+                {"related_type": [_("What an activity is about is set when it is logged.")]}
+            )
         activity = services.activity_update(actor=request_user(request), activity=activity, **data)
         return Response(self.get_serializer(activity).data)
 
@@ -130,3 +140,38 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Activity) -> None:
         services.activity_delete(actor=request_user(self.request), activity=instance)
+
+
+class ActivityKindViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
+    """The kinds of activity an administrator added (the built-in ones are in the docs); everyone may read."""
+
+    serializer_class = ActivityKindSerializer
+    record_type = "activities.activitykind"
+
+    def get_queryset(self) -> Any:
+        from velinimet.activities.models import ActivityKind
+        from velinimet.core.visibility import restrict
+
+        return restrict(ActivityKind.objects.all(), request_user(self.request))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from velinimet.activities.kind_services import activity_kind_create
+
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        kind = activity_kind_create(actor=request_user(request), **ser.validated_data)
+        return Response(self.get_serializer(kind).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from velinimet.activities.kind_services import activity_kind_update
+
+        kind = self.get_object()
+        ser = self.get_serializer(kind, data=request.data, partial=kwargs.get("partial", False))
+        ser.is_valid(raise_exception=True)
+        kind = activity_kind_update(actor=request_user(request), kind=kind, **ser.validated_data)
+        return Response(self.get_serializer(kind).data)
+
+    def perform_destroy(self, instance: Any) -> None:
+        from velinimet.activities.kind_services import activity_kind_delete
+
+        activity_kind_delete(actor=request_user(self.request), kind=instance)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from django.utils import timezone
@@ -33,7 +34,21 @@ def activity_json(world: World, user: User) -> dict[str, Any]:
     return {"kind": "call", "subject": "Arama", "person": world.of(user).person.pk}
 
 
-PERSON, ACTIVITY = "customers.person", "activities.activity"
+PERSON, ACTIVITY, KIND = "customers.person", "activities.activity", "activities.activitykind"
+_names = itertools.count()
+
+
+def kind(world: World, user: User) -> dict[str, Any]:
+    """An administrator's own kind (made again when a DELETE before removed it)."""
+    from velinimet.activities.models import ActivityKind
+
+    made, _created = ActivityKind.objects.get_or_create(key="tadim", defaults={"name_tr": "Tadım", "icon": "coffee"})
+    return {"pk": made.pk}
+
+
+def kind_form(world: World, user: User) -> dict[str, Any]:
+    return {"name_tr": f"Tadım {next(_names)}", "icon": "coffee", "shows": ["place"], "active": "on"}
+
 
 ROWS: dict[str, Row] = {
     # --- activities -------------------------------------------------------------------------
@@ -50,6 +65,12 @@ ROWS: dict[str, Row] = {
     ),
     "activities:complete": post_only(Op(needs=((ACTIVITY, "update"),)), kwargs=open_activity),
     "activities:delete": post_only(Op(needs=((ACTIVITY, "delete"),)), kwargs=activity),
+    "activities:kinds": page(((KIND, "read"),), post=Op(needs=((KIND, "create"),), data=kind_form)),
+    "activities:kind_edit": page(
+        ((KIND, "update"),),
+        post=Op(needs=((KIND, "update"),), data=lambda w, u: {"name_tr": "Tadım", "icon": "coffee"}),
+        kwargs=kind,
+    ),
     # --- API: activities --------------------------------------------------------------------
     "activity-list": Row(
         methods={
@@ -67,4 +88,16 @@ ROWS: dict[str, Row] = {
         },
     ),
     "activity-complete": Row(kwargs=open_activity, methods={"POST": Op(needs=((ACTIVITY, "update"),))}),
+    "activity-kind-list": Row(
+        methods={"GET": Op(needs=((KIND, "read"),)), "POST": Op(needs=((KIND, "create"),), data=kind_form)}
+    ),
+    "activity-kind-detail": Row(
+        kwargs=kind,
+        methods={
+            "GET": Op(needs=((KIND, "read"),)),
+            "PUT": Op(needs=((KIND, "update"),), data=lambda w, u: {"name_tr": "Tadım", "icon": "coffee"}),
+            "PATCH": Op(needs=((KIND, "update"),), data=lambda w, u: {"icon": "gift"}),
+            "DELETE": Op(needs=((KIND, "delete"),)),
+        },
+    ),
 }
