@@ -17,20 +17,10 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Kind
+from .models import Kind, Outcome
 
 if TYPE_CHECKING:
     from .models import ActivityKind
-
-
-class Outcome(models.TextChoices):
-    REACHED = "reached", gettext_lazy("Reached")
-    NO_ANSWER = "no_answer", gettext_lazy("No answer")
-    BUSY = "busy", gettext_lazy("Busy")
-    VOICEMAIL = "voicemail", gettext_lazy("Voicemail")
-    POSITIVE = "positive", gettext_lazy("Positive")
-    NEUTRAL = "neutral", gettext_lazy("Neutral")
-    NEGATIVE = "negative", gettext_lazy("Negative")
 
 
 CALL_OUTCOMES = (Outcome.REACHED, Outcome.NO_ANSWER, Outcome.BUSY, Outcome.VOICEMAIL)

@@ -45,6 +45,18 @@ class Priority(models.TextChoices):
     HIGH = "high", _("High")
 
 
+class Outcome(models.TextChoices):
+    """How it went: a call's four outcomes, and three for every other kind (``kinds.outcomes_of``)."""
+
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    VOICEMAIL = "voicemail", _("Voicemail")
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+
+
 class Activity(models.Model):
     """One conversation or piece of work with a person and/or a company."""
 
@@ -137,10 +149,9 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return self.subject
 
-    def get_kind_display(self) -> str:
-        from .kinds import kind_label
-
-        return kind_label(self.kind)
+    @property
+    def outcome_label(self) -> str:
+        return str(Outcome(self.outcome).label) if self.outcome in Outcome.values else self.outcome
 
     @property
     def is_open(self) -> bool:

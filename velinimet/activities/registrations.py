@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.demo import DemoLoader
 from velinimet.core.erasure import ERASED
-from velinimet.core.registry import RecordType, SettingsLink, registry
+from velinimet.core.registry import HomePage, NavItem, RecordType, SettingsLink, registry
 from velinimet.core.visibility import Level, level_for, uniform
 from velinimet.customers.models import Person
 from velinimet.customers.sections import CallAction, CardFacts, Section
@@ -97,6 +97,38 @@ def _erase(person: Any) -> None:
     ActivityPerson.objects.filter(person=person).delete()
 
 
+def _has_customers(user: User) -> bool:
+    """My day is the start page of users who look after customers: they own some, or have open work
+    (one query: three EXISTS)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    from velinimet.customers.models import Company
+
+    from .models import Activity
+
+    if not _may_log(user):
+        return False
+    flags = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            people=Exists(Person.objects.live().filter(owner=OuterRef("pk"))),
+            companies=Exists(Company.objects.live().filter(owner=OuterRef("pk"))),
+            work=Exists(Activity.objects.filter(owner=OuterRef("pk"), status="open")),
+        )
+        .values_list("people", "companies", "work")
+        .first()
+    )
+    return bool(flags and any(flags))
+
+
+def _my_day(request: Any) -> Any:
+    from .day_views import my_day_page
+
+    return my_day_page(request)
+
+
 def _may_log(user: User) -> bool:
     return level_for(user, "activities.activity", "create") > Level.NONE
 
@@ -122,6 +154,11 @@ registry.register(
     ),
 )
 registry.register("core.record_types", KIND_RECORD_TYPE)
+registry.register(
+    "core.nav",
+    NavItem(key="my_day", label=_("My day"), url_name="activities:my_day", order=5, record_type="activities.activity"),
+)
+registry.register("core.home_pages", HomePage("activities.my_day", _my_day, _has_customers, order=10))
 registry.register(
     "core.settings_links",
     SettingsLink(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -134,4 +135,48 @@ def last_activity_fact(user: User, kind: str, record_id: int) -> dict[str, Any] 
         "subject": subject,
         "at": timezone.localtime(at).isoformat(),
         "owner": f"{first} {last}".strip() or username,
+    }
+
+
+# --- My day -----------------------------------------------------------------------------------
+RECENT_CALLS = 10
+MY_DAY_OPEN = 100
+
+
+def day_bounds(now: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start and end of today in the active time zone (the user's)."""
+    local = timezone.localtime(now)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + datetime.timedelta(days=1)
+
+
+def my_day(user: User, *, team: bool = False, now: datetime.datetime | None = None) -> dict[str, Any]:
+    """What ``user`` has to do today: their open work that is overdue or due today (soonest first), the
+    day's agenda (what is planned and what was done today, in time order) and their recent calls.
+    ``team``: the same for every owner ``user`` may see (a manager's team tree), not only their own.
+    Each list walks an index on the owner: ``activity_owner_open`` (open rows only) and
+    ``activity_owner_recent``."""
+    now = now or timezone.now()
+    start, end = day_bounds(now)
+    base = restrict(Activity.objects.select_related("owner", "person", "company"), user)
+    mine = base if team else base.filter(owner=user)
+    due = list(mine.filter(status=Status.OPEN, occurred_at__lt=end).order_by("occurred_at", "id")[:MY_DAY_OPEN])
+    agenda = list(
+        mine.filter(occurred_at__gte=start, occurred_at__lt=end)
+        .exclude(status=Status.CANCELLED)
+        .order_by("occurred_at", "id")[:MY_DAY_OPEN]
+    )
+    calls = list(mine.filter(kind="call", status=Status.DONE, occurred_at__lte=now).order_by(*ORDER)[:RECENT_CALLS])
+    for activity in {a.pk: a for a in [*due, *agenda, *calls]}.values():
+        activity.overdue = activity.is_open and activity.occurred_at < now  # type: ignore[attr-defined]
+    return {
+        "due": due,
+        "agenda": agenda,
+        "calls": calls,
+        "counts": {
+            "overdue": sum(1 for a in due if a.occurred_at < now),
+            "today": sum(1 for a in due if a.occurred_at >= start),
+            "done_today": sum(1 for a in agenda if a.status == Status.DONE),
+        },
+        "start": start,
     }

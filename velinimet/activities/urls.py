@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import kind_views, views
+from . import day_views, kind_views, views
 
 app_name = "activities"
 
 urlpatterns = [
+    path("my-day/", day_views.my_day_page, name="my_day"),
     path("kinds/", kind_views.kind_list, name="kinds"),
     path("kinds/<int:pk>/", kind_views.kind_edit, name="kind_edit"),
     path("<str:kind>/<int:pk>/", views.timeline_page, name="timeline"),

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from velinimet.activities import kinds
+from velinimet.core.input_guard import DB_INT_MAX
 from velinimet.activities.models import Activity, Direction, Kind, Priority, Status
 
 
 class IdsField(serializers.ListField):
     """A many-to-many field as a list of ids, in and out."""
 
-    child = serializers.IntegerField()
+    child = serializers.IntegerField(min_value=1, max_value=DB_INT_MAX)
 
     def to_representation(self, data: Any) -> list[int]:
         return [item.pk for item in data.all()] if hasattr(data, "all") else list(data)
@@ -51,9 +52,10 @@ class ActivitySerializer(serializers.ModelSerializer):
     people = IdsField(required=False, help_text="ids of the customer's people taking part")
     related_type = serializers.CharField(
         required=False,
+        allow_null=True,
         help_text="what it was about: a record type another module registered (e.g. sales.deal), with related_id",
     )
-    related_id = serializers.IntegerField(required=False)
+    related_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=DB_INT_MAX)
     overdue = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False, help_text="the version you read; a stale one is refused")
 

@@ -92,12 +92,11 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         company = self._customer(Company, data.pop("company_id", None), "company")
         self._owner(data)
         self._taking_part(data)
-        if "related_type" in data or "related_id" in data:
+        related_type, related_id = data.pop("related_type", None), data.pop("related_id", None)
+        if related_type or related_id:
             from velinimet.activities.related import related_find
 
-            data["related"] = related_find(
-                request_user(request), data.pop("related_type", ""), data.pop("related_id", None)
-            )
+            data["related"] = related_find(request_user(request), related_type or "", related_id)
         activity = services.activity_log(actor=request_user(request), person=person, company=company, **data)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
@@ -113,7 +112,7 @@ class ActivityViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
                 )
         self._owner(data)
         self._taking_part(data)
-        if "related_type" in data or "related_id" in data:
+        if data.pop("related_type", None) or data.pop("related_id", None):
             raise serializers.ValidationError(
                 {"related_type": [_("What an activity is about is set when it is logged.")]}
             )

@@ -65,6 +65,7 @@ ROWS: dict[str, Row] = {
     ),
     "activities:complete": post_only(Op(needs=((ACTIVITY, "update"),)), kwargs=open_activity),
     "activities:delete": post_only(Op(needs=((ACTIVITY, "delete"),)), kwargs=activity),
+    "activities:my_day": page(((ACTIVITY, "read"),)),
     "activities:kinds": page(((KIND, "read"),), post=Op(needs=((KIND, "create"),), data=kind_form)),
     "activities:kind_edit": page(
         ((KIND, "update"),),
