@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from velinimet.activities import kinds
-from velinimet.core.input_guard import DB_INT_MAX
 from velinimet.activities.models import Activity, Direction, Kind, Priority, Status
+from velinimet.core.input_guard import DB_INT_MAX
 
 
 class IdsField(serializers.ListField):
