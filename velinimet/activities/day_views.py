@@ -12,7 +12,7 @@ from django.shortcuts import render
 from velinimet.accounts.http import AuthedRequest
 from velinimet.core.visibility import Action, Level, can_read_type, level_for
 
-from . import services
+from . import contacts, services
 from .selectors import editable_ids, my_day
 
 
@@ -31,5 +31,12 @@ def my_day_page(request: AuthedRequest) -> HttpResponse:
     editable = editable_ids(request.user, [a.pk for a in shown])
     for activity in shown:
         activity.editable = activity.pk in editable
-    context = {**day, "team": team, "may_see_team": may_see_team(request.user)}
+    due_contacts, due_count = contacts.due_contacts(request.user, team=team)
+    context = {
+        **day,
+        "team": team,
+        "may_see_team": may_see_team(request.user),
+        "due_contacts": due_contacts,
+        "due_count": due_count,
+    }
     return render(request, "activities/my_day.html", context)

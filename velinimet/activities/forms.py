@@ -183,3 +183,31 @@ class ActivityKindForm(forms.Form):
     plannable = forms.BooleanField(label=_("Can be planned (a due date, then done)"), required=False, initial=True)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
     order = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=10000, initial=100)
+
+
+class ContactRuleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    match = forms.ChoiceField(label=_("Applies to"), choices=[])
+    value = forms.CharField(
+        label=_("Which"),
+        max_length=200,
+        required=False,
+        help_text=_("The tag (Key account), key=value of a custom field, person or company, or the team's id."),
+    )
+    every_days = forms.IntegerField(label=_("Every (days)"), min_value=1, max_value=3660)
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds that count"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any kind of contact counts."),
+    )
+    order = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=10000, initial=100)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import ContactRule
+
+        super().__init__(*args, **kwargs)
+        self.fields["match"].choices = ContactRule.Match.choices  # type: ignore[attr-defined]
+        self.fields["kinds"].choices = kinds.kind_choices()  # type: ignore[attr-defined]

@@ -208,3 +208,54 @@ class ActivityKind(models.Model):
         language = (get_language() or "tr")[:2]
         own = getattr(self, f"name_{language}", "") if language in ("tr", "en", "az") else ""
         return own or self.name_tr or self.name_en or self.name_az or self.key
+
+
+class ContactRule(models.Model):
+    """How often customers must be contacted: "tag Key account: every 14 days by visit or call", "everyone
+    else: every 90 days by any kind". Rules are tried in ``order``; a customer follows the first rule that
+    matches it. A rule with no condition matches everyone left."""
+
+    class Match(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone else")
+        TAG = "tag", _("Tag")
+        CUSTOM = "custom", _("Custom field value")
+        TYPE = "type", _("Customer type")
+        TEAM = "team", _("Owner's team")
+
+    name = models.CharField(_("name"), max_length=100)
+    match = models.CharField(_("applies to"), max_length=10, choices=Match.choices, default=Match.EVERYONE)
+    value = models.CharField(
+        _("value"), max_length=200, blank=True, help_text=_("The tag, key=value, person/company or team id.")
+    )
+    every_days = models.PositiveIntegerField(_("every (days)"))
+    kinds = models.JSONField(_("kinds that count"), default=list, blank=True)  # empty: any kind
+    order = models.PositiveIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("contact rule")
+        verbose_name_plural = _("contact rules")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DueContact(models.Model):
+    """A customer due for contact under a rule, as the last computation found it (``contacts_compute``):
+    the owner's "whom to call or visit" list on My day, worst first."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey("customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(ContactRule, on_delete=models.CASCADE, related_name="+")
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    due_since = models.DateField()
+    days_overdue = models.IntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "-days_overdue"], name="due_contact_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id or self.company_id} due since {self.due_since}"

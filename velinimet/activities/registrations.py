@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from velinimet.core.demo import DemoLoader
 from velinimet.core.erasure import ERASED
-from velinimet.core.registry import HomePage, NavItem, RecordType, SettingsLink, registry
+from velinimet.core.registry import HomePage, JobKind, NavItem, RecordType, SettingsLink, registry
 from velinimet.core.visibility import Level, level_for, uniform
 from velinimet.customers.models import Person
 from velinimet.customers.sections import CallAction, CardFacts, Section
@@ -59,6 +59,27 @@ KIND_RECORD_TYPE = RecordType(
     },
     order=45,
 )
+
+
+RULE_RECORD_TYPE = RecordType(
+    key="activities.contactrule",
+    label=_("Contact rules"),
+    model="activities.ContactRule",
+    owner_field=None,
+    team_field=None,
+    actions=("read", "create", "update", "delete"),
+    defaults=KIND_RECORD_TYPE.defaults,
+    order=46,
+)
+
+
+def _contacts_job(job: Any, progress: Any) -> Any:
+    from .contacts import contacts_compute
+
+    def report(done: int, total: int, rule: str) -> None:
+        progress.update(done=done, total=total, message=rule)
+
+    return contacts_compute(progress=report)
 
 
 def _section_context(user: User, record: Any) -> dict[str, Any]:
@@ -154,6 +175,18 @@ registry.register(
     ),
 )
 registry.register("core.record_types", KIND_RECORD_TYPE)
+registry.register("core.record_types", RULE_RECORD_TYPE)
+registry.register(
+    "core.settings_links",
+    SettingsLink(
+        _("Contact rules"),
+        "activities:rules",
+        _("How often customers must be called or visited; who is due."),
+        "activities.contactrule",
+        56,
+    ),
+)
+registry.register("core.job_kinds", JobKind("activities.contacts_due", _("Whom to contact"), _contacts_job))
 registry.register(
     "core.nav",
     NavItem(key="my_day", label=_("My day"), url_name="activities:my_day", order=5, record_type="activities.activity"),

@@ -17,6 +17,7 @@ from velinimet.core.visibility import Action, Level, can, can_create, level_for
 from velinimet.customers.models import Company, IncomingCall, Person
 
 from . import kinds
+from .contacts import contacted
 from .models import Activity, Direction, Kind, Priority, Status
 from .related import related_check
 
@@ -198,6 +199,7 @@ def activity_log(
     )
     _set_participants(activity, taking_part)
     audit.audit_create(actor=actor, instance=activity)
+    contacted(activity)
     return activity
 
 
@@ -269,6 +271,8 @@ def activity_update(
     locked.save()
     _set_participants(locked, taking_part)
     audit.audit_update(actor=actor, instance=locked, before=before)
+    if values.get("status") == Status.DONE:
+        contacted(locked)
     return locked
 
 

@@ -35,6 +35,20 @@ def activity_json(world: World, user: User) -> dict[str, Any]:
 
 
 PERSON, ACTIVITY, KIND = "customers.person", "activities.activity", "activities.activitykind"
+RULE = "activities.contactrule"
+
+
+def rule(world: World, user: User) -> dict[str, Any]:
+    from velinimet.activities.models import ContactRule
+
+    made, _created = ContactRule.objects.get_or_create(name="Herkes", defaults={"every_days": 90})
+    return {"pk": made.pk}
+
+
+def rule_form(world: World, user: User) -> dict[str, Any]:
+    return {"name": f"Kilit müşteri {next(_names)}", "match": "tag", "value": "Kilit", "every_days": "14"}
+
+
 _names = itertools.count()
 
 
@@ -66,6 +80,15 @@ ROWS: dict[str, Row] = {
     "activities:complete": post_only(Op(needs=((ACTIVITY, "update"),)), kwargs=open_activity),
     "activities:delete": post_only(Op(needs=((ACTIVITY, "delete"),)), kwargs=activity),
     "activities:my_day": page(((ACTIVITY, "read"),)),
+    "activities:rules": page(((RULE, "read"),), post=Op(needs=((RULE, "create"),), data=rule_form)),
+    "activities:rule_edit": page(
+        ((RULE, "update"),),
+        post=Op(
+            needs=((RULE, "update"),), data=lambda w, u: {"name": "Herkes", "match": "everyone", "every_days": "90"}
+        ),
+        kwargs=rule,
+    ),
+    "activities:rules_compute": post_only(Op(needs=((RULE, "update"),))),
     "activities:kinds": page(((KIND, "read"),), post=Op(needs=((KIND, "create"),), data=kind_form)),
     "activities:kind_edit": page(
         ((KIND, "update"),),
