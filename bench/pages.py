@@ -214,7 +214,7 @@ def bench_timeline(raw: RawEngine, user: Any, page: int, iterations: int, budget
     base = f"/activities/person/{person.pk}/"
     out: dict[str, Any] = {"activities": activities, "page_size": PAGE, "deep_page": page, "cases": {}}
     for name, after in (("page 1", None), (f"page {page}", timeline_cursor(user, person.pk, page))):
-        url = base + ("?" + urlencode({"after": after}) if after else "")
+        url = base + ("?" + urlencode({"cursor": after}) if after else "")
 
         def call(url: str = url) -> Any:
             response = c.get(url, HTTP_HX_REQUEST="true")

@@ -7,6 +7,7 @@ velinimet migrate                apply database migrations
 velinimet createuser ...         create a user (see --help)
 velinimet api-token USERNAME     print a new API token for USERNAME
 velinimet seed --people N --companies N [--seed S]   generate demo/benchmark data
+velinimet contacts-due           compute now who is due for a call or visit (runs nightly in the worker)
 velinimet <any manage.py command>
 """
 
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     aliases = {
         "api-token": "api_token",
+        "contacts-due": "contacts_due",
         "demo": "demo",
         "import": "import_customers",
         "serve": "serve",

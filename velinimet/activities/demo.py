@@ -1,4 +1,5 @@
-"""Demo timeline: a few hundred activities over the demo people, and a story for Şükrü Öztürk and his twin."""
+"""Demo timeline: a few hundred activities over the demo people, a story for Şükrü Öztürk and his twin, and
+each demo rep's open work: tasks and calls due today, overdue ones and visits planned for next week."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from velinimet.accounts.models import User
 from velinimet.customers.models import Person
 
 from . import services
-from .models import Kind
+from .models import Kind, Priority, Status
 from .seed import seed_activities
 
 
@@ -34,3 +35,39 @@ def load_demo_activities() -> None:
                 subject=subject,
                 occurred_at=now - datetime.timedelta(days=days, hours=person.pk % 5),
             )
+
+    load_demo_plans(now)
+
+
+#: (username, kind, subject, due in hours from now (negative: overdue), priority, the kind's fields)
+PLANS = [
+    ("temsilci.ist", Kind.TASK, "Teklifi revize edip gönder", 2, Priority.HIGH, {}),
+    ("temsilci.ist", Kind.CALL, "Sipariş onayı için geri ara", 4, Priority.NORMAL, {}),
+    ("temsilci.ist", Kind.CALL, "Tahsilat hatırlatması", -26, Priority.HIGH, {}),
+    ("temsilci.ist", Kind.VISIT, "Yıllık anlaşma ziyareti", 24 * 5, Priority.NORMAL, {"side": "ours"}),
+    ("temsilci.baku", Kind.TASK, "Kataloqu göndər", 3, Priority.NORMAL, {}),
+    ("temsilci.baku", Kind.CALL, "Təklif barədə zəng et", -50, Priority.HIGH, {}),
+    ("temsilci.baku", Kind.VISIT, "Ofis görüşü", 24 * 3, Priority.NORMAL, {"side": "ours", "place": "Nizami küç."}),
+    ("servis", Kind.SERVICE, "Periyodik baxım", 6, Priority.NORMAL, {"address": "Bakı, Xətai r."}),
+]
+
+
+def load_demo_plans(now: datetime.datetime) -> None:
+    """Open work for each demo rep, on customers they own, so their timelines show "Upcoming"."""
+    for username, kind, subject, hours, priority, details in PLANS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        person = Person.objects.live().filter(owner=user).order_by("id").first()
+        if person is None:
+            continue
+        services.activity_log(
+            actor=user,
+            person=person,
+            kind=kind,
+            status=Status.OPEN,
+            priority=priority,
+            subject=subject,
+            occurred_at=now + datetime.timedelta(hours=hours),
+            details=details,
+        )

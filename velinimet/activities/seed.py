@@ -14,7 +14,8 @@ from django.utils import timezone
 from velinimet.customers.models import Person
 from velinimet.customers.seed import BATCH, insert_rows, seed_owners
 
-from .models import Activity, Direction, Kind
+from .kinds import CALL_OUTCOMES, GENERAL_OUTCOMES
+from .models import Activity, Direction, Kind, Status
 
 SUBJECTS: dict[str, list[str]] = {
     Kind.CALL: ["Fiyat teklifi görüşmesi", "Sipariş durumu soruldu", "Tahsilat araması", "Yeni ürün tanıtımı"],
@@ -32,14 +33,25 @@ DIRECTED = {Kind.CALL, Kind.EMAIL, Kind.SMS, Kind.POST, Kind.SOCIAL}
 
 
 def fake_activity(rng: random.Random, now: datetime.datetime) -> dict[str, Any]:
+    """One activity as the services store it: most happened (done, with an outcome), one task in three and
+    a few calls and visits are still open, due from ten days ago (overdue) to a month ahead."""
     kind = rng.choice(list(SUBJECTS))
+    planned = (kind == Kind.TASK and rng.random() < 0.3) or (kind in (Kind.CALL, Kind.VISIT) and rng.random() < 0.02)
+    if planned:
+        at = now + datetime.timedelta(minutes=rng.randint(-10 * 24 * 60, 30 * 24 * 60))
+    else:
+        at = now - datetime.timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
+    outcomes = CALL_OUTCOMES if kind == Kind.CALL else GENERAL_OUTCOMES
     return {
         "kind": kind,
         "direction": rng.choice([Direction.INCOMING, Direction.OUTGOING]) if kind in DIRECTED else "",
         "subject": rng.choice(SUBJECTS[kind]),
         "body": "",
-        "occurred_at": now - datetime.timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60)),
+        "occurred_at": at,
         "duration_minutes": rng.randint(1, 45) if kind in (Kind.CALL, Kind.VISIT, Kind.SERVICE) else None,
+        "status": Status.OPEN if planned else Status.DONE,
+        "completed_at": None if planned else at,
+        "outcome": "" if planned or kind == Kind.NOTE else rng.choice(outcomes).value,
     }
 
 

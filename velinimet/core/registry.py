@@ -222,7 +222,21 @@ class ShellWidget:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class HomePage:
+    """A start page a module offers instead of the plain home page: ``view(request)`` answers ``/`` for
+    users ``applies(user)`` admits (the first that admits them, by ``order``). ``/?all=1`` is the plain one."""
+
+    key: str
+    view: Callable[[Any], Any]
+    applies: Callable[[Any], bool]
+    order: int = 100
+
+
 NAV_ITEMS: Store[NavItem] = registry.declare("core.nav", NavItem, "top-level modules in the menu")
+HOME_PAGES: Store[HomePage] = registry.declare(
+    "core.home_pages", HomePage, "start pages shown at / instead of the plain home"
+)
 RECORD_TYPES: Store[RecordType] = registry.declare(
     "core.record_types", RecordType, "kinds of records under visibility control, their actions and default levels"
 )

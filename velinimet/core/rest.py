@@ -132,6 +132,8 @@ class VisibleViewSetMixin:
     """``get_object()`` through the one visibility helper: 404 when hidden, 403 when read-only."""
 
     record_type: str
+    #: the access level a viewset's own ``@action`` needs on its record (``{"complete": "update"}``)
+    object_actions: dict[str, str] = {}  # noqa: RUF012 - read only
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         """Listing a record type the user may not read at all is a 403 (an empty list would hide that)."""
@@ -153,7 +155,8 @@ class VisibleViewSetMixin:
 
     def get_object(self) -> Any:
         view: Any = self
-        action = {"update": "update", "partial_update": "update", "destroy": "delete"}.get(view.action or "", "read")
+        actions = {"update": "update", "partial_update": "update", "destroy": "delete", **self.object_actions}
+        action = actions.get(view.action or "", "read")
         queryset = view.filter_queryset(view.get_queryset())
         obj = get_for_user(queryset, view.request.user, view.kwargs["pk"], action=action)
         return obj

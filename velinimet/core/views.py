@@ -25,6 +25,14 @@ from .visibility import can_read_type, get_for_user
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
+    """A module's start page for the users it is for (My day for those with customers), else this one."""
+    from .registry import HOME_PAGES
+
+    if not request.GET.get("all"):
+        for page in HOME_PAGES.ordered():
+            if page.applies(request.user):
+                response: HttpResponse = page.view(request)
+                return response
     jobs = job_list(request.user).filter(started_by_id=request.user.pk)[:5]
     return render(request, "core/home.html", {"jobs": jobs})
 

@@ -22,7 +22,7 @@ from velinimet.core.registry import (
 from velinimet.core.search import SearchProvider
 from velinimet.core.visibility import Level, uniform
 from velinimet.customers.demo import load_demo_customers
-from velinimet.customers.sections import CARD_FACTS, SECTIONS  # noqa: F401  (declares the stores)
+from velinimet.customers.sections import CALL_ACTIONS, CARD_FACTS, SECTIONS  # noqa: F401  (declares the stores)
 from velinimet.customers.seed import SEEDERS  # noqa: F401
 from velinimet.customers.selectors.search import search_companies, search_people
 from velinimet.customers.services.kvkk import CHILDREN  # noqa: F401

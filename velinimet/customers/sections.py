@@ -52,3 +52,22 @@ class CardFacts:
 
 
 CARD_FACTS = registry.declare("customers.card_facts", CardFacts, "extra facts on the caller's card")
+
+
+@dataclass(frozen=True)
+class CallAction:
+    """A button on the screen-pop of a recognised caller (``customers/_screen_pop.html``): ``template`` is
+    rendered with ``call`` (the ``IncomingCall``) and ``record`` (the person or company), for users
+    ``allowed(user)`` lets see it. The activities module registers "Log this call"."""
+
+    key: str
+    template: str
+    allowed: Callable[[Any], bool]
+    order: int = 100
+
+
+CALL_ACTIONS = registry.declare("customers.call_actions", CallAction, "buttons on a recognised caller's screen-pop")
+
+
+def call_actions_for(user: User) -> list[CallAction]:
+    return [action for action in CALL_ACTIONS.ordered() if action.allowed(user)]

@@ -7,5 +7,6 @@ from velinimet.activities.api import views
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("activity-kinds", views.ActivityKindViewSet, basename="activity-kind")
 
 urlpatterns = router.urls

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from velinimet.activities import services
 from velinimet.activities.models import Activity
-from velinimet.activities.selectors import timeline
+from velinimet.activities.selectors import timeline, upcoming
 from velinimet.activities.tests.factories import ActivityFactory
 from velinimet.core.exceptions import DomainError, NotAllowed
 from velinimet.customers import services as customers
@@ -112,11 +112,11 @@ def test_360_page_shows_the_timeline_and_pages_back(cast: Any, ahmet: Person) ->
     html = client.get(f"/customers/people/{ahmet.pk}/").content.decode()
     assert "Görüşme 00" in html and "Görüşme 19" in html and "Görüşme 20" not in html
     older = timeline(cast.rep_ist, "person", ahmet.pk)["cursor"]
-    part = client.get(f"/activities/person/{ahmet.pk}/", {"after": older}, HTTP_HX_REQUEST="true")
+    part = client.get(f"/activities/person/{ahmet.pk}/", {"cursor": older}, HTTP_HX_REQUEST="true")
     body = part.content.decode()
     assert "Görüşme 20" in body and "Görüşme 22" in body and "Görüşme 19" not in body
     assert "<html" not in body
-    assert client.get(f"/activities/person/{ahmet.pk}/", {"after": "garbage"}).status_code == 200
+    assert client.get(f"/activities/person/{ahmet.pk}/", {"cursor": "garbage"}).status_code == 200
 
 
 def test_log_edit_and_delete_through_the_pages(cast: Any, ahmet: Person) -> None:
@@ -218,8 +218,11 @@ def test_seeded_activities_are_valid_rows_on_the_timeline(cast: Any, ahmet: Pers
     assert seed_activities(30, random.Random(1), person_ids=[ahmet.pk]) == 30
     rows = list(Activity.objects.all())
     assert all(a.kind in Kind.values and a.direction in Direction.values and a.subject for a in rows)
-    assert all(a.occurred_at <= timezone.now() and a.owner_id for a in rows)
-    assert len(timeline(cast.admin, "person", ahmet.pk, size=50)["items"]) == 30
+    done = [a for a in rows if a.status == "done"]
+    assert all(a.occurred_at <= timezone.now() and a.completed_at and a.owner_id for a in done)
+    assert all(a.kind != "note" for a in rows if a.status == "open")  # a note is never planned
+    history = timeline(cast.admin, "person", ahmet.pk, size=50)["items"]
+    assert len(history) == len(done) and len(history) + len(upcoming(cast.admin, "person", ahmet.pk)) == 30
 
 
 def test_an_activity_with_a_person_shows_on_their_companys_timeline(cast: Any) -> None:
@@ -278,7 +281,7 @@ def test_every_api_filter_filters_and_an_unknown_one_is_a_400(cast: Any, ahmet: 
     assert ids(person=ahmet.pk) == {call.pk} and ids(company=firm.pk) == {visit.pk}
     assert ids(kind="visit") == {visit.pk}
     five_days_ago = (timezone.localdate() - datetime.timedelta(days=5)).isoformat()
-    assert ids(occurred_from=five_days_ago) == {visit.pk} and ids(occurred_to=five_days_ago) == {call.pk}
+    assert ids(after=five_days_ago) == {visit.pk} and ids(before=five_days_ago) == {call.pk}
     unknown = client.get("/api/v1/activities/", {"customer": ahmet.pk})
     assert unknown.status_code == 400 and unknown.json()["code"] == "invalid_filter"
     assert set(unknown.json()["errors"]) == {"customer"}

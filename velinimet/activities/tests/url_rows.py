@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from django.utils import timezone
@@ -16,6 +17,15 @@ def activity(world: World, user: User) -> dict[str, Any]:
     return {"pk": world.of(user).activity.pk}
 
 
+def open_activity(world: World, user: User) -> dict[str, Any]:
+    """A planned call of the user's world, opened again for each request (completing it closes it)."""
+    from velinimet.activities.models import Status
+
+    record = world.of(user).activity
+    type(record).objects.filter(pk=record.pk).update(status=Status.OPEN)
+    return {"pk": record.pk}
+
+
 def activity_form(world: World, user: User) -> dict[str, Any]:
     return {"kind": "call", "subject": "Arama", "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
 
@@ -24,7 +34,35 @@ def activity_json(world: World, user: User) -> dict[str, Any]:
     return {"kind": "call", "subject": "Arama", "person": world.of(user).person.pk}
 
 
-PERSON, ACTIVITY = "customers.person", "activities.activity"
+PERSON, ACTIVITY, KIND = "customers.person", "activities.activity", "activities.activitykind"
+RULE = "activities.contactrule"
+
+
+def rule(world: World, user: User) -> dict[str, Any]:
+    from velinimet.activities.models import ContactRule
+
+    made, _created = ContactRule.objects.get_or_create(name="Herkes", defaults={"every_days": 90})
+    return {"pk": made.pk}
+
+
+def rule_form(world: World, user: User) -> dict[str, Any]:
+    return {"name": f"Kilit müşteri {next(_names)}", "match": "tag", "value": "Kilit", "every_days": "14"}
+
+
+_names = itertools.count()
+
+
+def kind(world: World, user: User) -> dict[str, Any]:
+    """An administrator's own kind (made again when a DELETE before removed it)."""
+    from velinimet.activities.models import ActivityKind
+
+    made, _created = ActivityKind.objects.get_or_create(key="tadim", defaults={"name_tr": "Tadım", "icon": "coffee"})
+    return {"pk": made.pk}
+
+
+def kind_form(world: World, user: User) -> dict[str, Any]:
+    return {"name_tr": f"Tadım {next(_names)}", "icon": "coffee", "shows": ["place"], "active": "on"}
+
 
 ROWS: dict[str, Row] = {
     # --- activities -------------------------------------------------------------------------
@@ -39,7 +77,24 @@ ROWS: dict[str, Row] = {
     "activities:edit": page(
         ((ACTIVITY, "update"),), post=Op(needs=((ACTIVITY, "update"),), data=activity_form), kwargs=activity
     ),
+    "activities:complete": post_only(Op(needs=((ACTIVITY, "update"),)), kwargs=open_activity),
     "activities:delete": post_only(Op(needs=((ACTIVITY, "delete"),)), kwargs=activity),
+    "activities:my_day": page(((ACTIVITY, "read"),)),
+    "activities:rules": page(((RULE, "read"),), post=Op(needs=((RULE, "create"),), data=rule_form)),
+    "activities:rule_edit": page(
+        ((RULE, "update"),),
+        post=Op(
+            needs=((RULE, "update"),), data=lambda w, u: {"name": "Herkes", "match": "everyone", "every_days": "90"}
+        ),
+        kwargs=rule,
+    ),
+    "activities:rules_compute": post_only(Op(needs=((RULE, "update"),))),
+    "activities:kinds": page(((KIND, "read"),), post=Op(needs=((KIND, "create"),), data=kind_form)),
+    "activities:kind_edit": page(
+        ((KIND, "update"),),
+        post=Op(needs=((KIND, "update"),), data=lambda w, u: {"name_tr": "Tadım", "icon": "coffee"}),
+        kwargs=kind,
+    ),
     # --- API: activities --------------------------------------------------------------------
     "activity-list": Row(
         methods={
@@ -54,6 +109,19 @@ ROWS: dict[str, Row] = {
             "PUT": Op(needs=((ACTIVITY, "update"),), data=lambda w, u: {"subject": "Yeni konu"}),
             "PATCH": Op(needs=((ACTIVITY, "update"),), data=lambda w, u: {"subject": "Yeni konu"}),
             "DELETE": Op(needs=((ACTIVITY, "delete"),)),
+        },
+    ),
+    "activity-complete": Row(kwargs=open_activity, methods={"POST": Op(needs=((ACTIVITY, "update"),))}),
+    "activity-kind-list": Row(
+        methods={"GET": Op(needs=((KIND, "read"),)), "POST": Op(needs=((KIND, "create"),), data=kind_form)}
+    ),
+    "activity-kind-detail": Row(
+        kwargs=kind,
+        methods={
+            "GET": Op(needs=((KIND, "read"),)),
+            "PUT": Op(needs=((KIND, "update"),), data=lambda w, u: {"name_tr": "Tadım", "icon": "coffee"}),
+            "PATCH": Op(needs=((KIND, "update"),), data=lambda w, u: {"icon": "gift"}),
+            "DELETE": Op(needs=((KIND, "delete"),)),
         },
     ),
 }

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from velinimet.accounts.models import ApiToken, User
 from velinimet.customers.models import Company, Person, Phone
@@ -81,6 +82,12 @@ def test_load_demo_runs_once_and_prints_the_login() -> None:
     assert "URL: http" in text and "Username: admin" in text and "Password: " in text
     assert User.objects.filter(username="admin", role__slug="administrator").exists()
     assert Person.objects.filter(first_name="Şükrü", last_name="Öztürk").exists()
+    from velinimet.activities.models import Activity
+
+    for rep in ("temsilci.ist", "temsilci.baku"):  # each demo rep has open work, some of it overdue
+        open_work = Activity.objects.filter(owner__username=rep, status="open")
+        assert open_work.filter(occurred_at__lt=timezone.now()).exists()
+        assert open_work.filter(occurred_at__gt=timezone.now()).exists()
     people = Person.objects.count()
     out2 = io.StringIO()
     call_command("load_demo", stdout=out2)

@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 
 from velinimet.accounts.models import Role, Team, User
-from velinimet.activities.models import Activity
+from velinimet.activities.models import Activity, ActivityKind
 from velinimet.core import audit
 from velinimet.core.models import AuditEntry, Job
 from velinimet.core.registry import RECORD_TYPES
@@ -76,6 +76,14 @@ class Surface:
 
 
 SURFACES = [
+    Surface(
+        "activities.activitykind",
+        "/api/v1/activity-kinds/",
+        "/api/v1/activity-kinds/{pk}/",
+        None,  # the Settings page lists every kind to everyone; only administrators open one
+        None,
+        lambda: [(k.pk, None, None) for k in ActivityKind.objects.all()],
+    ),
     Surface(
         "customers.customfield",
         "/api/v1/custom-fields/",
@@ -174,6 +182,7 @@ def world(cast: Any) -> dict[str, User]:
     for slug, team in placement.items():
         users[slug] = User.objects.create(username=slug, role=Role.objects.get(slug=slug), team=team)
     CustomField.objects.create(record_type="person", key="segment", label="Segment")
+    ActivityKind.objects.create(key="tadim", name_tr="Tadım", icon="coffee")
     lonely = Team.objects.create(name="Elsewhere")
     outsider = User.objects.create(username="outsider", role=Role.objects.get(slug="sales_rep"), team=lonely)
     for user in [*users.values(), cast.rep_baku, outsider]:

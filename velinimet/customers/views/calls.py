@@ -30,8 +30,12 @@ def screen_pop(request: AuthedRequest) -> HttpResponse:
     )
     if call is None:  # an empty answer: the slot stays empty, and hidden (``.screen-pop:empty``)
         return HttpResponse("")
+    from velinimet.customers.sections import call_actions_for
+
     may_create = level_for(request.user, "customers.person", Action.CREATE) > Level.NONE
-    return render(request, "customers/_screen_pop.html", {"call": call, "may_create": may_create})
+    actions = call_actions_for(request.user) if call.person_id or call.company_id else []
+    context = {"call": call, "may_create": may_create, "actions": actions}
+    return render(request, "customers/_screen_pop.html", context)
 
 
 @login_required

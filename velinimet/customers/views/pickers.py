@@ -24,6 +24,14 @@ from velinimet.customers.selectors.pickers import pick_customers, pick_teams, pi
 ASSIGNABLE = ("customers.person", "customers.company")
 
 
+def _assignable(record_type: str) -> bool:
+    """A registered record type whose records are given to owners (people, companies, activities…)."""
+    from velinimet.core.registry import registry
+
+    known = registry["core.record_types"].get(record_type)
+    return known is not None and "assign" in known.actions
+
+
 def _answer(request: AuthedRequest, options: list[PickerOption]) -> HttpResponse:
     context: dict[str, Any] = {"options": options, "q": request.GET.get("q", "").strip()}
     return render(request, "core/_picker_options.html", context)
@@ -53,7 +61,7 @@ def pick_person(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def pick_owner(request: AuthedRequest) -> HttpResponse:
     assign_to = request.GET.get("assign", "")
-    if assign_to and assign_to not in ASSIGNABLE:
+    if assign_to and not _assignable(assign_to):
         assign_to = "customers.person"
     if not any(can_read_type(request.user, rt) for rt in ASSIGNABLE):
         raise PermissionDenied

@@ -164,3 +164,32 @@
   } else { pickersIn(document); }
   document.addEventListener("htmx:load", function (event) { pickersIn(event.target); });
 })();
+
+// Activity forms show a kind's own fields (a call's number, a parcel's tracking number) only while that
+// kind is chosen: each such input names its kinds in data-kinds (activities/kinds.py).
+(function () {
+  "use strict";
+  function showKindFields(form) {
+    var kind = form.querySelector("select[name=kind]");
+    if (!kind) { return; }
+    form.querySelectorAll("[data-kinds]").forEach(function (input) {
+      var field = input.closest(".field") || input;
+      var shown = input.getAttribute("data-kinds").split(" ").indexOf(kind.value) !== -1;
+      field.hidden = !shown;
+    });
+  }
+  function formsIn(root) {
+    root.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("[data-kinds]")) { showKindFields(form); }
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[name=kind]") && event.target.form) {
+      showKindFields(event.target.form);
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { formsIn(document); });
+  } else { formsIn(document); }
+  document.addEventListener("htmx:load", function (event) { formsIn(event.target); });
+})();
