@@ -85,5 +85,6 @@ def test_the_migration_stops_with_the_users_that_share_an_address() -> None:
     with pytest.raises(RuntimeError, match=r"ayse@firma\.com\.tr: ayse, ayse\.k"):
         unique_email.refuse_shared_addresses(old, None)
     OldUser.objects.filter(username="ayse.k").update(email="")
-    MigrationExecutor(connection).migrate(latest)
+    leaves = MigrationExecutor(connection)
+    leaves.migrate(leaves.loader.graph.leaf_nodes())  # every app back to its latest (others depend on these)
     assert User.objects.filter(email="").count() == 1
