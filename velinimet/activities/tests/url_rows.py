@@ -133,4 +133,19 @@ ROWS: dict[str, Row] = {
             "DELETE": Op(needs=((KIND, "delete"),)),
         },
     ),
+    "contact-rule-list": Row(
+        methods={
+            "GET": Op(needs=((RULE, "read"),)),
+            "POST": Op(needs=((RULE, "create"),), data=lambda w, u: {**rule_form(w, u), "every_days": 14}),
+        }
+    ),
+    "contact-rule-detail": Row(
+        kwargs=rule,
+        methods={
+            "GET": Op(needs=((RULE, "read"),)),
+            "PUT": Op(needs=((RULE, "update"),), data=lambda w, u: {"name": "Herkes", "every_days": 90}),
+            "PATCH": Op(needs=((RULE, "update"),), data=lambda w, u: {"every_days": 60}),
+            "DELETE": Op(needs=((RULE, "delete"),)),
+        },
+    ),
 }
