@@ -10,6 +10,7 @@ from velinimet.core.visibility import Level, uniform
 
 from .demo import demo_login_text, load_demo_users
 from .roles import ROLE_SLUGS
+from .sections import ACCOUNT_SECTIONS  # noqa: F401  (declares the store other modules fill)
 from .selectors import search_teams, search_users
 
 ADMIN_ONLY = {"administrator": uniform(Level.ALL)}

@@ -33,6 +33,7 @@ from .forms import (
     TokenForm,
 )
 from .models import ApiToken, User
+from .sections import ACCOUNT_SECTIONS
 
 PENDING_2FA = "velinimet_pending_2fa_user"
 NEW_BACKUP_CODES = "velinimet_new_backup_codes"
@@ -173,6 +174,7 @@ def account(request: AuthedRequest) -> HttpResponse:
             "backup_codes_left": two_factor.backup_codes_left(user),
             "new_codes": _new_backup_codes(request),
             "tokens": user.api_tokens.filter(revoked_at__isnull=True),
+            "sections": [(s.template, s.context(request)) for s in ACCOUNT_SECTIONS.ordered()],
         },
     )
 

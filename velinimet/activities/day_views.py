@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from velinimet.accounts.http import AuthedRequest
 from velinimet.core.visibility import Action, Level, can_read_type, level_for
@@ -40,3 +41,33 @@ def my_day_page(request: AuthedRequest) -> HttpResponse:
         "due_count": due_count,
     }
     return render(request, "activities/my_day.html", context)
+
+
+def calendar_feed(request: Any, token: str) -> HttpResponse:
+    """The private iCal feed: no login, the token is the key; a forged or replaced one is a plain 404."""
+    from django.http import Http404
+
+    from .calendar_feed import feed_ics, feed_user
+
+    user = feed_user(token)
+    if user is None:
+        raise Http404
+    body = feed_ics(user, request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="velinimet.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_renew(request: AuthedRequest) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from .calendar_feed import feed_renew
+
+    feed_renew(actor=request.user)
+    messages.success(request, _("Your calendar has a new address: calendars subscribed to the old one stop updating."))
+    return redirect("accounts:account")

@@ -259,3 +259,14 @@ class DueContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id or self.company_id} due since {self.due_since}"
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCal address: the token in its URL is the only key, so a new one revokes the old."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"

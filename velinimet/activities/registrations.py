@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from velinimet.accounts.sections import AccountSection
 from velinimet.core.demo import DemoLoader
 from velinimet.core.erasure import ERASED
-from velinimet.core.registry import HomePage, JobKind, NavItem, RecordType, SettingsLink, registry
+from velinimet.core.registry import AuditAction, HomePage, JobKind, NavItem, RecordType, SettingsLink, registry
 from velinimet.core.visibility import Level, level_for, uniform
 from velinimet.customers.models import Person
 from velinimet.customers.sections import CallAction, CardFacts, Section
@@ -150,6 +151,20 @@ def _my_day(request: Any) -> Any:
     return my_day_page(request)
 
 
+def _feed_context(request: Any) -> dict[str, Any]:
+    from .calendar_feed import feed_url
+
+    return {"calendar_feed_url": feed_url(request, request.user)}
+
+
+def _feed_me(request: Any) -> dict[str, Any]:
+    from .calendar_feed import feed_url
+
+    if request is None:
+        return {"calendar_feed_url": None}
+    return {"calendar_feed_url": feed_url(request, request.user)}
+
+
 def _may_log(user: User) -> bool:
     return level_for(user, "activities.activity", "create") > Level.NONE
 
@@ -190,6 +205,13 @@ registry.register("core.job_kinds", JobKind("activities.contacts_due", _("Whom t
 registry.register(
     "core.nav",
     NavItem(key="my_day", label=_("My day"), url_name="activities:my_day", order=5, record_type="activities.activity"),
+)
+registry.register(
+    "accounts.account_sections",
+    AccountSection("activities.calendar", "activities/_account_calendar.html", _feed_context, _feed_me, order=50),
+)
+registry.register(
+    "core.audit_actions", AuditAction("activities.calendar_feed.renewed", _("made a new calendar address"))
 )
 registry.register("core.home_pages", HomePage("activities.my_day", _my_day, _has_customers, order=10))
 registry.register(

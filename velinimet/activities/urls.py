@@ -6,6 +6,8 @@ app_name = "activities"
 
 urlpatterns = [
     path("my-day/", day_views.my_day_page, name="my_day"),
+    path("calendar/<str:token>.ics", day_views.calendar_feed, name="calendar_feed"),
+    path("calendar/renew/", day_views.calendar_feed_renew, name="calendar_feed_renew"),
     path("kinds/", kind_views.kind_list, name="kinds"),
     path("rules/", rule_views.rule_list, name="rules"),
     path("rules/compute/", rule_views.rules_compute, name="rules_compute"),

@@ -88,6 +88,16 @@ class MeSerializer(serializers.ModelSerializer):
             "is_superuser",
         ]
 
+    def to_representation(self, instance: Any) -> Any:
+        """Plus the keys other modules add (``accounts.account_sections``: ``calendar_feed_url``…)."""
+        from velinimet.accounts.sections import ACCOUNT_SECTIONS
+
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        for section in ACCOUNT_SECTIONS.ordered():
+            data.update(section.me(request))
+        return data
+
     def get_teams(self, user: User) -> list[dict[str, Any]]:
         """The user's team and every team above it, top first."""
         if user.team is None:

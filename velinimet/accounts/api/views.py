@@ -31,7 +31,7 @@ from velinimet.core.visibility import get_for_user
 @extend_schema(responses={200: MeSerializer}, summary="The current user, their teams and role")
 @api_view(["GET"])
 def me(request: Request) -> Response:
-    return Response(MeSerializer(request_user(request)).data)
+    return Response(MeSerializer(request_user(request), context={"request": request}).data)
 
 
 @extend_schema(
@@ -44,7 +44,7 @@ def me_update(request: Request) -> Response:
     data = PreferencesSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     user = services.preferences_update(actor=request_user(request), **data.validated_data)
-    return Response(MeSerializer(user).data)
+    return Response(MeSerializer(user, context={"request": request}).data)
 
 
 class UserViewSet(

@@ -74,7 +74,7 @@ def test_the_api_answers_409_with_the_field(cast: Any, api: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_stops_with_the_users_that_share_an_address() -> None:
-    before, latest = [("accounts", "0002_default_roles")], [("accounts", "0003_user_email_unique")]
+    before = [("accounts", "0002_default_roles")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from velinimet.activities import kinds
-from velinimet.activities.models import Activity, Direction, Kind, Priority, Status
+from velinimet.activities.models import Activity, ContactRule, Direction, Kind, Priority, Status
 from velinimet.core.input_guard import DB_INT_MAX
 
 
@@ -131,4 +131,14 @@ class ActivityKindSerializer(serializers.ModelSerializer):
             "active",
             "order",
         ]
+        read_only_fields = ["id"]
+
+
+class ContactRuleSerializer(serializers.ModelSerializer):
+    match = serializers.ChoiceField(choices=ContactRule.Match.choices, required=False)
+    kinds = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+
+    class Meta:
+        model = ContactRule
+        fields = ["id", "name", "match", "value", "every_days", "kinds", "order", "active"]
         read_only_fields = ["id"]

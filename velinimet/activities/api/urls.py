@@ -8,5 +8,6 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("activity-kinds", views.ActivityKindViewSet, basename="activity-kind")
+router.register("contact-rules", views.ContactRuleViewSet, basename="contact-rule")
 
 urlpatterns = router.urls

@@ -13,7 +13,12 @@ from rest_framework.response import Response
 
 from velinimet.accounts.http import request_user
 from velinimet.activities import services
-from velinimet.activities.api.serializers import ActivityKindSerializer, ActivitySerializer, CompleteSerializer
+from velinimet.activities.api.serializers import (
+    ActivityKindSerializer,
+    ActivitySerializer,
+    CompleteSerializer,
+    ContactRuleSerializer,
+)
 from velinimet.activities.filters import ActivityFilter
 from velinimet.activities.models import Activity
 from velinimet.activities.selectors import ORDER, activity_list, taking_part
@@ -174,3 +179,38 @@ class ActivityKindViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
         from velinimet.activities.kind_services import activity_kind_delete
 
         activity_kind_delete(actor=request_user(self.request), kind=instance)
+
+
+class ContactRuleViewSet(VisibleViewSetMixin, viewsets.ModelViewSet):
+    """How often customers must be contacted (activities.md, "Contact rules"); everyone may read."""
+
+    serializer_class = ContactRuleSerializer
+    record_type = "activities.contactrule"
+
+    def get_queryset(self) -> Any:
+        from velinimet.activities.models import ContactRule
+        from velinimet.core.visibility import restrict
+
+        return restrict(ContactRule.objects.all(), request_user(self.request))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from velinimet.activities.contacts import contact_rule_create
+
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        rule = contact_rule_create(actor=request_user(request), **ser.validated_data)
+        return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from velinimet.activities.contacts import contact_rule_update
+
+        rule = self.get_object()
+        ser = self.get_serializer(rule, data=request.data, partial=kwargs.get("partial", False))
+        ser.is_valid(raise_exception=True)
+        rule = contact_rule_update(actor=request_user(request), rule=rule, **ser.validated_data)
+        return Response(self.get_serializer(rule).data)
+
+    def perform_destroy(self, instance: Any) -> None:
+        from velinimet.activities.contacts import contact_rule_delete
+
+        contact_rule_delete(actor=request_user(self.request), rule=instance)

@@ -152,3 +152,22 @@ def test_the_command_computes_and_reports(cast: Any, rules: Any) -> None:
     with translation.override("en"):
         call_command("contacts_due", stdout=out)
     assert "0 customers due under 2 rules" in out.getvalue() and Company.objects.count() == 0
+
+
+def test_api_manages_contact_rules(cast: Any, api: Any) -> None:
+    created = api(cast.admin).post(
+        "/api/v1/contact-rules/",
+        {"name": "Kilit", "match": "tag", "value": "Kilit Müşteri", "every_days": 14, "kinds": ["visit", "call"]},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["kinds"] == ["visit", "call"]
+    bad = api(cast.admin).post(
+        "/api/v1/contact-rules/", {"name": "x", "every_days": 0, "kinds": ["fax"]}, format="json"
+    )
+    assert bad.status_code == 400 and set(bad.json()["errors"]) == {"every_days", "kinds"}
+    assert api(cast.rep_ist).get("/api/v1/contact-rules/").json()["results"][0]["name"] == "Kilit"
+    assert (
+        api(cast.rep_ist).post("/api/v1/contact-rules/", {"name": "x", "every_days": 5}, format="json").status_code
+        == 403
+    )

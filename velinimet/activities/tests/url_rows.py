@@ -38,6 +38,13 @@ PERSON, ACTIVITY, KIND = "customers.person", "activities.activity", "activities.
 RULE = "activities.contactrule"
 
 
+def feed(world: World, user: User) -> dict[str, Any]:
+    """The calling user's own feed token (the URL is its own key: anyone holding it reads that calendar)."""
+    from velinimet.activities.calendar_feed import feed_for
+
+    return {"token": feed_for(user).token}
+
+
 def rule(world: World, user: User) -> dict[str, Any]:
     from velinimet.activities.models import ContactRule
 
@@ -80,6 +87,8 @@ ROWS: dict[str, Row] = {
     "activities:complete": post_only(Op(needs=((ACTIVITY, "update"),)), kwargs=open_activity),
     "activities:delete": post_only(Op(needs=((ACTIVITY, "delete"),)), kwargs=activity),
     "activities:my_day": page(((ACTIVITY, "read"),)),
+    "activities:calendar_feed": Row(kwargs=feed, methods={"GET": Op()}, public=True),
+    "activities:calendar_feed_renew": post_only(Op()),
     "activities:rules": page(((RULE, "read"),), post=Op(needs=((RULE, "create"),), data=rule_form)),
     "activities:rule_edit": page(
         ((RULE, "update"),),
@@ -122,6 +131,21 @@ ROWS: dict[str, Row] = {
             "PUT": Op(needs=((KIND, "update"),), data=lambda w, u: {"name_tr": "Tadım", "icon": "coffee"}),
             "PATCH": Op(needs=((KIND, "update"),), data=lambda w, u: {"icon": "gift"}),
             "DELETE": Op(needs=((KIND, "delete"),)),
+        },
+    ),
+    "contact-rule-list": Row(
+        methods={
+            "GET": Op(needs=((RULE, "read"),)),
+            "POST": Op(needs=((RULE, "create"),), data=lambda w, u: {**rule_form(w, u), "every_days": 14}),
+        }
+    ),
+    "contact-rule-detail": Row(
+        kwargs=rule,
+        methods={
+            "GET": Op(needs=((RULE, "read"),)),
+            "PUT": Op(needs=((RULE, "update"),), data=lambda w, u: {"name": "Herkes", "every_days": 90}),
+            "PATCH": Op(needs=((RULE, "update"),), data=lambda w, u: {"every_days": 60}),
+            "DELETE": Op(needs=((RULE, "delete"),)),
         },
     ),
 }

@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 
 from velinimet.accounts.models import Role, Team, User
-from velinimet.activities.models import Activity, ActivityKind
+from velinimet.activities.models import Activity, ActivityKind, ContactRule
 from velinimet.core import audit
 from velinimet.core.models import AuditEntry, Job
 from velinimet.core.registry import RECORD_TYPES
@@ -76,6 +76,14 @@ class Surface:
 
 
 SURFACES = [
+    Surface(
+        "activities.contactrule",
+        "/api/v1/contact-rules/",
+        "/api/v1/contact-rules/{pk}/",
+        None,  # everyone reads the Settings page; only administrators open a rule
+        None,
+        lambda: [(r.pk, None, None) for r in ContactRule.objects.all()],
+    ),
     Surface(
         "activities.activitykind",
         "/api/v1/activity-kinds/",
@@ -183,6 +191,7 @@ def world(cast: Any) -> dict[str, User]:
         users[slug] = User.objects.create(username=slug, role=Role.objects.get(slug=slug), team=team)
     CustomField.objects.create(record_type="person", key="segment", label="Segment")
     ActivityKind.objects.create(key="tadim", name_tr="Tadım", icon="coffee")
+    ContactRule.objects.create(name="Herkes", every_days=90)
     lonely = Team.objects.create(name="Elsewhere")
     outsider = User.objects.create(username="outsider", role=Role.objects.get(slug="sales_rep"), team=lonely)
     for user in [*users.values(), cast.rep_baku, outsider]:
