@@ -53,6 +53,9 @@ class CustomerRecord(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     search_key = models.CharField(max_length=300, db_index=True, editable=False)
+    # ``core.text.sound_key`` of the same text: every Latin spelling of a name (Məmmədov, MAMMADOV, Mamedov)
+    # gives one key. Search's spelling tier and the duplicate rules' names read it (docs/customers.md).
+    sound_key = models.CharField(max_length=300, db_index=True, editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -194,6 +197,7 @@ class Phone(ContactPoint):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MOBILE)
     e164 = models.CharField(_("number"), max_length=20, db_index=True)
     national = models.CharField(_("display"), max_length=30)
+    tail = models.CharField(max_length=7, db_index=True, editable=False, default="")  # normalize.phone_tail
 
     class Meta:
         verbose_name = _("phone")
@@ -210,6 +214,7 @@ class Email(ContactPoint):
     person, company = _holder("emails")
     address = models.CharField(_("e-mail"), max_length=254)
     key = models.CharField(max_length=254, db_index=True, editable=False)  # fully lower-cased, for lookup
+    domain = models.CharField(max_length=254, db_index=True, editable=False, default="")  # of the key
 
     class Meta:
         verbose_name = _("e-mail")

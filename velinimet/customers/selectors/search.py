@@ -1,12 +1,16 @@
 """Global search and caller recognition over people and companies.
 
 Tiers, best first: exact identifiers (phone, e-mail, customer/identity/tax/card number), exact folded
-name, every word a word-prefix, every word contained. Each tier is one indexed query with visibility
-in the same SQL, stopping at ``limit`` rows (no ORDER BY, so the engine stops early).
+name, every word a word-prefix, the name in another spelling (``sound_key``: every word a word-prefix,
+or the whole key for words under three letters), every word contained, and last a fuzzy tier (trigram similarity of the sound keys of a small
+candidate set, for dropped or changed letters, when nothing else matched: "Kuliev" finds "Quliyev"). Each tier is one indexed query
+with visibility in the same SQL, stopping at ``limit`` rows (no ORDER BY, so the engine stops early); a
+tier runs only when the ones before it found fewer than ``limit`` records.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -14,6 +18,7 @@ from django.urls import reverse
 
 from velinimet.core.fulltext import (
     MIN_TRIGRAM,
+    candidate_keys,
     common_word_prefixes,
     contains_all,
     fts_candidates,
@@ -24,53 +29,17 @@ from velinimet.core.fulltext import (
     word_prefix_q,
 )
 from velinimet.core.search import SearchHit
-from velinimet.core.text import fold
+from velinimet.core.text import fold, sound_key
 from velinimet.core.visibility import restrict
-from velinimet.customers.models import CardNumber, Company, Email, Person, Phone
-from velinimet.customers.normalize import bare_identifier, email_key, phone_lookup_keys
+from velinimet.customers.matching_text import identifier_ids
+from velinimet.customers.models import Company, Person
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
 
 
 SCORE_IDENTIFIER, SCORE_EXACT, SCORE_PREFIX, SCORE_CONTAINS = 4, 3, 2, 1
-
-
-def _identifier_ids(model: type[Person] | type[Company], query: str) -> list[int] | None:
-    """Ids of exact matches on phone, e-mail, numbers; None when the query cannot be one of them.
-
-    Each lookup is its own query on its own index: an OR across tables would make the engine scan the
-    whole people table (measured: 0.3 s at a million rows, against 1 ms this way).
-    """
-    holder = "person" if model is Person else "company"
-    text = query.strip()
-    compact = "".join(text.split()).upper()
-    lookups: list[Any] = []
-    if sum(ch.isdigit() for ch in text) >= 7:
-        numbers = phone_lookup_keys(text)
-        if numbers:
-            lookups.append(Phone.objects.filter(e164__in=numbers).values_list(holder, flat=True))
-    if "@" in text:
-        key = email_key(text)
-        lookups.append(Email.objects.filter(key__gte=key, key__lt=key + "\uffff").values_list(holder, flat=True)[:50])
-    if compact.replace("-", "").replace(".", "").replace("/", "").isalnum() and any(ch.isdigit() for ch in compact):
-        # identifiers are stored without the separators people write them with ("100-000-001-46");
-        # customer and card numbers keep their dashes
-        bare = bare_identifier(compact)
-        fields = ["iban", "tckn"] if model is Person else ["iban", "vkn", "voen"]
-        lookups.append(model.objects.filter(customer_number=compact).values_list("pk", flat=True))
-        lookups += [model.objects.filter(**{f: bare}).values_list("pk", flat=True) for f in fields]
-        lookups.append(CardNumber.objects.filter(number=compact).values_list(holder, flat=True))
-    if not lookups:
-        return None
-    # One statement for every exact lookup (each branch on its own index): the round trips and the ORM's
-    # work per statement were most of an identifier search. The e-mail prefix has a LIMIT, which SQLite
-    # does not allow inside a UNION, so it stays a statement of its own.
-    plain = [q for q in lookups if q.query.high_mark is None]
-    rows = list(plain[0].union(*plain[1:], all=True)) if plain else []
-    for sliced in (q for q in lookups if q.query.high_mark is not None):
-        rows += list(sliced)
-    return list({pk for pk in rows if pk is not None})
+SCORE_SOUND, SCORE_FUZZY = 1, 0  # another spelling ranks with a substring; a near spelling last
 
 
 MAX_CHUNKS = 5  # at most 5,000 newest candidates per tier on SQLite before giving up on more hits
@@ -80,13 +49,59 @@ def _base(model: type[Person] | type[Company]) -> QuerySet[Any]:
     return model.objects.live().order_by()
 
 
-def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, QuerySet[Any] | None]]:
-    """(score, queryset) per tier; ``None`` marks a substring tier answered in candidate chunks."""
+#: The fuzzy tier: candidates per probe (newest first), and the trigram similarity a word must reach.
+FUZZY_CANDIDATES, FUZZY_SIMILARITY, FUZZY_MIN_LENGTH = 300, 0.4, 4
+
+
+def trigrams(word: str) -> set[str]:
+    """The trigrams of one word as pg_trgm counts them (two spaces before, one after)."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(one: str, other: str) -> float:
+    """pg_trgm's ``similarity()`` of two words: shared trigrams over all trigrams."""
+    a, b = trigrams(one), trigrams(other)
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _sound_prefix(base: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
+    """Rows whose sound key has every word as a word-prefix, from the sound key's trigram index."""
+    long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
+    if uses_candidate_chunks(base):
+        ids = fts_candidates(base, long_words, column="sound_key", newest=False)
+        return base.filter(pk__in=ids).filter(word_prefix_q(words, "sound_key"))
+    return contains_all(base, long_words, "sound_key").filter(word_prefix_q(words, "sound_key"))
+
+
+def _fuzzy(base: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
+    """Rows whose sound key has, for every query word, a word of trigram similarity ≥ ``FUZZY_SIMILARITY``.
+
+    Never over the whole table: the candidates are at most ``FUZZY_CANDIDATES`` rows, found on
+    the sound key's trigram index by the longest word's first three letters (a letter dropped or changed
+    later: "mamdov") or by its second to fourth (the first letter changed: "kuliav" for "guliav"), in one
+    statement; visibility applies to the few that are near."""
+    word = max(words, key=len)
+    candidates = candidate_keys(base, sorted({word[:3], word[1:4]}), "sound_key", FUZZY_CANDIDATES)
+    near = [
+        pk
+        for pk, key in candidates
+        if all(max((similarity(w, k) for k in key.split()), default=0.0) >= FUZZY_SIMILARITY for w in words)
+    ]
+    return base.filter(pk__in=near)
+
+
+Tier = QuerySet[Any] | Callable[[], QuerySet[Any]] | None
+
+
+def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, Tier]]:
+    """(score, queryset) per tier; ``None`` marks a substring tier answered in candidate chunks, a function
+    a tier whose candidates are read only when the search gets to it."""
     base = _base(model)
-    tiers: list[tuple[int, QuerySet[Any] | None]] = []
-    identifier_ids = _identifier_ids(model, query)
-    if identifier_ids is not None:
-        tiers.append((SCORE_IDENTIFIER, base.filter(pk__in=identifier_ids)))
+    tiers: list[tuple[int, Tier]] = []
+    ids = identifier_ids(model, query)
+    if ids is not None:
+        tiers.append((SCORE_IDENTIFIER, base.filter(pk__in=ids)))
     words = fold(query).split()
     if words:
         key = " ".join(words)
@@ -98,8 +113,15 @@ def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, Q
             tiers.append((SCORE_PREFIX, word_prefix_candidates(base, words)))  # every word starts a word
         else:  # PostgreSQL with 3+ letters: the trigram index narrows, the word test filters (cheaper)
             tiers.append((SCORE_PREFIX, contains_all(base, words).filter(word_prefix_q(words))))
+        sounds = sound_key(key).split()
+        if any(len(w) >= MIN_TRIGRAM for w in sounds):  # every word a word-prefix (the whole key included)
+            tiers.append((SCORE_SOUND, lambda: _sound_prefix(base, sounds)))
+        elif sounds:  # only short words: the whole key, on its b-tree
+            tiers.append((SCORE_SOUND, base.filter(sound_key=" ".join(sounds))))
         if any(len(w) >= MIN_TRIGRAM for w in words):  # inside words: trigrams need three letters
             tiers.append((SCORE_CONTAINS, None if uses_candidate_chunks(base) else contains_all(base, words)))
+        if model is Person and sounds and max(len(w) for w in sounds) >= FUZZY_MIN_LENGTH:  # people's names
+            tiers.append((SCORE_FUZZY, lambda: _fuzzy(base, sounds)))
     return tiers
 
 
@@ -111,6 +133,10 @@ def search_records(user: User, model: type[Person] | type[Company], query: str, 
     for score, qs in _tiers(model, query):
         if len(found) >= limit or (found and has_digits and score < SCORE_IDENTIFIER):
             break  # "0532 123 45 67" found as a phone is not also looked for in names
+        if score == SCORE_FUZZY and found:
+            break  # near spellings only when nothing else matched
+        if callable(qs):
+            qs = qs()
         if qs is not None:
             for record in restrict(qs, user).exclude(pk__in=list(found))[: limit - len(found)]:
                 found.setdefault(record.pk, (score, record))

@@ -329,7 +329,7 @@ def _anonymise(person: Person, own: erasure.Mentions) -> None:
     person.title = person.tckn = person.iban = person.notes = person.gender = person.source = ""
     person.birth_date = None
     person.custom = {}
-    person.search_key = person.last_name_key = ""
+    person.search_key = person.last_name_key = person.sound_key = ""
     person.version += 1
     person.deleted_at = person.deleted_at or timezone.now()
     person.save()

@@ -41,8 +41,7 @@ from velinimet.customers.services.validation import (
     _clean_scalars,
     clean_custom,
     clean_tags,
-    company_search_key,
-    person_search_key,
+    set_name_keys,
 )
 
 if TYPE_CHECKING:
@@ -75,20 +74,6 @@ def _ownership(actor: User, record_type: str, owner: Any, team: Any, errors: Err
 
 def _customer_number() -> str:
     return f"M{next_numbers('customer')[0]:07d}"
-
-
-def person_last_name_key(person: Person) -> str:
-    """The people list's "Last name A–Z" key (``Person.last_name_key``)."""
-    return fold(f"{person.last_name} {person.first_name}")
-
-
-def record_keys_refresh(record: Person | Company) -> None:
-    """Set the keys derived from a record's name (search, and for a person the last-name order)."""
-    if isinstance(record, Person):
-        record.search_key = person_search_key(record)
-        record.last_name_key = person_last_name_key(record)
-    else:
-        record.search_key = company_search_key(record)
 
 
 #: Contact rows written anew whenever their list is saved (``_write_contacts``): their ids do not last.
@@ -214,7 +199,7 @@ def person_create(
     if company is not None and not can(actor, company, Action.READ):
         raise NotAllowed(_("You may not link to that company."))
     person = Person(owner=owner, team=team, custom=custom_values, **values)
-    record_keys_refresh(person)
+    set_name_keys(person)
     person.customer_number = _customer_number()  # first: see _lock_then_check
     _lock_then_check(actor, person, contacts, force=force, employer=company, earlier=earlier)
     person.save()
@@ -270,7 +255,7 @@ def _record_update(
         setattr(locked, key, value)
     if custom_values is not None:
         locked.custom = custom_values
-    record_keys_refresh(locked)
+    set_name_keys(locked)
     lock_duplicate_keys(locked, contacts)  # a create checking these new keys waits for this change
     locked.version += 1
     locked.save()
@@ -395,7 +380,7 @@ def company_create(
     errors.check()
     owner, team = _ownership(actor, "customers.company", owner, team, errors)
     company = Company(owner=owner, team=team, custom=custom_values, **values)
-    record_keys_refresh(company)
+    set_name_keys(company)
     company.customer_number = _customer_number()  # first: see _lock_then_check
     _lock_then_check(actor, company, contacts, force=force, earlier=earlier)
     company.save()

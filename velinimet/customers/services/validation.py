@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from velinimet.core import limits
 from velinimet.core.exceptions import Errors
-from velinimet.core.text import fold, strip_invisible
+from velinimet.core.text import fold, sound_key, strip_invisible
 from velinimet.customers import normalize
 from velinimet.customers.models import Address, CardNumber, Channel, Company, CustomField, Email, Person, Phone
 from velinimet.customers.services.matching import Subject
@@ -174,7 +174,10 @@ def _clean_contacts(
             continue
         if e164 not in seen:
             seen.add(e164)
-            out.phones.append(Phone(kind=phone.kind, e164=e164, national=national, is_primary=phone.is_primary))
+            tail = normalize.phone_tail(e164)
+            out.phones.append(
+                Phone(kind=phone.kind, e164=e164, national=national, tail=tail, is_primary=phone.is_primary)
+            )
     for i, email in enumerate(emails):
         try:
             address, key = normalize.normalize_email(email.address)
@@ -183,7 +186,8 @@ def _clean_contacts(
             continue
         if key not in seen:
             seen.add(key)
-            out.emails.append(Email(address=address, key=key, is_primary=email.is_primary))
+            domain = normalize.email_domain(key)
+            out.emails.append(Email(address=address, key=key, domain=domain, is_primary=email.is_primary))
     for i, addr in enumerate(addresses):
         if addr.kind not in Address.Kind.values:
             errors.add(f"addresses.{i}.kind", _("Choose home, work, billing or shipping."))
@@ -307,6 +311,22 @@ def company_search_key(company: Company) -> str:
     return fold(f"{company.name} {company.short_name}" if company.short_name else company.name)
 
 
+def person_last_name_key(person: Person) -> str:
+    """The people list's "Last name A–Z" key (``Person.last_name_key``)."""
+    return fold(f"{person.last_name} {person.first_name}")
+
+
+def set_name_keys(record: Person | Company) -> None:
+    """Set the record's stored name keys from its names: ``search_key`` (folded), ``sound_key`` (spelling-
+    blind) and for a person ``last_name_key`` (the last-name order). The one place the services write them."""
+    if isinstance(record, Person):
+        record.search_key = person_search_key(record)
+        record.last_name_key = person_last_name_key(record)
+    else:
+        record.search_key = company_search_key(record)
+    record.sound_key = sound_key(record.search_key)
+
+
 def validated_subject(kind: str, arguments: dict[str, Any]) -> Subject:
     """What the duplicate rules see of ``person_create`` / ``company_create`` arguments, validated as the
     create validates them, with nothing written (an import resumed after a crash re-reads the lines it had
@@ -317,7 +337,7 @@ def validated_subject(kind: str, arguments: dict[str, Any]) -> Subject:
     contacts = _clean_contacts(arguments.get("phones"), arguments.get("emails"), arguments.get("addresses"), (), errors)
     errors.check()
     record: Person | Company = model(**values)
-    record.search_key = person_search_key(record) if isinstance(record, Person) else company_search_key(record)
+    set_name_keys(record)
     company = arguments.get("company")
     employer = company if isinstance(company, Company) else Company(name=company) if company else None
     return Subject(record, contacts, employer)
