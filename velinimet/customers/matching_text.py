@@ -33,13 +33,15 @@ def identifier_ids(model: type[Person] | type[Company], query: str) -> list[int]
             lookups.append(Phone.objects.filter(e164__in=numbers).values_list(holder, flat=True))
         # the last seven digits or more, without the area code: "555 44 33", "532 555 4433"
         tail = Phone.objects.filter(tail=digits[-PHONE_TAIL:], e164__endswith=digits)
-        lookups.append(tail.values_list(holder, flat=True)[:50])
+        lookups.append(_first(Phone, tail).values_list(holder, flat=True))
     if text.startswith("@") and len(text) > 1:  # a domain: "@firma.com.tr"
         domain = email_key(text[1:])
-        lookups.append(Email.objects.filter(domain=domain).values_list(holder, flat=True)[:50])
+        lookups.append(_first(Email, Email.objects.filter(domain=domain)).values_list(holder, flat=True))
     elif "@" in text:
         key = email_key(text)
-        lookups.append(Email.objects.filter(key__gte=key, key__lt=key + "\uffff").values_list(holder, flat=True)[:50])
+        lookups.append(
+            _first(Email, Email.objects.filter(key__gte=key, key__lt=key + "\uffff")).values_list(holder, flat=True)
+        )
     if compact.replace("-", "").replace(".", "").replace("/", "").isalnum() and any(ch.isdigit() for ch in compact):
         # identifiers are stored without the separators people write them with ("100-000-001-46");
         # customer and card numbers keep their dashes
@@ -58,19 +60,25 @@ def identifier_ids(model: type[Person] | type[Company], query: str) -> list[int]
             start = model.objects.filter(
                 customer_number__gte=compact + "0" * missing, customer_number__lte=compact + "9" * missing
             )
-            lookups.append(start.values_list("pk", flat=True)[:50])
+            lookups.append(_first(model, start).values_list("pk", flat=True))
         lookups += [model.objects.filter(**{f: bare}).values_list("pk", flat=True) for f in fields]
         lookups.append(CardNumber.objects.filter(number=compact).values_list(holder, flat=True))
     if not lookups:
         return None
-    # One statement for every exact lookup (each branch on its own index): the round trips and the ORM's
-    # work per statement were most of an identifier search. The e-mail prefix has a LIMIT, which SQLite
-    # does not allow inside a UNION, so it stays a statement of its own.
-    plain = [q for q in lookups if q.query.high_mark is None]
-    rows = list(plain[0].union(*plain[1:], all=True)) if plain else []
-    for sliced in (q for q in lookups if q.query.high_mark is not None):
-        rows += list(sliced)
+    # One statement for every lookup (each branch on its own index): the round trips and the ORM's work
+    # per statement were most of an identifier search.
+    rows = lookups[0].union(*lookups[1:], all=True) if len(lookups) > 1 else lookups[0]
     return list({pk for pk in rows if pk is not None})
+
+
+def _first(model: type[Any], queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows of ``queryset`` among its first ``PARTIAL_MATCHES`` (a partial identifier such as a phone's
+    last digits or a domain may match many): a bounded subselect, which may sit inside a UNION where a
+    LIMIT may not (SQLite)."""
+    return model.objects.filter(pk__in=queryset.values("pk")[:PARTIAL_MATCHES])
+
+
+PARTIAL_MATCHES = 50
 
 
 def search_filter(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:

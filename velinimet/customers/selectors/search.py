@@ -10,10 +10,11 @@ tier runs only when the ones before it found fewer than ``limit`` records.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from velinimet.core.fulltext import (
@@ -21,6 +22,7 @@ from velinimet.core.fulltext import (
     candidate_keys,
     common_word_prefixes,
     contains_all,
+    fts_candidate_sets,
     fts_candidates,
     key_prefix_filter,
     uses_candidate_chunks,
@@ -65,97 +67,162 @@ def similarity(one: str, other: str) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def _sound_prefix(base: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
-    """Rows whose sound key has every word as a word-prefix, from the sound key's trigram index."""
-    long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
-    if uses_candidate_chunks(base):
-        ids = fts_candidates(base, long_words, column="sound_key", newest=False)
-        return base.filter(pk__in=ids).filter(word_prefix_q(words, "sound_key"))
-    return contains_all(base, long_words, "sound_key").filter(word_prefix_q(words, "sound_key"))
+def _fuzzy_ids(base: QuerySet[Any], words: list[str]) -> list[int]:
+    """Ids of rows whose sound key has, for every query word, a word of trigram similarity ≥ ``FUZZY_SIMILARITY``.
 
-
-def _fuzzy(base: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
-    """Rows whose sound key has, for every query word, a word of trigram similarity ≥ ``FUZZY_SIMILARITY``.
-
-    Never over the whole table: the candidates are at most ``FUZZY_CANDIDATES`` rows, found on
+    Never over the whole table: the candidates are at most ``FUZZY_CANDIDATES`` rows per probe, found on
     the sound key's trigram index by the longest word's first three letters (a letter dropped or changed
     later: "mamdov") or by its second to fourth (the first letter changed: "kuliav" for "guliav"), in one
     statement; visibility applies to the few that are near."""
     word = max(words, key=len)
     candidates = candidate_keys(base, sorted({word[:3], word[1:4]}), "sound_key", FUZZY_CANDIDATES)
-    near = [
+    return [
         pk
         for pk, key in candidates
         if all(max((similarity(w, k) for k in key.split()), default=0.0) >= FUZZY_SIMILARITY for w in words)
     ]
-    return base.filter(pk__in=near)
 
 
-Tier = QuerySet[Any] | Callable[[], QuerySet[Any]] | None
+def identifier_shaped(query: str) -> bool:
+    """Whether ``query`` can only be an identifier, never a name: an e-mail address or domain, or mostly
+    digits (a phone number, a customer, identity, tax or IBAN number). Names are not searched for it."""
+    digits = sum(ch.isdigit() for ch in query)
+    return "@" in query or (digits >= IDENTIFIER_DIGITS and sum(ch.isalpha() for ch in query) <= 2)
 
 
-def _tiers(model: type[Person] | type[Company], query: str) -> list[tuple[int, Tier]]:
-    """(score, queryset) per tier; ``None`` marks a substring tier answered in candidate chunks, a function
-    a tier whose candidates are read only when the search gets to it."""
-    base = _base(model)
-    tiers: list[tuple[int, Tier]] = []
-    ids = identifier_ids(model, query)
-    if ids is not None:
-        tiers.append((SCORE_IDENTIFIER, base.filter(pk__in=ids)))
-    words = fold(query).split()
-    if words:
-        key = " ".join(words)
-        tiers.append((SCORE_EXACT, base.filter(search_key=key)))
-        tiers.append((SCORE_PREFIX, key_prefix_filter(base, key)))  # the name starts with it: b-tree
-        if common_word_prefixes(base, words):  # PostgreSQL, frequent words: the planner picks the access path
-            tiers.append((SCORE_PREFIX, word_prefix_match(base, words)))
-        elif uses_candidate_chunks(base) or any(len(w) < MIN_TRIGRAM for w in words):
-            tiers.append((SCORE_PREFIX, word_prefix_candidates(base, words)))  # every word starts a word
-        else:  # PostgreSQL with 3+ letters: the trigram index narrows, the word test filters (cheaper)
-            tiers.append((SCORE_PREFIX, contains_all(base, words).filter(word_prefix_q(words))))
+IDENTIFIER_DIGITS = 5  # "A101" or "3M" may be names; "34710" or "M0002565" are not
+
+
+#: What a hit shows (``str()``, the number, the sort key): the other columns are never read.
+_HIT_FIELDS: dict[type[Person] | type[Company], tuple[str, ...]] = {
+    Person: ("id", "customer_number", "search_key", "first_name", "last_name"),
+    Company: ("id", "customer_number", "search_key", "name", "short_name"),
+}
+
+
+class _Search:
+    """One model's tiered search for one user (see the module docstring). Each tier is read only when the
+    tiers before it found fewer than ``limit`` records, so a common name costs one or two statements."""
+
+    def __init__(self, user: User, model: type[Person] | type[Company], query: str, limit: int) -> None:
+        self.user, self.model, self.query, self.limit = user, model, query, limit
+        self.base = _base(model)
+        self.found: dict[int, tuple[int, Any]] = {}
+
+    @property
+    def missing(self) -> int:
+        return self.limit - len(self.found)
+
+    def take(self, score: int, queryset: QuerySet[Any]) -> list[Any]:
+        """The visible rows of ``queryset`` not found yet, at most ``missing``, recorded with ``score``."""
+        qs = restrict(queryset, self.user)
+        if self.found:
+            qs = qs.exclude(pk__in=list(self.found))
+        rows = list(qs.only(*_HIT_FIELDS[self.model])[: self.missing])
+        for record in rows:
+            self.found.setdefault(record.pk, (score, record))
+        return rows
+
+    def run(self) -> list[tuple[int, Any]]:
+        ids = identifier_ids(self.model, self.query)
+        if ids:
+            self.take(SCORE_IDENTIFIER, self.base.filter(pk__in=ids))
+        words = fold(self.query).split()
+        if not words or identifier_shaped(self.query) or (self.found and any(ch.isdigit() for ch in self.query)):
+            return self._ranked()  # "0532 123 45 67" found as a phone is not also looked for in names
+        self._names(words)
+        return self._ranked()
+
+    def _ranked(self) -> list[tuple[int, Any]]:
+        return sorted(self.found.values(), key=lambda pair: (-pair[0], pair[1].search_key))
+
+    def _names(self, words: list[str]) -> None:
+        key, base = " ".join(words), self.base
+        # The whole name starts with the query; the exact names are among these rows unless the limit cut
+        # them off, and then (a name many people share) they are asked for on their own.
+        rows = self.take(SCORE_PREFIX, key_prefix_filter(base, key))
+        for record in rows:
+            if record.search_key == key:
+                self.found[record.pk] = (SCORE_EXACT, record)
+        if not self.missing and any(record.search_key != key for record in rows):
+            exact = restrict(base.filter(search_key=key), self.user).only(*_HIT_FIELDS[self.model])[: self.limit]
+            for record in exact:
+                self.found[record.pk] = (SCORE_EXACT, record)
+            ranked = self._ranked()[: self.limit]
+            self.found = {record.pk: (score, record) for score, record in ranked}
+        if not self.missing:
+            return
+        self._word_prefix(words)
+        if not self.missing:
+            return
         sounds = sound_key(key).split()
-        if any(len(w) >= MIN_TRIGRAM for w in sounds):  # every word a word-prefix (the whole key included)
-            tiers.append((SCORE_SOUND, lambda: _sound_prefix(base, sounds)))
-        elif sounds:  # only short words: the whole key, on its b-tree
-            tiers.append((SCORE_SOUND, base.filter(sound_key=" ".join(sounds))))
-        if any(len(w) >= MIN_TRIGRAM for w in words):  # inside words: trigrams need three letters
-            tiers.append((SCORE_CONTAINS, None if uses_candidate_chunks(base) else contains_all(base, words)))
-        if model is Person and sounds and max(len(w) for w in sounds) >= FUZZY_MIN_LENGTH:  # people's names
-            tiers.append((SCORE_FUZZY, lambda: _fuzzy(base, sounds)))
-    return tiers
+        self._inside(words, sounds)
+        near = self.model is Person and not self.found and sounds and max(len(w) for w in sounds) >= FUZZY_MIN_LENGTH
+        if near:  # near spellings only when nothing else matched, and only of people's names
+            self.take(SCORE_FUZZY, base.filter(pk__in=_fuzzy_ids(base, sounds)))
+
+    def _word_prefix(self, words: list[str]) -> None:
+        """Every word starts one of the name's words ("ozt" finds "Şükrü Öztürk")."""
+        base = self.base
+        if common_word_prefixes(base, words):  # PostgreSQL, frequent words: the planner picks the access path
+            qs = word_prefix_match(base, words)
+        elif uses_candidate_chunks(base) or any(len(w) < MIN_TRIGRAM for w in words):
+            qs = word_prefix_candidates(base, words)
+        else:  # PostgreSQL with 3+ letters: the trigram index narrows, the word test filters (cheaper)
+            qs = contains_all(base, words).filter(word_prefix_q(words))
+        self.take(SCORE_PREFIX, qs)
+
+    def _inside(self, words: list[str], sounds: list[str]) -> None:
+        """The name in another spelling (every word a word-prefix of the sound key, or the whole sound key
+        when its words are short) and every word inside the name: one score, so on SQLite one candidate
+        statement and one read of the rows for both, then older candidates in chunks."""
+        base = self.base
+        long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
+        long_sounds = [w for w in sounds if len(w) >= MIN_TRIGRAM]
+        if not uses_candidate_chunks(base):
+            if long_sounds:
+                self.take(
+                    SCORE_SOUND, contains_all(base, long_sounds, "sound_key").filter(word_prefix_q(sounds, "sound_key"))
+                )
+            elif sounds:
+                self.take(SCORE_SOUND, base.filter(sound_key=" ".join(sounds)))
+            if long_words and self.missing:
+                self.take(SCORE_CONTAINS, contains_all(base, words))
+            return
+        sets = [("sound_key", long_sounds, False)] if long_sounds else []
+        if long_words:
+            sets.append(("search_key", long_words, True))
+        found = fts_candidate_sets(base, sets, cap=CHUNK) if sets else []
+        sound_ids = found.pop(0) if long_sounds else []
+        contains_ids = found.pop(0) if long_words else []
+        shorts = Q()
+        for short in (w for w in words if len(w) < MIN_TRIGRAM):
+            shorts &= Q(search_key__contains=short)
+        conditions = []
+        if sound_ids:
+            conditions.append(Q(pk__in=sound_ids) & word_prefix_q(sounds, "sound_key"))
+        elif sounds and not long_sounds:  # only short words: the whole sound key, on its b-tree
+            conditions.append(Q(sound_key=" ".join(sounds)))
+        if contains_ids:
+            conditions.append(Q(pk__in=contains_ids) & shorts)
+        if conditions:
+            self.take(SCORE_SOUND, base.filter(reduce(operator.or_, conditions)))
+        before = contains_ids[-1] if len(contains_ids) == CHUNK else None
+        for _chunk in range(MAX_CHUNKS - 1):  # older candidates while visibility left too few
+            if before is None or not self.missing:
+                break
+            ids = fts_candidates(base, long_words, before=before, cap=CHUNK)
+            if ids:
+                self.take(SCORE_CONTAINS, base.filter(shorts, pk__in=ids))
+            before = ids[-1] if len(ids) == CHUNK else None
+
+
+CHUNK = 1000
 
 
 def search_records(user: User, model: type[Person] | type[Company], query: str, limit: int) -> list[tuple[int, Any]]:
     """(score, record) pairs the user may see, best first, at most ``limit``."""
-    found: dict[int, tuple[int, Any]] = {}
-    words = fold(query).split()
-    has_digits = any(ch.isdigit() for ch in query)
-    for score, qs in _tiers(model, query):
-        if len(found) >= limit or (found and has_digits and score < SCORE_IDENTIFIER):
-            break  # "0532 123 45 67" found as a phone is not also looked for in names
-        if score == SCORE_FUZZY and found:
-            break  # near spellings only when nothing else matched
-        if callable(qs):
-            qs = qs()
-        if qs is not None:
-            for record in restrict(qs, user).exclude(pk__in=list(found))[: limit - len(found)]:
-                found.setdefault(record.pk, (score, record))
-            continue
-        before = None
-        long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
-        for _chunk in range(MAX_CHUNKS):
-            ids = fts_candidates(_base(model), long_words, before=before)
-            if not ids:
-                break
-            qs = _base(model).filter(pk__in=ids).exclude(pk__in=list(found))
-            for short in (w for w in words if len(w) < MIN_TRIGRAM):
-                qs = qs.filter(search_key__contains=short)
-            for record in restrict(qs, user)[: limit - len(found)]:
-                found.setdefault(record.pk, (score, record))
-            if len(found) >= limit or len(ids) < 1000:
-                break
-            before = ids[-1]
-    return sorted(found.values(), key=lambda pair: (-pair[0], pair[1].search_key))
+    return _Search(user, model, query, limit).run()
 
 
 def _hits(user: User, model: type[Person] | type[Company], query: str, limit: int) -> list[SearchHit]:
