@@ -45,6 +45,21 @@ def uses_candidate_chunks(queryset: QuerySet[Any]) -> bool:
     return connections[queryset.db].vendor == "sqlite"
 
 
+def _fts_sql(
+    queryset: QuerySet[Any], words: list[str], column: str, cap: int, *, newest: bool, before: int | None = None
+) -> tuple[str, list[Any]]:
+    """SELECT of up to ``cap`` rowids whose ``column`` contains every word, from its FTS5 trigram table."""
+    table = f"{queryset.model._meta.db_table}_{FTS_SUFFIX[column]}"
+    where = " AND ".join([f"{column} LIKE %s"] * len(words)) or "1"
+    params: list[Any] = [f"%{w}%" for w in words]
+    if before is not None:
+        where += " AND rowid < %s"
+        params.append(before)
+    # newest=False: any ``cap`` matches, which FTS5 gives without collecting and sorting every match first
+    order = " ORDER BY rowid DESC" if newest else ""
+    return f"SELECT rowid FROM {table} WHERE {where}{order} LIMIT %s", [*params, cap]  # noqa: S608
+
+
 def fts_candidates(
     queryset: QuerySet[Any],
     words: list[str],
@@ -60,38 +75,30 @@ def fts_candidates(
     SQLite materialises every match; a bounded chunk costs ~2 ms and the caller asks for the next chunk
     only when visibility filtered too many away.
     """
-    table = f"{queryset.model._meta.db_table}_{FTS_SUFFIX[column]}"
-    where = " AND ".join([f"{column} LIKE %s"] * len(words)) or "1"
-    params: list[Any] = [f"%{w}%" for w in words]
-    if before is not None:
-        where += " AND rowid < %s"
-        params.append(before)
-    # newest=False: any ``cap`` matches, which FTS5 gives without collecting and sorting every match first
-    order = " ORDER BY rowid DESC" if newest else ""
-    sql = f"SELECT rowid FROM {table} WHERE {where}{order} LIMIT %s"
+    sql, params = _fts_sql(queryset, words, column, cap, newest=newest, before=before)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, [*params, cap])
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
-def fts_candidate_sets(
-    queryset: QuerySet[Any], sets: list[tuple[str, list[str], bool]], *, cap: int = 1000
-) -> list[list[int]]:
-    """SQLite: for each (column, words, newest) the ids ``fts_candidates`` would give, all in one statement
-    (a UNION ALL of bounded subselects: one round trip and one statement for the ORM to send)."""
-    parts, params = [], []
-    for n, (column, words, newest) in enumerate(sets):
-        table = f"{queryset.model._meta.db_table}_{FTS_SUFFIX[column]}"
-        where = " AND ".join([f"{column} LIKE %s"] * len(words)) or "1"
-        order = " ORDER BY rowid DESC" if newest else ""
-        parts.append(f"SELECT {n}, id FROM (SELECT rowid AS id FROM {table} WHERE {where}{order} LIMIT %s)")  # noqa: S608
-        params += [*(f"%{w}%" for w in words), cap]
-    found: list[list[int]] = [[] for _ in sets]
+def fts_chunk_q(
+    queryset: QuerySet[Any], words: list[str], *, column: str = "search_key", cap: int = 1000, newest: bool = True
+) -> Q:
+    """SQLite: the condition "among the first ``cap`` rows (newest first) whose ``column`` contains every
+    word" as a bounded subselect, so that a tier reads its candidates and its rows in one statement, and
+    the ids never pass through Python (a thousand ids are a thousand parameters for the ORM to prepare)."""
+    sql, params = _fts_sql(queryset, words, column, cap, newest=newest)
+    return Q(pk__in=RawSQL(sql, params))
+
+
+def fts_nth_candidate(queryset: QuerySet[Any], words: list[str], n: int) -> int | None:
+    """SQLite: the id of the ``n``-th newest row whose key contains every word (where the chunk of
+    ``fts_chunk_q(cap=n)`` ended), or None when there are no more than ``n``: where the next chunk starts."""
+    sql, params = _fts_sql(queryset, words, "search_key", 1, newest=True)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for n, pk in cursor.fetchall():
-            found[n].append(pk)
-    return found
+        cursor.execute(f"{sql} OFFSET %s", [*params, n - 1])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def candidate_keys(queryset: QuerySet[Any], probes: list[str], column: str, cap: int) -> list[tuple[int, str]]:
@@ -214,12 +221,9 @@ def word_prefix_candidates(queryset: QuerySet[Any], words: list[str], *, cap: in
     if vendor == "sqlite":
         table = f"{queryset.model._meta.db_table}_words"
         expr = " AND ".join(f'"{w}"*' for w in words)
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s", [expr, cap]
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        return queryset.filter(pk__in=ids)
+        # a bounded subselect: the candidates and the rows in one statement, no ids through Python
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s"  # noqa: S608
+        return queryset.filter(pk__in=RawSQL(sql, [expr, cap]))
     if vendor == "postgresql":
         # PostgreSQL under-estimates how rare a prefix is and, with a LIMIT, picks a sequential scan
         # (950 ms for a prefix nobody has at a million rows); the GIN index answers in 2-30 ms.

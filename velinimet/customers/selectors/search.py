@@ -22,8 +22,9 @@ from velinimet.core.fulltext import (
     candidate_keys,
     common_word_prefixes,
     contains_all,
-    fts_candidate_sets,
     fts_candidates,
+    fts_chunk_q,
+    fts_nth_candidate,
     key_prefix_filter,
     uses_candidate_chunks,
     word_prefix_candidates,
@@ -108,6 +109,7 @@ class _Search:
         self.user, self.model, self.query, self.limit = user, model, query, limit
         self.base = _base(model)
         self.found: dict[int, tuple[int, Any]] = {}
+        self.restricted = False  # whether visibility narrowed the last tier read
 
     @property
     def missing(self) -> int:
@@ -116,6 +118,7 @@ class _Search:
     def take(self, score: int, queryset: QuerySet[Any]) -> list[Any]:
         """The visible rows of ``queryset`` not found yet, at most ``missing``, recorded with ``score``."""
         qs = restrict(queryset, self.user)
+        self.restricted = qs is not queryset
         if self.found:
             qs = qs.exclude(pk__in=list(self.found))
         rows = list(qs.only(*_HIT_FIELDS[self.model])[: self.missing])
@@ -139,12 +142,15 @@ class _Search:
     def _names(self, words: list[str]) -> None:
         key, base = " ".join(words), self.base
         # The whole name starts with the query; the exact names are among these rows unless the limit cut
-        # them off, and then (a name many people share) they are asked for on their own.
-        rows = self.take(SCORE_PREFIX, key_prefix_filter(base, key))
+        # them off, and then (a name many people share) they are asked for on their own. SQLite reads the
+        # range in key order from the b-tree (no sort), so there the exact names come first anyway.
+        in_order = uses_candidate_chunks(base)
+        prefix = key_prefix_filter(base, key)
+        rows = self.take(SCORE_PREFIX, prefix.order_by("search_key") if in_order else prefix)
         for record in rows:
             if record.search_key == key:
                 self.found[record.pk] = (SCORE_EXACT, record)
-        if not self.missing and any(record.search_key != key for record in rows):
+        if not in_order and not self.missing and any(record.search_key != key for record in rows):
             exact = restrict(base.filter(search_key=key), self.user).only(*_HIT_FIELDS[self.model])[: self.limit]
             for record in exact:
                 self.found[record.pk] = (SCORE_EXACT, record)
@@ -189,26 +195,24 @@ class _Search:
             if long_words and self.missing:
                 self.take(SCORE_CONTAINS, contains_all(base, words))
             return
-        sets = [("sound_key", long_sounds, False)] if long_sounds else []
-        if long_words:
-            sets.append(("search_key", long_words, True))
-        found = fts_candidate_sets(base, sets, cap=CHUNK) if sets else []
-        sound_ids = found.pop(0) if long_sounds else []
-        contains_ids = found.pop(0) if long_words else []
         shorts = Q()
         for short in (w for w in words if len(w) < MIN_TRIGRAM):
             shorts &= Q(search_key__contains=short)
         conditions = []
-        if sound_ids:
-            conditions.append(Q(pk__in=sound_ids) & word_prefix_q(sounds, "sound_key"))
-        elif sounds and not long_sounds:  # only short words: the whole sound key, on its b-tree
+        if long_sounds:
+            spelled = fts_chunk_q(base, long_sounds, column="sound_key", cap=CHUNK, newest=False)
+            conditions.append(spelled & word_prefix_q(sounds, "sound_key"))
+        elif sounds:  # only short words: the whole sound key, on its b-tree
             conditions.append(Q(sound_key=" ".join(sounds)))
-        if contains_ids:
-            conditions.append(Q(pk__in=contains_ids) & shorts)
+        if long_words:
+            conditions.append(fts_chunk_q(base, long_words, cap=CHUNK) & shorts)
         if conditions:
             self.take(SCORE_SOUND, base.filter(reduce(operator.or_, conditions)))
-        before = contains_ids[-1] if len(contains_ids) == CHUNK else None
-        for _chunk in range(MAX_CHUNKS - 1):  # older candidates while visibility left too few
+        if not long_words or not self.missing or not (self.restricted or len(long_words) < len(words)):
+            return  # nothing filtered the newest CHUNK candidates away: there are no more
+        # visibility or the short words left too few of the newest CHUNK: older candidates, chunk by chunk
+        before = fts_nth_candidate(base, long_words, CHUNK)
+        for _chunk in range(MAX_CHUNKS - 1):
             if before is None or not self.missing:
                 break
             ids = fts_candidates(base, long_words, before=before, cap=CHUNK)
