@@ -34,8 +34,9 @@ from velinimet.core.fulltext import (
 from velinimet.core.search import SearchHit
 from velinimet.core.text import fold, sound_key
 from velinimet.core.visibility import restrict
-from velinimet.customers.matching_text import identifier_ids
+from velinimet.customers.matching_text import identifier_matches
 from velinimet.customers.models import Company, Person
+from velinimet.customers.pickers import namesake_facts
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
@@ -110,6 +111,7 @@ class _Search:
         self.base = _base(model)
         self.found: dict[int, tuple[int, Any]] = {}
         self.restricted = False  # whether visibility narrowed the last tier read
+        self.exact: set[int] = set()  # found by a whole identifier (a phone, an e-mail, a number), not a part
 
     @property
     def missing(self) -> int:
@@ -127,9 +129,10 @@ class _Search:
         return rows
 
     def run(self) -> list[tuple[int, Any]]:
-        ids = identifier_ids(self.model, self.query)
-        if ids:
-            self.take(SCORE_IDENTIFIER, self.base.filter(pk__in=ids))
+        matches = identifier_matches(self.model, self.query)
+        if matches:
+            self.take(SCORE_IDENTIFIER, self.base.filter(pk__in=list(matches)))
+            self.exact = {pk for pk in self.found if matches[pk]}
         words = fold(self.query).split()
         if not words or identifier_shaped(self.query) or (self.found and any(ch.isdigit() for ch in self.query)):
             return self._ranked()  # "0532 123 45 67" found as a phone is not also looked for in names
@@ -231,16 +234,20 @@ def search_records(user: User, model: type[Person] | type[Company], query: str, 
 
 def _hits(user: User, model: type[Person] | type[Company], query: str, limit: int) -> list[SearchHit]:
     kind = "person" if model is Person else "company"
+    search = _Search(user, model, query, limit)
+    found = search.run()
+    facts = namesake_facts(model, [record.pk for _score, record in found]) if found else {}
     return [
         SearchHit(
             type=kind,
             id=record.pk,
             title=str(record),
             score=score,
-            subtitle=record.customer_number,
+            subtitle=" · ".join([record.customer_number, *facts.get(record.pk, [])]),
             url=reverse(f"customers:{kind}_detail", args=[record.pk]),
+            extra={"exact": True} if record.pk in search.exact else {},
         )
-        for score, record in search_records(user, model, query, limit)
+        for score, record in found
     ]
 
 
