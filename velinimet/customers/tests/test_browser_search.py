@@ -19,7 +19,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_search_box_by_keyboard(cast: Any, page: Page, login: Any) -> None:
     baku = services.person_create(
-        actor=cast.admin, first_name="Elnur", last_name="Məmmədov", force=True,
+        actor=cast.admin,
+        first_name="Elnur",
+        last_name="Məmmədov",
+        force=True,
         addresses=[services.AddressIn(kind="home", country="AZ", city="Bakı")],
     )
     izmir = services.person_create(

@@ -51,8 +51,12 @@ def test_more_than_ten_hits_of_a_kind_are_behind_a_more_link_and_paged(cast: Any
 def test_hits_tell_namesakes_apart_by_company_city_and_phone_end(cast: Any) -> None:
     firm = CompanyFactory(actor=cast.admin, name="Anadolu Gıda")
     PersonFactory(
-        actor=cast.admin, first_name="Elnur", last_name="Həsənov", company=firm,
-        addresses=[A(kind="home", city="İzmir")], phones=[P("0532 111 22 33")],
+        actor=cast.admin,
+        first_name="Elnur",
+        last_name="Həsənov",
+        company=firm,
+        addresses=[A(kind="home", city="İzmir")],
+        phones=[P("0532 111 22 33")],
     )
     PersonFactory(
         actor=cast.admin, first_name="Elnur", last_name="Həsənov",
