@@ -1,11 +1,15 @@
 """Global search and caller recognition over people and companies.
 
-Tiers, best first: exact identifiers (phone, e-mail, customer/identity/tax/card number), exact folded
-name, every word a word-prefix, the name in another spelling (``sound_key``: every word a word-prefix,
-or the whole key for words under three letters), every word contained, and last a fuzzy tier (trigram similarity of the sound keys of a small
-candidate set, for dropped or changed letters, when nothing else matched: "Kuliev" finds "Quliyev"). Each tier is one indexed query
-with visibility in the same SQL, stopping at ``limit`` rows (no ORDER BY, so the engine stops early); a
-tier runs only when the ones before it found fewer than ``limit`` records.
+Tiers, best first: identifiers (phone, e-mail, customer/identity/tax/card number, whole or in part),
+exact folded name, the name starting with the query, every word a word-prefix, then (one score) the
+name in another spelling (``sound_key``: every word a word-prefix, or the whole key for words under
+three letters) or every word contained, and last a fuzzy tier (trigram similarity of the sound keys
+of a small candidate set, for dropped or changed letters, when nothing else matched: "Kuliev" finds
+"Quliyev"). Each tier is read only when the ones before it found fewer than ``limit`` records, with
+visibility in the same SQL and stopping at the limit. On SQLite a tier's FTS5 candidates are a bounded
+subselect of the statement that reads its rows (no ids through Python), and the range of names
+starting with the query is read in key order, so the exact names come first without a statement of
+their own. A query that can only be an identifier is not looked for in names.
 """
 
 from __future__ import annotations
