@@ -18,7 +18,24 @@ SEARCH_MIX = [
     ("e-mail", 6),
     ("customer number", 6),
     ("company name", 5),
+    ("passport spelling", 5),
+    ("russian spelling", 3),
 ]
+
+_PASSPORT = str.maketrans({"ə": "a", "Ə": "A", "x": "kh", "X": "Kh", "ş": "sh", "Ş": "Sh", "ç": "ch", "Ç": "Ch",
+                           "ğ": "gh", "q": "g", "Q": "G", "ı": "i", "I": "I", "İ": "I", "ö": "o", "Ö": "O",
+                           "ü": "u", "Ü": "U"})  # fmt: skip
+
+
+def passport_spelling(name: str) -> str:
+    """A name as an Azerbaijani passport (ICAO) writes it: Məmmədov → MAMMADOV, Xəlil → KHALIL."""
+    return name.translate(_PASSPORT).upper()
+
+
+def russian_spelling(name: str) -> str:
+    """A name as Russian-era documents write it: Məmmədov → Mamedov, Əliyev → Aliev, Həsənov → Gasanov."""
+    text = name.replace("mm", "m").replace("yev", "ev").replace("Hə", "Gə").replace("Ə", "A").replace("ə", "a")
+    return text.translate(_PASSPORT).title()
 
 
 @dataclass
@@ -131,6 +148,10 @@ def search_queries(
                 q = s.email
             elif category == "customer number":
                 q = s.customer_number
+            elif category == "passport spelling":
+                q = passport_spelling(rng.choice([s.last_name, f"{s.first_name} {s.last_name}"]))
+            elif category == "russian spelling":
+                q = russian_spelling(s.last_name)
             else:
                 q = rng.choice(companies) if companies else s.last_name
             out.append((category, q))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .visibility import AccessSubject
 
 #: Fields never written to the audit log (secrets and bookkeeping).
-EXCLUDED_FIELDS = {"password", "last_login", "search_key", "version", "key_hash"}
+EXCLUDED_FIELDS = {"password", "last_login", "search_key", "sound_key", "version", "key_hash"}
 
 
 def _jsonable(value: Any) -> Any:

@@ -18,23 +18,25 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 MIN_TRIGRAM = 3
+#: The FTS5 trigram table of each indexed key column (SQLite): ``<table>_<suffix>``.
+FTS_SUFFIX = {"search_key": "fts", "sound_key": "sound"}
 
 
-def contains_all(queryset: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
-    """Rows whose ``search_key`` contains every word (words are already folded)."""
+def contains_all(queryset: QuerySet[Any], words: list[str], column: str = "search_key") -> QuerySet[Any]:
+    """Rows whose ``column`` (``search_key`` or ``sound_key``) contains every word (words are already folded)."""
     vendor = connections[queryset.db].vendor
     long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
     short_words = words
     if vendor == "sqlite" and long_words:
         # LIKE on the trigram table uses its index (detail='none' keeps it small but rules out MATCH phrases).
         # Folded words hold no % or _ (fold() strips punctuation), so they need no escaping.
-        table = f"{queryset.model._meta.db_table}_fts"
-        where = " AND ".join(["search_key LIKE %s"] * len(long_words))
+        table = f"{queryset.model._meta.db_table}_{FTS_SUFFIX[column]}"
+        where = " AND ".join([f"{column} LIKE %s"] * len(long_words))
         params = [f"%{w}%" for w in long_words]
         queryset = queryset.filter(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {where}", params))  # noqa: S608
         short_words = [w for w in words if len(w) < MIN_TRIGRAM]
     for word in short_words:
-        queryset = queryset.filter(search_key__contains=word)
+        queryset = queryset.filter(**{f"{column}__contains": word})
     return queryset
 
 
@@ -43,8 +45,29 @@ def uses_candidate_chunks(queryset: QuerySet[Any]) -> bool:
     return connections[queryset.db].vendor == "sqlite"
 
 
+def _fts_sql(
+    queryset: QuerySet[Any], words: list[str], column: str, cap: int, *, newest: bool, before: int | None = None
+) -> tuple[str, list[Any]]:
+    """SELECT of up to ``cap`` rowids whose ``column`` contains every word, from its FTS5 trigram table."""
+    table = f"{queryset.model._meta.db_table}_{FTS_SUFFIX[column]}"
+    where = " AND ".join([f"{column} LIKE %s"] * len(words)) or "1"
+    params: list[Any] = [f"%{w}%" for w in words]
+    if before is not None:
+        where += " AND rowid < %s"
+        params.append(before)
+    # newest=False: any ``cap`` matches, which FTS5 gives without collecting and sorting every match first
+    order = " ORDER BY rowid DESC" if newest else ""
+    return f"SELECT rowid FROM {table} WHERE {where}{order} LIMIT %s", [*params, cap]  # noqa: S608
+
+
 def fts_candidates(
-    queryset: QuerySet[Any], words: list[str], *, before: int | None = None, cap: int = 1000
+    queryset: QuerySet[Any],
+    words: list[str],
+    *,
+    before: int | None = None,
+    cap: int = 1000,
+    column: str = "search_key",
+    newest: bool = True,
 ) -> list[int]:
     """Up to ``cap`` ids (newest first, below ``before``) whose key contains every word (SQLite FTS5).
 
@@ -52,16 +75,51 @@ def fts_candidates(
     SQLite materialises every match; a bounded chunk costs ~2 ms and the caller asks for the next chunk
     only when visibility filtered too many away.
     """
-    table = f"{queryset.model._meta.db_table}_fts"
-    where = " AND ".join(["search_key LIKE %s"] * len(words)) or "1"
-    params: list[Any] = [f"%{w}%" for w in words]
-    if before is not None:
-        where += " AND rowid < %s"
-        params.append(before)
-    sql = f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s"
+    sql, params = _fts_sql(queryset, words, column, cap, newest=newest, before=before)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, [*params, cap])
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def fts_chunk_q(
+    queryset: QuerySet[Any], words: list[str], *, column: str = "search_key", cap: int = 1000, newest: bool = True
+) -> Q:
+    """SQLite: the condition "among the first ``cap`` rows (newest first) whose ``column`` contains every
+    word" as a bounded subselect, so that a tier reads its candidates and its rows in one statement, and
+    the ids never pass through Python (a thousand ids are a thousand parameters for the ORM to prepare)."""
+    sql, params = _fts_sql(queryset, words, column, cap, newest=newest)
+    return Q(pk__in=RawSQL(sql, params))
+
+
+def fts_nth_candidate(queryset: QuerySet[Any], words: list[str], n: int) -> int | None:
+    """SQLite: the id of the ``n``-th newest row whose key contains every word (where the chunk of
+    ``fts_chunk_q(cap=n)`` ended), or None when there are no more than ``n``: where the next chunk starts."""
+    sql, params = _fts_sql(queryset, words, "search_key", 1, newest=True)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"{sql} OFFSET %s", [*params, n - 1])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def candidate_keys(queryset: QuerySet[Any], probes: list[str], column: str, cap: int) -> list[tuple[int, str]]:
+    """Up to ``cap`` (id, ``column``) pairs of rows per probe whose ``column`` contains any of ``probes``
+    (folded, 3+ letters), from the trigram index, without the queryset's other conditions on
+    SQLite (the caller applies them to the few ids it keeps). In no particular order."""
+    if connections[queryset.db].vendor == "sqlite":
+        # a bounded subselect per probe, in one statement: FTS5 cannot take an OR of two LIKEs to its index
+        # and scans every row (68 ms at 100k). No ORDER BY: FTS5 stops at the limit instead of sorting.
+        table = f"{queryset.model._meta.db_table}_{FTS_SUFFIX[column]}"
+        select = f"SELECT * FROM (SELECT rowid, {column} FROM {table} WHERE {column} LIKE %s LIMIT %s)"  # noqa: S608
+        params: list[Any] = []
+        for probe in probes:
+            params += [f"%{probe}%", cap]
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join([select] * len(probes)), params)
+            return list(dict(cursor.fetchall()).items())
+    q = Q()
+    for probe in probes:
+        q |= Q(**{f"{column}__contains": probe})
+    return list(queryset.filter(q).values_list("pk", column)[:cap])
 
 
 def key_prefix_filter(queryset: QuerySet[Any], key: str) -> QuerySet[Any]:
@@ -75,29 +133,28 @@ def key_prefix_filter(queryset: QuerySet[Any], key: str) -> QuerySet[Any]:
     return queryset.filter(search_key__startswith=key)
 
 
-def word_prefix_q(words: list[str]) -> Q:
+def word_prefix_q(words: list[str], column: str = "search_key") -> Q:
     """Every word starts one of the key's words: "ozt" matches "sukru ozturk"."""
     q = Q()
     for word in words:
-        q &= Q(search_key__startswith=word) | Q(search_key__contains=f" {word}")
+        q &= Q(**{f"{column}__startswith": word}) | Q(**{f"{column}__contains": f" {word}"})
     return q
 
 
-def _fts5_sql(table: str, suffix: str, options: str) -> tuple[list[str], list[str]]:
-    """An external-content FTS5 table ``<table>_<suffix>`` over ``search_key``, kept in step by triggers
+def _fts5_sql(table: str, suffix: str, options: str, column: str = "search_key") -> tuple[list[str], list[str]]:
+    """An external-content FTS5 table ``<table>_<suffix>`` over ``column``, kept in step by triggers
     (so rows written without the ORM, such as ``velinimet seed``'s, are indexed too)."""
-    fts = f"{table}_{suffix}"
+    fts, c = f"{table}_{suffix}", column
     forward = [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_key, content='{table}', content_rowid='id', "
-        f"{options})",
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({c}, content='{table}', content_rowid='id', {options})",
         f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
+        f"INSERT INTO {fts}(rowid, {c}) VALUES (new.id, new.{c}); END",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_key ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, search_key) VALUES ('delete', old.id, old.search_key); "
-        f"INSERT INTO {fts}(rowid, search_key) VALUES (new.id, new.search_key); END",
+        f"INSERT INTO {fts}({fts}, rowid, {c}) VALUES ('delete', old.id, old.{c}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {c} ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {c}) VALUES ('delete', old.id, old.{c}); "
+        f"INSERT INTO {fts}(rowid, {c}) VALUES (new.id, new.{c}); END",
     ]
     backward = [f"DROP TRIGGER IF EXISTS {fts}_{s}" for s in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {fts}"]
     return forward, backward
@@ -116,6 +173,23 @@ def fulltext_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
                 f"CREATE INDEX IF NOT EXISTS {table}_search_prefix ON {table} (search_key text_pattern_ops)",
             ],
             [f"DROP INDEX IF EXISTS {index}", f"DROP INDEX IF EXISTS {table}_search_prefix"],
+        )
+    return [], []
+
+
+def sound_sql(vendor: str, table: str) -> tuple[list[str], list[str]]:
+    """(forward, backward) SQL that indexes ``table.sound_key`` for substring and word-prefix search: an FTS5
+    trigram table ``<table>_sound`` (SQLite), a pg_trgm GIN and a ``text_pattern_ops`` index (PostgreSQL)."""
+    if vendor == "sqlite":
+        return _fts5_sql(table, "sound", "tokenize='trigram', detail='none'", column="sound_key")
+    if vendor == "postgresql":
+        return (
+            [
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                f"CREATE INDEX IF NOT EXISTS {table}_sound_trgm ON {table} USING gin (sound_key gin_trgm_ops)",
+                f"CREATE INDEX IF NOT EXISTS {table}_sound_prefix ON {table} (sound_key text_pattern_ops)",
+            ],
+            [f"DROP INDEX IF EXISTS {table}_sound_trgm", f"DROP INDEX IF EXISTS {table}_sound_prefix"],
         )
     return [], []
 
@@ -147,12 +221,9 @@ def word_prefix_candidates(queryset: QuerySet[Any], words: list[str], *, cap: in
     if vendor == "sqlite":
         table = f"{queryset.model._meta.db_table}_words"
         expr = " AND ".join(f'"{w}"*' for w in words)
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s", [expr, cap]
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        return queryset.filter(pk__in=ids)
+        # a bounded subselect: the candidates and the rows in one statement, no ids through Python
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s"  # noqa: S608
+        return queryset.filter(pk__in=RawSQL(sql, [expr, cap]))
     if vendor == "postgresql":
         # PostgreSQL under-estimates how rare a prefix is and, with a LIMIT, picks a sequential scan
         # (950 ms for a prefix nobody has at a million rows); the GIN index answers in 2-30 ms.
@@ -249,6 +320,11 @@ def fulltext_operation(table: str) -> Any:
     return _sql_operation(fulltext_sql, table)
 
 
+def sound_operation(table: str) -> Any:
+    """A migration operation creating the indexes of ``sound_sql`` on ``table.sound_key``."""
+    return _sql_operation(sound_sql, table)
+
+
 def word_prefix_operation(table: str) -> Any:
     """A migration operation creating the word-prefix index of ``word_prefix_sql``."""
     return _sql_operation(word_prefix_sql, table)
@@ -265,7 +341,7 @@ def fulltext_purge(table: str) -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        for suffix in ("fts", "words"):
+        for suffix in ("fts", "words", "sound"):
             fts = f"{table}_{suffix}"
             cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [fts])
             if cursor.fetchone():

@@ -216,3 +216,36 @@ def alphabetical(items: Iterable[T], text: Callable[[T], str] = str, *, language
 
     alphabet = sort_alphabet(language or get_language())
     return sorted(items, key=lambda item: (sort_key(text(item), alphabet), text(item)))
+
+
+# --- the sound key: one key for every Latin spelling of a Turkish or Azerbaijani name -------------------
+# Azerbaijani names reach us in several spellings of one sound: the alphabet (Məmmədov, Xəlilov, Şahin),
+# passports and ICAO (MAMMADOV, KHALILOV, SHAHIN, CHINGIZ, AGHAYEV: ə→a, x→kh, ş→sh, ç→ch, ğ→gh, q→g),
+# keyboards without the letters (Memmedov, Xelilov) and Russian-era spellings (Mamedov, Aliev, Gasanov for
+# Həsənov, Dzhafarov for Cəfərov). ``sound_key()`` maps each spelling to one skeleton; the table of
+# examples is ``core/tests/test_text.py`` (SOUND_ALIKE, and SOUND_APART for names that must stay apart).
+# The rules, applied to each word of ``fold(text)``:
+#   1. a y between a vowel and e goes, as Russian spellings write it (Əliyev → Aliev, Ağayev → Agaev);
+#   2. letter groups that write one sound: dzh, zh, j, ch, c → c; sh, s → s; kh, gh, x, q, h, g → g
+#      (ğ and ş are already g and s after fold); y → i; w → v;
+#   3. the vowels ə, a and e → a (o, u and i keep ö, ü and ı folded into them);
+#   4. a doubled letter is one (Məmmədov → mamadov, İsmayılov → ismailov).
+_RUSSIAN_E = re.compile(r"(?<=[aeiou])y(?=e)")
+_SOUND_GROUPS = re.compile(r"dzh|zh|kh|gh|sh|ch|[jcxqhgywe]")
+_SOUND_OF = {"dzh": "c", "zh": "c", "ch": "c", "j": "c", "c": "c", "sh": "s", "y": "i", "w": "v", "e": "a"}
+_SOUND_OF.update(dict.fromkeys(("kh", "gh", "x", "q", "h", "g"), "g"))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
+def _sound_word(word: str) -> str:
+    word = _SOUND_GROUPS.sub(lambda m: _SOUND_OF[m.group(0)], _RUSSIAN_E.sub("", word))
+    return _DOUBLED.sub(r"\1", word)
+
+
+def sound_key(text: str | None) -> str:
+    """The spelling-blind key of ``text``: ``fold(text)`` with every Latin spelling of a sound made one,
+    word by word (see the rules above). "Məmmədov", "MAMMADOV", "Memmedov" and "Mamedov" all give
+    "mamadov"; "Xəlilov" and "Khalilov" give "galilov". Idempotent, and a function of ``fold(text)`` only,
+    so fold-equal strings get equal keys. Words of other scripts keep their letters (doubles made one)."""
+    return " ".join(_sound_word(word) for word in fold(text).split())

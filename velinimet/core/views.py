@@ -17,7 +17,7 @@ from .http import AuthedRequest
 from .jobfiles import FileStatus, export_file_path, job_file_status, job_page_context
 from .jobs import job_cancel
 from .models import Job, audit_prepare
-from .search import search
+from .search import exact_hit, search, search_more
 from .selectors import audit_filter, job_list
 from .services import audit_export_start
 from .visibility import can_read_type, get_for_user
@@ -45,10 +45,27 @@ def settings_index(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def global_search(request: AuthedRequest) -> HttpResponse:
+    """The search box's dropdown (htmx) and the search page: ten hits per kind with a "more" link, or
+    with ``?type=`` the pages of one kind. Enter on a whole identifier that one record has opens it."""
     query = request.GET.get("q", "").strip()[:100]
-    groups = search(request.user, query) if query else []
+    kind = request.GET.get("type", "")
+    if query and kind:
+        try:
+            number = int(request.GET.get("page", "1"))
+        except ValueError:
+            number = 1
+        more = search_more(request.user, query, kind, number)
+        if more is not None:
+            return render(request, "core/search.html", {"q": query, "more": more})
+    found = search(request.user, query, limit=SEARCH_LIMIT + 1) if query else []
+    if not request.htmx and (hit := exact_hit(found)):
+        return redirect(hit.url)
+    groups = [(provider, hits[:SEARCH_LIMIT], len(hits) > SEARCH_LIMIT) for provider, hits in found]
     template = "core/search.html#results" if request.htmx else "core/search.html"
     return render(request, template, {"q": query, "groups": groups})
+
+
+SEARCH_LIMIT = 10  # hits per kind in the dropdown and on the search page before "more"
 
 
 @login_required

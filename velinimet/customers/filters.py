@@ -17,7 +17,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from velinimet.core.filters import StrictFilterSet, date_range
-from velinimet.core.fulltext import contains_all
 from velinimet.core.numbers import NumberError
 from velinimet.core.text import fold
 from velinimet.core.widgets import Picker, PickerFilter
@@ -129,8 +128,9 @@ class CustomerFilter(StrictFilterSet):
                 self.filters[f"cf_{definition.key}"] = custom
 
     def filter_q(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        words = fold(value).split()
-        return contains_all(qs, words) if words else qs
+        from velinimet.customers.matching_text import search_filter
+
+        return search_filter(qs, value) if value.strip() else qs
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_owner(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:

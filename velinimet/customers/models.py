@@ -55,9 +55,12 @@ class CustomerRecord(models.Model):
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     search_key = models.CharField(max_length=300, db_index=True, editable=False)
     # "Name A–Z" in the reader's alphabet: ``core.text.sort_key`` of the name, one per alphabet, kept in step
-    # by the services with search_key (``record_keys_refresh``); indexed with the id for the list's keyset.
+    # by the services with search_key (``services.validation.set_name_keys``); indexed with the id for the list's keyset.
     sort_key_tr = models.CharField(max_length=255, null=True, editable=False)
     sort_key_az = models.CharField(max_length=255, null=True, editable=False)
+    # ``core.text.sound_key`` of the same text: every Latin spelling of a name (Məmmədov, MAMMADOV, Mamedov)
+    # gives one key. Search's spelling tier and the duplicate rules' names read it (docs/customers.md).
+    sound_key = models.CharField(max_length=300, db_index=True, editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -209,6 +212,7 @@ class Phone(ContactPoint):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MOBILE)
     e164 = models.CharField(_("number"), max_length=20, db_index=True)
     national = models.CharField(_("display"), max_length=30)
+    tail = models.CharField(max_length=7, db_index=True, editable=False, default="")  # normalize.phone_tail
 
     class Meta:
         verbose_name = _("phone")
@@ -232,6 +236,7 @@ class Email(ContactPoint):
     person, company = _holder("emails")
     address = models.CharField(_("e-mail"), max_length=254)
     key = models.CharField(max_length=254, db_index=True, editable=False)  # fully lower-cased, for lookup
+    domain = models.CharField(max_length=254, db_index=True, editable=False, default="")  # of the key
 
     class Meta:
         verbose_name = _("e-mail")

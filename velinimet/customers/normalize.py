@@ -31,6 +31,20 @@ def phone_digits(raw: str) -> str:
     return _DIGITS.sub("", raw or "")
 
 
+#: How many last digits of a number find it (``Phone.tail``): a local number without its area code.
+PHONE_TAIL = 7
+
+
+def phone_tail(e164: str) -> str:
+    """The last ``PHONE_TAIL`` digits of a stored number: "555 44 33" finds +90 532 555 44 33."""
+    return phone_digits(e164)[-PHONE_TAIL:]
+
+
+def email_domain(key: str) -> str:
+    """The domain of an e-mail key (``Email.domain``): "@firma.com.tr" finds everyone there."""
+    return key.rpartition("@")[2]
+
+
 def parse_phone(raw: str, region: str = DEFAULT_REGION) -> phonenumbers.PhoneNumber:
     """Parse a number typed any usual way: "0532 123 45 67", "+90 (532) 1234567", "5321234567",
     "00994 50 123 45 67", "994501234567". Raises InvalidValue when it is not a valid number."""

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from velinimet.core.registry import registry
 from velinimet.core.sequences import next_numbers
-from velinimet.core.text import fold, sort_keys
+from velinimet.core.text import fold, sort_keys, sound_key
 from velinimet.customers.fakedata import SOURCES, TAGS, fake_company, fake_person
 from velinimet.customers.models import Address, Company, Email, Employment, Person, Phone, Tag
-from velinimet.customers.normalize import email_key
+from velinimet.customers.normalize import email_domain, email_key, phone_tail
 
 BATCH = 5000
 
@@ -149,6 +149,7 @@ def seed_companies(count: int, rng: random.Random, progress: Callable[[int], Non
                         "short_name": fake.short_name,
                         "search_key": fold(f"{fake.name} {fake.short_name}"),
                         **sort_keys(sort_key=fake.short_name or fake.name),
+                        "sound_key": sound_key(f"{fake.name} {fake.short_name}"),
                         "vkn": fake.tax_number,
                         "tax_office": f"{fake.city} V.D." if fake.country == "TR" else "",
                     }
@@ -196,6 +197,7 @@ def seed_people(
                             sort_key=f"{fake.first_name} {fake.last_name}",
                             last_name_key=f"{fake.last_name} {fake.first_name}",
                         ),
+                        "sound_key": sound_key(f"{fake.first_name} {fake.last_name}"),
                         "gender": fake.gender,
                         "tckn": fake.tckn,
                         "birth_date": born,
@@ -233,14 +235,27 @@ def _children(ids: list[int], fakes: list[Any], link: str) -> None:
     insert_rows(
         Phone,
         [
-            {link: pk, "kind": kind, "e164": f.phone_e164, "national": f.phone_display, "is_primary": True}
+            {
+                link: pk,
+                "kind": kind,
+                "e164": f.phone_e164,
+                "national": f.phone_display,
+                "tail": phone_tail(f.phone_e164),
+                "is_primary": True,
+            }
             for pk, f in zip(ids, fakes, strict=True)
         ],
     )
     insert_rows(
         Email,
         [
-            {link: pk, "address": f.email, "key": email_key(f.email), "is_primary": True}
+            {
+                link: pk,
+                "address": f.email,
+                "key": email_key(f.email),
+                "domain": email_domain(email_key(f.email)),
+                "is_primary": True,
+            }
             for pk, f in zip(ids, fakes, strict=True)
         ],
     )

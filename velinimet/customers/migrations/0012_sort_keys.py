@@ -6,7 +6,7 @@ takes minutes and drops the search triggers); the services and this migration al
 
 from django.db import migrations, models
 
-from velinimet.core.fulltext import fulltext_operation, word_prefix_operation
+from velinimet.core.fulltext import fulltext_operation, sound_operation, word_prefix_operation
 
 BATCH = 2000
 
@@ -47,7 +47,7 @@ def _key():
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0009_person_last_name_key"),
+        ("customers", "0011_phone_tail_email_domain"),
     ]
 
     operations = [
@@ -82,4 +82,5 @@ class Migration(migrations.Migration):
         # re-created here, as 0009 does; IF NOT EXISTS makes this a re-index otherwise.
         fulltext_operation("customers_person"),
         word_prefix_operation("customers_person"),
+        sound_operation("customers_person"),  # 0010's spelling triggers too, should the table be rebuilt
     ]

@@ -3,7 +3,7 @@ capitalised ("kart-77") are written in capitals, so that "KART-77" is found as t
 
 from django.db import migrations, models
 
-from velinimet.core.fulltext import fulltext_operation, word_prefix_operation
+from velinimet.core.fulltext import fulltext_operation, sound_operation, word_prefix_operation
 
 
 def capitalise_cards(apps, schema_editor):
@@ -40,4 +40,5 @@ class Migration(migrations.Migration):
         # SQLite alters the column by rebuilding the table: re-create its search triggers and indexes (as 0009)
         fulltext_operation("customers_company"),
         word_prefix_operation("customers_company"),
+        sound_operation("customers_company"),  # 0010's spelling triggers go with the rebuild too
     ]

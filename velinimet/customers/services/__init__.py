@@ -29,11 +29,9 @@ from velinimet.customers.services.merge import merge_preview, merge_undo, record
 from velinimet.customers.services.records import (
     REWRITTEN_ON_SAVE,
     company_create,
-    company_search_key,
     company_update,
     contacts_snapshot,
     person_create,
-    person_search_key,
     person_update,
     record_delete,
     record_restore,
@@ -48,6 +46,9 @@ from velinimet.customers.services.validation import (
     Contacts,
     EmailIn,
     PhoneIn,
+    company_search_key,
+    person_search_key,
+    set_name_keys,
 )
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "person_data_export",
     "person_erase",
     "person_search_key",
+    "set_name_keys",
     "person_update",
     "record_delete",
     "record_restore",

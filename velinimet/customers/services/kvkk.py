@@ -329,7 +329,7 @@ def _anonymise(person: Person, own: erasure.Mentions) -> None:
     person.title = person.tckn = person.iban = person.notes = person.gender = person.source = ""
     person.birth_date = None
     person.custom = {}
-    person.search_key = ""
+    person.search_key = person.sound_key = ""
     for field in ("sort_key_tr", "sort_key_az", "last_name_key_tr", "last_name_key_az"):
         setattr(person, field, "")
     person.version += 1

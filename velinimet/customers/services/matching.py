@@ -11,10 +11,11 @@ Three callers use this list and nothing else, so they cannot drift apart:
 A rule has a ``code``, a translated ``label`` ("same phone"), a ``strength`` and two key functions of a
 *validated* record (``Subject``: the record as the services cleaned it, its validated contacts, its
 employer), so that every caller compares the stored forms: the e-mail key (``normalize.email_key``), the
-phone in E.164, the identifiers without separators, the folded names and city.
+phone in E.164, the identifiers without separators, the spelling-blind names (``core.text.sound_key``: "Məmmədov",
+"MAMMADOV" and "Mamedov" are one name) and the folded city.
 
 - ``stored(subject)``: the keys a record is found under. They are what the database holds (``Email.key``,
-  ``Phone.e164``, ``Person.tckn``, ``search_key`` with ``Address.city_key``), so a database lookup finds
+  ``Phone.e164``, ``Person.tckn``, ``sound_key`` with ``Address.city_key``), so a database lookup finds
   exactly the records whose stored keys a new record asks for.
 - ``probe(subject)``: the keys a new record is looked up by; always a superset of ``stored``. Two rules
   probe more than they store: a person's name in the other order ("Öztürk Şükrü"), a company's legal or
@@ -40,7 +41,7 @@ from django.db.models import Count, F, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from velinimet.core.text import fold
+from velinimet.core.text import fold, sound_key
 from velinimet.customers.models import Address, Company, DuplicatePair, Email, Employment, Person, Phone
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class Strength(enum.StrEnum):
 class Subject:
     """A validated person or company, saved or not: what the rules look at.
 
-    ``record`` carries cleaned fields (identifiers normalised) and its ``search_key``; ``contacts`` the
+    ``record`` carries cleaned fields (identifiers normalised) and its ``search_key`` and ``sound_key``; ``contacts`` the
     validated phones, e-mails and addresses (None: not given, as in an update that keeps them);
     ``employer`` the company a new person is linked to."""
 
@@ -82,13 +83,13 @@ class Subject:
 
 
 def name_keys(record: Person | Company) -> set[str]:
-    """The folded names ``record`` is looked up by: its ``search_key``, a person's names in the other order,
-    a company's legal and short name each alone."""
+    """The spelling-blind names (``sound_key``) ``record`` is looked up by: its own, a person's names in the
+    other order, a company's legal and short name each alone."""
     if isinstance(record, Person):
-        names = {fold(f"{record.first_name} {record.last_name}"), fold(f"{record.last_name} {record.first_name}")}
+        names = {f"{record.first_name} {record.last_name}", f"{record.last_name} {record.first_name}"}
     else:
-        names = {fold(record.name), fold(record.short_name)}
-    return {key for key in (*names, record.search_key) if key}
+        names = {record.name, record.short_name}
+    return {key for key in (*(sound_key(name) for name in names), record.sound_key) if key}
 
 
 def _cities(subject: Subject) -> set[str]:
@@ -113,7 +114,7 @@ def _field(name: str) -> Callable[[Subject], set[str]]:
 
 
 def _name_city_stored(subject: Subject) -> set[str]:
-    key = subject.record.search_key
+    key = subject.record.sound_key
     return {f"{key}|{city}" for city in _cities(subject)} if key else set()
 
 
@@ -128,7 +129,7 @@ def _employer_key(subject: Subject) -> str:
 
 
 def _name_company_stored(subject: Subject) -> set[str]:
-    employer, key = _employer_key(subject), subject.record.search_key
+    employer, key = _employer_key(subject), subject.record.sound_key
     return {f"{key}|{employer}"} if employer and key else set()
 
 
@@ -156,7 +157,7 @@ def _find_field(name: str) -> Callable[[Subject, set[str]], Found]:
 
 
 def _live_named(subject: Subject) -> QuerySet[Any]:
-    return subject.model.objects.live().filter(search_key__in=name_keys(subject.record))
+    return subject.model.objects.live().filter(sound_key__in=name_keys(subject.record))
 
 
 def _find_name_city(subject: Subject, keys: set[str]) -> Found:
@@ -209,10 +210,11 @@ def _shared_names(kind: str, visible: QuerySet[Any]) -> QuerySet[Any]:
     model = Person if kind == "person" else Company
     return (
         model.objects.filter(pk__in=visible)
-        .values("search_key")
+        .exclude(sound_key="")
+        .values("sound_key")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
-        .values_list("search_key", flat=True)
+        .values_list("sound_key", flat=True)
     )
 
 
@@ -225,13 +227,13 @@ def _pair_by(rows: Iterable[tuple[Any, Any, int]]) -> Groups:
 
 def _pair_name_city(kind: str, visible: QuerySet[Any]) -> Groups:
     addresses = Address.objects.filter(**{f"{kind}__in": visible}).exclude(city_key="")
-    named = addresses.filter(**{f"{kind}__search_key__in": _shared_names(kind, visible)})
-    return _pair_by(named.values_list(f"{kind}__search_key", "city_key", kind))
+    named = addresses.filter(**{f"{kind}__sound_key__in": _shared_names(kind, visible)})
+    return _pair_by(named.values_list(f"{kind}__sound_key", "city_key", kind))
 
 
 def _pair_name_company(kind: str, visible: QuerySet[Any]) -> Groups:
-    staff = Employment.objects.filter(person__in=visible, person__search_key__in=_shared_names(kind, visible))
-    return _pair_by(staff.values_list("person__search_key", "company", "person"))
+    staff = Employment.objects.filter(person__in=visible, person__sound_key__in=_shared_names(kind, visible))
+    return _pair_by(staff.values_list("person__sound_key", "company", "person"))
 
 
 # --- the rules ----------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from velinimet.core.registry import registry
 from velinimet.core.visibility import Action, can, can_create
 from velinimet.customers.exceptions import DomainError, NotAllowed
 from velinimet.customers.models import Company, Employment, Merge, Person
-from velinimet.customers.services.records import REWRITTEN_ON_SAVE, record_keys_refresh
-from velinimet.customers.services.validation import COMPANY_FIELDS, PERSON_FIELDS
+from velinimet.customers.services.records import REWRITTEN_ON_SAVE
+from velinimet.customers.services.validation import COMPANY_FIELDS, PERSON_FIELDS, set_name_keys
 
 if TYPE_CHECKING:
     from velinimet.accounts.models import User
@@ -148,7 +148,7 @@ def records_merge(*, actor: User, survivor: Any, other: Any, choices: dict[str, 
     moved = _move_rows(kind, other.pk, survivor.pk)
     moved["tags"] = [t.pk for t in other.tags.exclude(pk__in=survivor.tags.all())]
     survivor.tags.add(*moved["tags"])
-    record_keys_refresh(survivor)
+    set_name_keys(survivor)
     survivor.version += 1
     survivor.save()
     other.deleted_at = timezone.now()
@@ -334,7 +334,7 @@ def merge_undo(*, actor: User, merge: Merge) -> Person | Company:
         elif field == "birth_date" and value:
             value = datetime.date.fromisoformat(value)
         setattr(survivor, f"{field}_id" if field in ("owner", "team", "parent") else field, value)
-    record_keys_refresh(survivor)
+    set_name_keys(survivor)
     survivor.version += 1
     survivor.save()
     other.deleted_at = None

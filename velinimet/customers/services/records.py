@@ -14,7 +14,7 @@ from velinimet.accounts.services import check_owner
 from velinimet.core import audit, limits
 from velinimet.core.exceptions import Errors, check_version
 from velinimet.core.sequences import next_numbers
-from velinimet.core.text import fold, sort_keys
+from velinimet.core.text import fold
 from velinimet.core.visibility import Action, can, can_create
 from velinimet.customers.exceptions import DomainError, DuplicateFound, NotAllowed
 from velinimet.customers.models import (
@@ -41,8 +41,7 @@ from velinimet.customers.services.validation import (
     _clean_scalars,
     clean_custom,
     clean_tags,
-    company_search_key,
-    person_search_key,
+    set_name_keys,
 )
 
 if TYPE_CHECKING:
@@ -75,29 +74,6 @@ def _ownership(actor: User, record_type: str, owner: Any, team: Any, errors: Err
 
 def _customer_number() -> str:
     return f"M{next_numbers('customer')[0]:07d}"
-
-
-def record_sort_keys(record: Person | Company) -> dict[str, str]:
-    """The "Name A–Z" keys of a record, and a person's "Last name A–Z" keys, per alphabet
-    (``core.text.sort_key``): ``{"sort_key_tr": …, "sort_key_az": …, "last_name_key_tr": …, …}``.
-    An erased record (no search key) has empty keys."""
-    if isinstance(record, Person):
-        names = {
-            "sort_key": f"{record.first_name} {record.last_name}",
-            "last_name_key": f"{record.last_name} {record.first_name}",
-        }
-    else:
-        names = {"sort_key": record.short_name or record.name}  # the name lists show
-    if not record.search_key:
-        names = dict.fromkeys(names, "")
-    return sort_keys(**names)
-
-
-def record_keys_refresh(record: Person | Company) -> None:
-    """Set the keys derived from a record's name: search, and the alphabetical orders (``record_sort_keys``)."""
-    record.search_key = person_search_key(record) if isinstance(record, Person) else company_search_key(record)
-    for field, value in record_sort_keys(record).items():
-        setattr(record, field, value)
 
 
 #: Contact rows written anew whenever their list is saved (``_write_contacts``): their ids do not last.
@@ -223,7 +199,7 @@ def person_create(
     if company is not None and not can(actor, company, Action.READ):
         raise NotAllowed(_("You may not link to that company."))
     person = Person(owner=owner, team=team, custom=custom_values, **values)
-    record_keys_refresh(person)
+    set_name_keys(person)
     person.customer_number = _customer_number()  # first: see _lock_then_check
     _lock_then_check(actor, person, contacts, force=force, employer=company, earlier=earlier)
     person.save()
@@ -279,7 +255,7 @@ def _record_update(
         setattr(locked, key, value)
     if custom_values is not None:
         locked.custom = custom_values
-    record_keys_refresh(locked)
+    set_name_keys(locked)
     lock_duplicate_keys(locked, contacts)  # a create checking these new keys waits for this change
     locked.version += 1
     locked.save()
@@ -404,7 +380,7 @@ def company_create(
     errors.check()
     owner, team = _ownership(actor, "customers.company", owner, team, errors)
     company = Company(owner=owner, team=team, custom=custom_values, **values)
-    record_keys_refresh(company)
+    set_name_keys(company)
     company.customer_number = _customer_number()  # first: see _lock_then_check
     _lock_then_check(actor, company, contacts, force=force, earlier=earlier)
     company.save()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from velinimet.core import limits
 from velinimet.core.exceptions import Errors
 from velinimet.core.numbers import NumberError
-from velinimet.core.text import fold, strip_invisible
+from velinimet.core.text import fold, sort_keys, sound_key, strip_invisible
 from velinimet.customers import normalize
 from velinimet.customers.models import Address, CardNumber, Channel, Company, CustomField, Email, Person, Phone
 from velinimet.customers.services.matching import Subject
@@ -190,7 +190,10 @@ def _clean_contacts(
             continue
         if e164 not in seen:
             seen.add(e164)
-            out.phones.append(Phone(kind=phone.kind, e164=e164, national=national, is_primary=phone.is_primary))
+            tail = normalize.phone_tail(e164)
+            out.phones.append(
+                Phone(kind=phone.kind, e164=e164, national=national, tail=tail, is_primary=phone.is_primary)
+            )
     for i, email in enumerate(emails):
         try:
             address, key = normalize.normalize_email(email.address)
@@ -199,7 +202,8 @@ def _clean_contacts(
             continue
         if key not in seen:
             seen.add(key)
-            out.emails.append(Email(address=address, key=key, is_primary=email.is_primary))
+            domain = normalize.email_domain(key)
+            out.emails.append(Email(address=address, key=key, domain=domain, is_primary=email.is_primary))
     for i, addr in enumerate(addresses):
         addr.kind = addr.kind or address_kind
         if addr.kind not in Address.Kind.values:
@@ -326,6 +330,34 @@ def company_search_key(company: Company) -> str:
     return fold(f"{company.name} {company.short_name}" if company.short_name else company.name)
 
 
+def record_sort_keys(record: Person | Company) -> dict[str, str]:
+    """The "Name A–Z" keys of a record, and a person's "Last name A–Z" keys, per alphabet
+    (``core.text.sort_key``): ``{"sort_key_tr": …, "sort_key_az": …, "last_name_key_tr": …, …}``.
+    An erased record (no search key) has empty keys."""
+    if isinstance(record, Person):
+        names = {
+            "sort_key": f"{record.first_name} {record.last_name}",
+            "last_name_key": f"{record.last_name} {record.first_name}",
+        }
+    else:
+        names = {"sort_key": record.short_name or record.name}  # the name lists show
+    if not record.search_key:
+        names = dict.fromkeys(names, "")
+    return sort_keys(**names)
+
+
+def set_name_keys(record: Person | Company) -> None:
+    """Set the record's stored name keys from its names: ``search_key`` (folded), ``sound_key`` (spelling-
+    blind) and the alphabetical orders (``record_sort_keys``). The one place the services write them."""
+    if isinstance(record, Person):
+        record.search_key = person_search_key(record)
+    else:
+        record.search_key = company_search_key(record)
+    record.sound_key = sound_key(record.search_key)
+    for name, value in record_sort_keys(record).items():
+        setattr(record, name, value)
+
+
 def validated_subject(kind: str, arguments: dict[str, Any]) -> Subject:
     """What the duplicate rules see of ``person_create`` / ``company_create`` arguments, validated as the
     create validates them, with nothing written (an import resumed after a crash re-reads the lines it had
@@ -338,7 +370,7 @@ def validated_subject(kind: str, arguments: dict[str, Any]) -> Subject:
     )
     errors.check()
     record: Person | Company = model(**values)
-    record.search_key = person_search_key(record) if isinstance(record, Person) else company_search_key(record)
+    set_name_keys(record)
     company = arguments.get("company")
     employer = company if isinstance(company, Company) else Company(name=company) if company else None
     return Subject(record, contacts, employer)

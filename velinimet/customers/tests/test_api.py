@@ -127,7 +127,7 @@ def test_search_endpoint_contract(cast: Any, api: Any) -> None:
         "type": "person",
         "id": created["id"],
         "title": "Şükrü Öztürk",
-        "subtitle": created["customer_number"],
+        "subtitle": f"{created['customer_number']} · …4567",  # what tells namesakes apart: the phone's end
         "url": created["url"],
         "score": 2,
     }

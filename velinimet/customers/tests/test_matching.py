@@ -126,7 +126,57 @@ def _import(actor: Any, kind: str, *lines: dict[str, str]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_the_three_callers_give_the_same_reasons_for_the_same_data(cast: Any, code: str) -> None:
-    kind, first, second, shown = CASES[code]
+    _three_callers_agree(cast, code, *CASES[code])
+
+
+#: The name rules compare names however they are spelled (``core.text.sound_key``): the alphabet, a passport,
+#: a keyboard without ə, a Russian-era spelling.
+SPELLINGS: list[tuple[str, str, dict[str, str], dict[str, str]]] = [
+    (
+        "name_city",
+        "person",
+        {"first_name": "Əli", "last_name": "Məmmədov", "city": "Bakı"},
+        {"first_name": "ALI", "last_name": "MAMMADOV", "city": "BAKI"},
+    ),
+    (
+        "name_city",
+        "person",
+        {"first_name": "Xəlil", "last_name": "Həsənov", "city": "Gəncə"},
+        {"first_name": "Khalil", "last_name": "Gasanov", "city": "Gence"},
+    ),
+    (
+        "name_city",
+        "person",
+        {"first_name": "Elnur", "last_name": "Əliyev", "city": "Sumqayıt"},
+        {"first_name": "Elnur", "last_name": "Aliev", "city": "Sumqayit"},
+    ),
+    (
+        "name_company",
+        "person",
+        {"first_name": "Çingiz", "last_name": "Ağayev", "company": "Xəzər MMC"},
+        {"first_name": "Chingiz", "last_name": "Aghayev", "company": "Xəzər MMC"},
+    ),
+    (
+        "name_city",
+        "company",
+        {"name": "Xəzər Şəfa MMC", "city": "Bakı"},
+        {"name": "KHAZAR SHAFA MMC", "city": "Baki"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "first", "second"), SPELLINGS, ids=[s[3].get("last_name", s[3].get("name", "")) for s in SPELLINGS]
+)
+def test_the_name_rules_match_a_name_in_another_spelling(
+    cast: Any, code: str, kind: str, first: dict[str, str], second: dict[str, str]
+) -> None:
+    _three_callers_agree(cast, code, kind, first, second, "")
+
+
+def _three_callers_agree(
+    cast: Any, code: str, kind: str, first: dict[str, str], second: dict[str, str], shown: str
+) -> None:
     (rule,) = [r for r in RULES if r.code == code]
     actor = cast.rep_ist
     actor.language = "en"  # the finder speaks the language of the user who started it

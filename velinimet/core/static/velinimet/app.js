@@ -53,6 +53,40 @@
     if (!table) { return; }
     table.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = all.checked; });
   });
+  // The search box's dropdown: arrow keys move through its links, Enter opens the marked one. With
+  // none marked, Enter sends the form: the search page, or the record itself when the query is a whole
+  // identifier (phone, e-mail, customer or card number) of one record.
+  function searchLinks(dropdown) {
+    return Array.prototype.slice.call(dropdown.querySelectorAll("a"));
+  }
+  document.addEventListener("keydown", function (event) {
+    var box = event.target.closest && event.target.closest(".global-search input[type=search]");
+    var dropdown = document.getElementById("search-dropdown");
+    if (!box || !dropdown) { return; }
+    var links = searchLinks(dropdown);
+    var current = links.findIndex(function (a) { return a.getAttribute("aria-selected") === "true"; });
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!links.length) { return; }
+      event.preventDefault();
+      var next = event.key === "ArrowDown" ? Math.min(links.length - 1, current + 1) : Math.max(-1, current - 1);
+      links.forEach(function (a, i) { a.setAttribute("aria-selected", i === next ? "true" : "false"); });
+      if (next >= 0) {
+        if (!links[next].id) { links[next].id = "search-hit-" + next; }
+        box.setAttribute("aria-activedescendant", links[next].id);
+        links[next].scrollIntoView({block: "nearest"});
+      } else { box.removeAttribute("aria-activedescendant"); }
+    } else if (event.key === "Enter" && current >= 0) {
+      event.preventDefault();
+      window.location.assign(links[current].href);
+    }
+  });
+  // new results: nothing is marked
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "search-dropdown") { return; }
+    var box = document.querySelector(".global-search input[type=search]");
+    if (box) { box.removeAttribute("aria-activedescendant"); }
+  });
+
   // Pickers (core/widgets.py, core/_picker.html): a search box over the record field. Without this
   // script the field is a plain number field; with it, the number input is hidden and the search box
   // asks the picker's endpoint (?q=) as the user types, arrow keys move, Enter or a click chooses,
