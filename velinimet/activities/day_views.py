@@ -54,7 +54,6 @@ def calendar_feed(request: Any, token: str) -> HttpResponse:
         raise Http404
     body = feed_ics(user, request.build_absolute_uri("/").rstrip("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="velinimet.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
 
